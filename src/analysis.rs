@@ -1,0 +1,440 @@
+//! The mixed-script analyzer: how text in English, Chinese or both becomes index terms.
+//!
+//! Text is cut into runs. Runs of Han characters are folded from traditional to simplified
+//! (character by character, keeping byte lengths, so offsets still point into the original) and
+//! segmented by jieba; dictionary sub-words of long words are indexed at their word's position.
+//! Other letter and digit runs are words, lowercased, ASCII-folded and English-stemmed by
+//! tantivy's own filters. Positions are word ordinals, so phrases work in both scripts.
+//!
+//! A second analyzer emits overlapping Han bigrams, so any run of two or more Han characters in
+//! a passage can be found even where jieba cuts it differently.
+
+use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+
+/// Bumped whenever the analyzer's output changes, so old indexes are rebuilt.
+pub const ANALYZER_VERSION: u32 = 1;
+/// Name of the main text analyzer in tantivy's tokenizer registry.
+pub const TEXT_ANALYZER: &str = "archive_text";
+/// Name of the Han-bigram analyzer.
+pub const GRAMS_ANALYZER: &str = "archive_grams";
+/// Name of the unstemmed Latin-word analyzer (for spelling tolerance).
+pub const WORDS_ANALYZER: &str = "archive_words";
+
+/// True for Han ideographs (CJK unified, extensions and compatibility blocks).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x3007)
+}
+
+/// Which kind of run a character belongs to.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RunKind {
+    /// Han ideographs.
+    Han,
+    /// Letters and digits of any other script.
+    Word,
+}
+
+fn kind_of(c: char) -> Option<RunKind> {
+    if is_han(c) {
+        Some(RunKind::Han)
+    } else if c.is_alphanumeric() {
+        Some(RunKind::Word)
+    } else {
+        None
+    }
+}
+
+/// Splits text into maximal runs of one kind, as `(kind, byte_start, run)`; separators are dropped.
+pub fn runs(text: &str) -> impl Iterator<Item = (RunKind, usize, &str)> {
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || loop {
+        let (start, c) = rest.next()?;
+        let Some(kind) = kind_of(c) else { continue };
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, d)) = rest.peek() {
+            if kind_of(d) != Some(kind) {
+                break;
+            }
+            end = i + d.len_utf8();
+            rest.next();
+        }
+        return Some((kind, start, &text[start..end]));
+    })
+}
+
+/// Folds traditional characters to simplified. The result always has the same byte length as
+/// the input (a conversion that would change it is not applied), so offsets carry over.
+pub fn fold_han(run: &str) -> Cow<'_, str> {
+    let folded = fast2s::convert(run);
+    if folded == run || folded.len() != run.len() {
+        Cow::Borrowed(run)
+    } else {
+        Cow::Owned(folded)
+    }
+}
+
+/// The jieba segmenter with the archive's own words, built on first use only: an English-only
+/// workload never pays for the dictionary.
+pub struct Segmenter {
+    jieba: OnceLock<Jieba>,
+    user_words: Vec<String>,
+}
+
+impl Segmenter {
+    /// A segmenter that will add `user_words` to jieba's dictionary when first used.
+    pub fn new(user_words: Vec<String>) -> Self {
+        Segmenter {
+            jieba: OnceLock::new(),
+            user_words,
+        }
+    }
+
+    fn jieba(&self) -> &Jieba {
+        self.jieba.get_or_init(|| {
+            let mut jieba = Jieba::new();
+            for word in &self.user_words {
+                // A frequency high enough that the user's word wins over jieba's own cut.
+                let freq = jieba.suggest_freq(word).max(1000);
+                jieba.add_word(word, Some(freq), None);
+            }
+            jieba
+        })
+    }
+
+    /// Segments a (folded) Han run into words; calls `emit(start, end, is_subword)` with byte
+    /// offsets into `run`, each word followed by no sub-words or preceded by its dictionary
+    /// sub-words of two and three characters.
+    pub fn segment(&self, run: &str, mut emit: impl FnMut(usize, usize, bool)) {
+        let jieba = self.jieba();
+        for word in jieba.cut(run, true) {
+            let chars: Vec<usize> = word
+                .word
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(word.word.len()))
+                .collect();
+            let n = chars.len() - 1;
+            for len in [2, 3] {
+                if n > len {
+                    for i in 0..=n - len {
+                        let gram = &word.word[chars[i]..chars[i + len]];
+                        if jieba.has_word(gram) {
+                            emit(word.byte_start + chars[i], word.byte_start + chars[i + len], true);
+                        }
+                    }
+                }
+            }
+            emit(word.byte_start, word.byte_end, false);
+        }
+    }
+
+    /// The user words, as loaded.
+    pub fn user_words(&self) -> &[String] {
+        &self.user_words
+    }
+}
+
+/// A token stream over tokens computed up front.
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl VecTokenStream {
+    fn new(tokens: Vec<Token>) -> Self {
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+fn token(text: &str, from: usize, to: usize, position: usize) -> Token {
+    Token {
+        offset_from: from,
+        offset_to: to,
+        position,
+        text: text.to_string(),
+        position_length: 1,
+    }
+}
+
+/// Cuts mixed text into word tokens: jieba words (and sub-words) for Han runs, whole runs
+/// otherwise. With no segmenter, Han runs are skipped (the Latin-only analyzer).
+#[derive(Clone)]
+pub struct MixedTokenizer {
+    segmenter: Option<Arc<Segmenter>>,
+}
+
+impl Tokenizer for MixedTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        let mut position = 0;
+        for (kind, start, run) in runs(text) {
+            match (kind, &self.segmenter) {
+                (RunKind::Word, _) => {
+                    tokens.push(token(run, start, start + run.len(), position));
+                    position += 1;
+                }
+                (RunKind::Han, Some(segmenter)) => {
+                    let folded = fold_han(run);
+                    segmenter.segment(&folded, |from, to, subword| {
+                        tokens.push(token(&folded[from..to], start + from, start + to, position));
+                        if !subword {
+                            position += 1;
+                        }
+                    });
+                }
+                (RunKind::Han, None) => {}
+            }
+        }
+        VecTokenStream::new(tokens)
+    }
+}
+
+/// Emits overlapping bigrams of each folded Han run; runs are kept apart by a position gap so a
+/// phrase never spans two runs.
+#[derive(Clone, Default)]
+pub struct BigramTokenizer;
+
+impl Tokenizer for BigramTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let mut tokens = Vec::new();
+        let mut position = 0;
+        for (kind, start, run) in runs(text) {
+            if kind != RunKind::Han {
+                continue;
+            }
+            let folded = fold_han(run);
+            for (from, to, gram) in bigrams(&folded) {
+                tokens.push(token(gram, start + from, start + to, position));
+                position += 1;
+            }
+            position += 1;
+        }
+        VecTokenStream::new(tokens)
+    }
+}
+
+/// Overlapping two-character windows of `run`, with their byte offsets.
+pub fn bigrams(run: &str) -> Vec<(usize, usize, &str)> {
+    let bounds: Vec<usize> = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(run.len()))
+        .collect();
+    bounds
+        .windows(3)
+        .map(|w| (w[0], w[2], &run[w[0]..w[2]]))
+        .collect()
+}
+
+/// The analyzers the index registers, sharing one segmenter.
+pub struct Analyzers {
+    /// The segmenter (jieba plus the archive's words).
+    pub segmenter: Arc<Segmenter>,
+}
+
+impl Analyzers {
+    /// Analyzers that segment with `user_words` added to jieba's dictionary.
+    pub fn new(user_words: Vec<String>) -> Self {
+        Analyzers {
+            segmenter: Arc::new(Segmenter::new(user_words)),
+        }
+    }
+
+    /// The main analyzer: mixed words, lowercased, folded, stemmed.
+    pub fn text(&self) -> TextAnalyzer {
+        stemmed(MixedTokenizer {
+            segmenter: Some(self.segmenter.clone()),
+        })
+    }
+
+    /// Registers the three analyzers with an index.
+    pub fn register(&self, index: &tantivy::Index) {
+        let tokenizers = index.tokenizers();
+        tokenizers.register(TEXT_ANALYZER, self.text());
+        tokenizers.register(GRAMS_ANALYZER, TextAnalyzer::from(BigramTokenizer));
+        tokenizers.register(WORDS_ANALYZER, latin_unstemmed());
+    }
+
+    /// The identity of this analyzer: anything that changes which terms a text yields.
+    pub fn fingerprint(&self) -> String {
+        let words = blake3::hash(self.segmenter.user_words().join("\n").as_bytes());
+        format!(
+            "analyzer {ANALYZER_VERSION}; tantivy 0.27.0; jieba-rs 0.11.0 default dict; \
+             fast2s 0.3.1 t2s; user words {}",
+            &words.to_hex()[..16]
+        )
+    }
+}
+
+fn stemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer)
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+fn latin_unstemmed() -> TextAnalyzer {
+    TextAnalyzer::builder(MixedTokenizer { segmenter: None })
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Terms of the non-Han words in `text`, as the index has them (lowercased, folded, stemmed).
+/// Never builds the jieba dictionary.
+pub fn latin_terms(text: &str) -> Vec<String> {
+    collect(&mut stemmed(MixedTokenizer { segmenter: None }), text)
+}
+
+/// Non-Han words of `text` lowercased and folded but not stemmed.
+pub fn latin_words(text: &str) -> Vec<String> {
+    collect(&mut latin_unstemmed(), text)
+}
+
+fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    analyzer
+        .token_stream(text)
+        .process(&mut |t: &Token| out.push(t.text.clone()));
+    out
+}
+
+/// Reads a list of user words: one per line, `#` starts a comment, blank lines ignored.
+pub fn parse_words(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| fold_han(l).into_owned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut out = Vec::new();
+        analyzer.token_stream(text).process(&mut |t: &Token| {
+            out.push((t.text.clone(), t.offset_from, t.offset_to, t.position))
+        });
+        out
+    }
+
+    fn texts(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+        tokens(analyzer, text).into_iter().map(|t| t.0).collect()
+    }
+
+    fn analyzers() -> Analyzers {
+        Analyzers::new(vec!["努尔苏丹".into(), "托卡耶夫".into()])
+    }
+
+    #[test]
+    fn offsets_point_at_the_token_and_never_go_backwards() {
+        let text = "中石油“SINOOIL”加油站遍布全城，TikTok社交软件 and Running trains";
+        let toks = tokens(&mut analyzers().text(), text);
+        let mut last = 0;
+        for (term, from, to, _) in &toks {
+            assert!(*from >= last || text[*from..*to].contains(&text[last..last]));
+            let original = &text[*from..*to];
+            assert!(
+                original.to_lowercase().starts_with(&term[..term.len().min(3)])
+                    || original == term
+                    || fold_han(original) == term.as_str(),
+                "{term} at {from}..{to} is {original}"
+            );
+            last = *from;
+        }
+        let terms: Vec<&str> = toks.iter().map(|t| t.0.as_str()).collect();
+        assert!(terms.contains(&"sinooil"), "{terms:?}");
+        assert!(terms.contains(&"中石油"), "{terms:?}");
+        assert!(terms.contains(&"tiktok"), "{terms:?}");
+        assert!(terms.contains(&"社交"), "{terms:?}");
+        assert!(terms.contains(&"run"), "{terms:?}");
+        assert!(terms.contains(&"train"), "{terms:?}");
+        assert!(!terms.iter().any(|t| t.contains('“') || t.trim().is_empty()));
+    }
+
+    #[test]
+    fn positions_are_word_ordinals_across_scripts() {
+        let toks = tokens(&mut analyzers().text(), "TikTok社交软件 is popular");
+        let positions: Vec<(String, usize)> = toks.into_iter().map(|t| (t.0, t.3)).collect();
+        assert_eq!(
+            positions,
+            vec![
+                ("tiktok".to_string(), 0),
+                ("社交".to_string(), 1),
+                ("软件".to_string(), 2),
+                ("is".to_string(), 3),
+                ("popular".to_string(), 4)
+            ]
+        );
+    }
+
+    #[test]
+    fn subwords_share_their_words_position_and_offsets_stay_inside_it() {
+        let toks = tokens(&mut analyzers().text(), "哈萨克斯坦首都");
+        let word = toks.iter().find(|t| t.0 == "哈萨克斯坦").expect("whole word");
+        let sub = toks.iter().find(|t| t.0 == "哈萨克").expect("sub-word");
+        assert_eq!(sub.3, word.3);
+        assert!(sub.1 >= word.1 && sub.2 <= word.2);
+    }
+
+    #[test]
+    fn traditional_text_folds_to_simplified_terms_with_original_offsets() {
+        let text = "努爾蘇丹是首都";
+        let toks = tokens(&mut analyzers().text(), text);
+        let t = toks.iter().find(|t| t.0 == "努尔苏丹").expect("folded name");
+        assert_eq!(&text[t.1..t.2], "努爾蘇丹");
+    }
+
+    #[test]
+    fn user_words_stay_whole() {
+        assert!(texts(&mut analyzers().text(), "托卡耶夫总统").contains(&"托卡耶夫".to_string()));
+    }
+
+    #[test]
+    fn bigrams_cover_every_pair_and_do_not_span_runs() {
+        let toks = tokens(&mut TextAnalyzer::from(BigramTokenizer), "霍尔果斯，口岸");
+        let grams: Vec<(&str, usize)> = toks.iter().map(|t| (t.0.as_str(), t.3)).collect();
+        assert_eq!(grams, vec![("霍尔", 0), ("尔果", 1), ("果斯", 2), ("口岸", 4)]);
+    }
+
+    #[test]
+    fn latin_terms_never_touch_han_text() {
+        assert_eq!(latin_terms("Trains 火车 running"), vec!["train", "run"]);
+        assert_eq!(latin_words("Khorgos’ Café"), vec!["khorgos", "s", "cafe"]);
+    }
+
+    #[test]
+    fn fingerprint_changes_with_user_words() {
+        assert_ne!(
+            Analyzers::new(vec![]).fingerprint(),
+            analyzers().fingerprint()
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! One story file: optional front matter, language, and its passages (paragraphs).
+
+use crate::analysis::is_han;
+
+/// A parsed story file in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    /// Title: from front matter, else the first line.
+    pub title: String,
+    /// Publication date as `YYYY-MM-DD`, when known.
+    pub date: Option<String>,
+    /// Language code: `en`, `zh`, or whatever the front matter says.
+    pub lang: String,
+    /// Where the story comes from (agency, paper), when known.
+    pub source: Option<String>,
+    /// Paragraphs in order; passage N is `passages[N - 1]`.
+    pub passages: Vec<String>,
+    /// Problems found while parsing (malformed front matter, bad date); never fatal.
+    pub warnings: Vec<String>,
+}
+
+/// Normalises a language tag: every Chinese variant is `zh`, every English one `en`.
+pub fn normalize_lang(tag: &str) -> Option<String> {
+    let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+    let primary = tag.split('-').next().unwrap_or("");
+    match primary {
+        "" => None,
+        "zh" | "cn" | "chinese" => Some("zh".into()),
+        "en" | "english" => Some("en".into()),
+        p if p.len() <= 3 && p.chars().all(|c| c.is_ascii_alphabetic()) => Some(p.into()),
+        _ => None,
+    }
+}
+
+/// Guesses `zh` or `en` from the script of the text.
+pub fn detect_lang(text: &str) -> String {
+    let (mut han, mut latin) = (0usize, 0usize);
+    for c in text.chars() {
+        if is_han(c) {
+            han += 1;
+        } else if c.is_alphabetic() {
+            latin += 1;
+        }
+    }
+    // A Han character carries about as much as a whole Latin word of ~5 letters.
+    if han * 5 >= latin && han > 0 {
+        "zh".into()
+    } else {
+        "en".into()
+    }
+}
+
+/// True for a `YYYY-MM-DD` date that exists on the calendar (roughly: month 1–12, day 1–31).
+pub fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    matches!((num(0..4), num(5..7), num(8..10)), (Some(_), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
+}
+
+/// Parses a story file. `name_lang` is the language its file name implies (`zh.md`), if any.
+pub fn parse(text: &str, name_lang: Option<&str>) -> Article {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut warnings = Vec::new();
+    let (fields, body) = split_front_matter(text, &mut warnings);
+    let field = |key: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
+    let passages = passages(body);
+    let lang = field("lang")
+        .and_then(|l| {
+            let n = normalize_lang(&l);
+            if n.is_none() {
+                warnings.push(format!("front matter: unknown language {l:?}"));
+            }
+            n
+        })
+        .or_else(|| name_lang.and_then(normalize_lang))
+        .unwrap_or_else(|| detect_lang(body));
+    let date = field("date").and_then(|d| {
+        if valid_date(&d) {
+            Some(d)
+        } else {
+            warnings.push(format!("front matter: date {d:?} is not YYYY-MM-DD; ignored"));
+            None
+        }
+    });
+    let title = field("title")
+        .or_else(|| passages.first().map(|p| p.chars().take(200).collect()))
+        .unwrap_or_default();
+    if passages.is_empty() {
+        warnings.push("no text".into());
+    }
+    Article {
+        title,
+        date,
+        lang,
+        source: field("source"),
+        passages,
+        warnings,
+    }
+}
+
+/// Splits `---` front matter (simple `key: value` lines) from the body.
+fn split_front_matter<'a>(
+    text: &'a str,
+    warnings: &mut Vec<String>,
+) -> (Vec<(String, String)>, &'a str) {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
+        return (Vec::new(), text);
+    };
+    let mut fields = Vec::new();
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        offset += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
+        if line.trim() == "---" {
+            return (fields, &rest[offset..]);
+        }
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        match line.split_once(':') {
+            Some((k, v)) => fields.push((
+                k.trim().to_ascii_lowercase(),
+                v.trim().trim_matches('"').to_string(),
+            )),
+            None => warnings.push(format!("front matter: line {line:?} is not `key: value`")),
+        }
+    }
+    warnings.push("front matter: no closing `---`; read as text".into());
+    (Vec::new(), text)
+}
+
+/// Paragraphs: blocks separated by blank lines, their lines joined (with a space, except
+/// between two Han characters, where a line break is not a word break).
+fn passages(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in body.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if let (Some(a), Some(b)) = (current.chars().last(), line.chars().next()) {
+            if !(is_han(a) && is_han(b)) {
+                current.push(' ');
+            }
+        }
+        current.push_str(line);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_gives_metadata_and_body_gives_passages() {
+        let a = parse(
+            "---\ntitle: T\ndate: 2022-09-12\nlang: zh-CN\nsource: 新华社\n---\n\n第一段\n第二行\n\n第二段\n",
+            None,
+        );
+        assert_eq!(a.title, "T");
+        assert_eq!(a.date.as_deref(), Some("2022-09-12"));
+        assert_eq!(a.lang, "zh");
+        assert_eq!(a.passages, vec!["第一段第二行", "第二段"]);
+        assert!(a.warnings.is_empty());
+    }
+
+    #[test]
+    fn plain_text_takes_title_from_first_line_and_detects_language() {
+        let a = parse("Khorgos dry port\n\nTrains come and go.\nEvery day.", None);
+        assert_eq!(a.title, "Khorgos dry port");
+        assert_eq!(a.lang, "en");
+        assert_eq!(a.passages[1], "Trains come and go. Every day.");
+        assert_eq!(parse("霍尔果斯口岸，SINOOIL加油站", None).lang, "zh");
+    }
+
+    #[test]
+    fn malformed_front_matter_warns_but_keeps_the_text() {
+        let a = parse("---\ntitle: x\nno colon here\n", None);
+        assert!(a.warnings.iter().any(|w| w.contains("not `key: value`")));
+        assert!(a.warnings.iter().any(|w| w.contains("no closing")));
+        assert!(!a.passages.is_empty());
+        let b = parse("---\ndate: 12/09/2022\n---\ntext", None);
+        assert_eq!(b.date, None);
+        assert_eq!(b.warnings.len(), 1);
+    }
+}

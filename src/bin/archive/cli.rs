@@ -1,0 +1,105 @@
+//! Command-line arguments. The doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Search a bilingual (English and Chinese) story archive, offline.
+///
+/// The archive's stories live in ROOT/archive and its index in ROOT/index. ROOT is --root, else
+/// $ARCHIVE_ROOT, else the folder of this program when it holds archive/, else the current
+/// folder or its nearest parent holding archive/.
+#[derive(Debug, Parser)]
+#[command(name = "archive", version, about, long_about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub paths: Paths,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the archive and its index are.
+#[derive(Debug, Args, Clone)]
+pub struct Paths {
+    /// Folder holding archive/ and index/.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// The stories' folder (default ROOT/archive).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// The index folder (default ROOT/index).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or update the index from the archive's stories.
+    Index,
+    /// Search the archive: ranked passages, best first, each with its counterpart.
+    ///
+    /// Words must all match (a question with no full match returns partial matches);
+    /// "exact phrases"; a OR b; -excluded. Chinese may be typed without spaces.
+    /// Exit status: 0 hits, 1 no hit, 2 error.
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query.
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Most hits to show.
+    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Only passages in this language (en or zh).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// JSON Lines on stdout: one object per hit.
+    #[arg(long)]
+    pub json: bool,
+    /// No spelling tolerance and no variant expansion.
+    #[arg(long)]
+    pub exact: bool,
+    /// Most passages per story.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub per_story: usize,
+    /// Only this story (its id, as shown in results).
+    #[arg(long, value_name = "ID")]
+    pub story: Option<String>,
+    /// Only stories dated on or after this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<String>,
+    /// Only stories dated on or before this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<String>,
+    /// Show the query's terms, expansions and each hit's score by term.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_takes_words_flags_and_global_paths() {
+        let cli = Cli::try_parse_from([
+            "archive", "search", "--json", "--limit", "3", "--lang", "zh", "霍尔果斯", "口岸",
+            "--root", "/r",
+        ])
+        .unwrap();
+        assert_eq!(cli.paths.root, Some(PathBuf::from("/r")));
+        let Command::Search(s) = cli.command else {
+            panic!("not search")
+        };
+        assert_eq!(s.query, vec!["霍尔果斯", "口岸"]);
+        assert_eq!((s.limit, s.json, s.lang.as_deref()), (3, true, Some("zh")));
+    }
+
+    #[test]
+    fn search_needs_a_query() {
+        assert!(Cli::try_parse_from(["archive", "search"]).is_err());
+        assert!(Cli::try_parse_from(["archive", "search", "--limit", "x", "q"]).is_err());
+    }
+}

@@ -1,0 +1,19 @@
+//! One module per subcommand, and the dispatch.
+
+mod index;
+mod search;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+use crate::paths;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let paths = paths::resolve(&cli.paths)?;
+    match cli.command {
+        Command::Index => index::run(&paths),
+        Command::Search(args) => search::run(&paths, args),
+    }
+}

@@ -1,0 +1,37 @@
+//! Resolving where the archive and the index are, once, before any work.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::cli::Paths;
+
+/// Absolute archive and index folders.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub archive: PathBuf,
+    pub index: PathBuf,
+}
+
+/// ROOT is --root, else $ARCHIVE_ROOT, else the executable's folder when it holds archive/,
+/// else the current folder or its nearest parent holding archive/, else the current folder.
+pub fn resolve(paths: &Paths) -> Result<Resolved> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let root = match (&paths.root, std::env::var_os("ARCHIVE_ROOT")) {
+        (Some(root), _) => cwd.join(root),
+        (None, Some(env)) if !env.is_empty() => cwd.join(env),
+        _ => exe_root()
+            .or_else(|| cwd.ancestors().find(|d| d.join("archive").is_dir()).map(Path::to_path_buf))
+            .unwrap_or_else(|| cwd.clone()),
+    };
+    Ok(Resolved {
+        archive: paths.archive.as_ref().map_or_else(|| root.join("archive"), |a| cwd.join(a)),
+        index: paths.index.as_ref().map_or_else(|| root.join("index"), |i| cwd.join(i)),
+    })
+}
+
+fn exe_root() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?;
+    dir.join("archive").is_dir().then(|| dir.to_path_buf())
+}

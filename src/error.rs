@@ -1,0 +1,66 @@
+//! The library's error type: every failure a caller can act on, without printing.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No index has been built at this path yet.
+    #[error("no index at {0}: run `archive index` first")]
+    NoIndex(PathBuf),
+    /// The index was built by a different analyzer (another version, dictionary or word list).
+    #[error("the index at {path} was built by another analyzer ({found}); run `archive index` to rebuild it")]
+    AnalyzerMismatch {
+        /// Index folder.
+        path: PathBuf,
+        /// Short description of what differs.
+        found: String,
+    },
+    /// The archive folder does not exist or is not a folder.
+    #[error("archive folder {0} not found")]
+    NoArchive(PathBuf),
+    /// The query could not be parsed.
+    #[error("bad query: {message} at character {position}")]
+    QuerySyntax {
+        /// What is wrong.
+        message: String,
+        /// 1-based character position in the query.
+        position: usize,
+    },
+    /// A command-line value that the library validates (a date, a language).
+    #[error("{0}")]
+    Invalid(String),
+    /// Another `archive index` holds the index's write lock.
+    #[error("another `archive index` is writing {0}; wait for it to finish")]
+    Busy(PathBuf),
+    /// A read-only index was asked to change.
+    #[error("the index at {0} is on read-only storage and cannot be updated")]
+    ReadOnly(PathBuf),
+    /// The self-test after indexing found words that do not find their passage.
+    #[error("self-test failed: {0}")]
+    SelfTest(String),
+    /// A file-system error, with the path it concerns.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An error inside tantivy.
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! Building and updating the index. Files are compared by size and modification time, then by
+//! content hash; only added, changed and removed files are applied, in one atomic commit, so
+//! an interrupted run leaves the previous index intact. An analyzer change rebuilds everything.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Instant;
+
+use tantivy::directory::error::LockError;
+use tantivy::schema::TantivyDocument;
+use tantivy::{IndexWriter, TantivyError, Term};
+
+use crate::analysis::Analyzers;
+use crate::corpus::{self, Document, SourceFile};
+use crate::error::{Error, Result};
+use crate::schema::{day_number, loc, Fields};
+use crate::store::{self, FileEntry, Manifest};
+
+/// Memory the index writer may use before flushing a segment, across all its threads.
+const WRITER_MEMORY: usize = 96 * 1024 * 1024;
+
+/// Receives progress while files are indexed (the binary draws a bar with it).
+pub trait Progress {
+    /// `total` files are about to be read.
+    fn start(&self, total: u64);
+    /// One more file was read.
+    fn advance(&self, path: &str);
+    /// Reading is done; committing follows.
+    fn finish(&self);
+}
+
+/// A progress sink that ignores everything.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: &str) {}
+    fn finish(&self) {}
+}
+
+/// What an indexing run did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Stories in the index afterwards.
+    pub stories: usize,
+    /// Passages in the index afterwards.
+    pub passages: u64,
+    /// Languages in the index afterwards.
+    pub languages: Vec<String>,
+    /// Files added, changed, removed, unchanged in this run.
+    pub added: usize,
+    /// See `added`.
+    pub changed: usize,
+    /// See `added`.
+    pub removed: usize,
+    /// See `added`.
+    pub unchanged: usize,
+    /// True when the index was rebuilt from scratch (new, or a new analyzer).
+    pub rebuilt: bool,
+    /// Files skipped, with the reason.
+    pub skipped: Vec<(String, String)>,
+    /// Warnings about files that were indexed.
+    pub warnings: Vec<(String, String)>,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+impl Report {
+    /// True when the run changed nothing in the index.
+    pub fn nothing_to_do(&self) -> bool {
+        !self.rebuilt && self.added + self.changed + self.removed == 0
+    }
+}
+
+/// The files that differ between the archive and the index's manifest.
+struct Plan {
+    /// Files to (re)index: read and parsed, or skipped.
+    load: Vec<SourceFile>,
+    /// Paths whose documents must go.
+    remove: Vec<String>,
+    /// Files whose content is unchanged but whose size or time changed: their manifest entry.
+    touched: Vec<(String, FileEntry)>,
+    unchanged: usize,
+}
+
+fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
+    let mut plan = Plan {
+        load: Vec::new(),
+        remove: Vec::new(),
+        touched: Vec::new(),
+        unchanged: 0,
+    };
+    let present: BTreeSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    plan.remove = manifest
+        .files
+        .keys()
+        .filter(|k| !present.contains(k.as_str()))
+        .cloned()
+        .collect();
+    for file in files {
+        match manifest.files.get(&file.rel) {
+            Some(e) if e.size == file.size && u128::from(e.mtime) == file.mtime => {
+                plan.unchanged += 1
+            }
+            Some(e) => match std::fs::read(&file.abs) {
+                Ok(bytes) if corpus::hash_bytes(&bytes) == e.hash => {
+                    plan.unchanged += 1;
+                    plan.touched.push((
+                        file.rel.clone(),
+                        FileEntry {
+                            size: file.size,
+                            mtime: file.mtime as u64,
+                            ..e.clone()
+                        },
+                    ));
+                }
+                _ => plan.load.push(file.clone()),
+            },
+            None => plan.load.push(file.clone()),
+        }
+    }
+    plan
+}
+
+/// True when the index at `index_dir` matches the archive's files (by size, time, or content).
+/// A missing index is not fresh.
+pub fn is_fresh(archive: &Path, index_dir: &Path, analyzers: &Analyzers) -> Result<bool> {
+    let opened = match store::open_read(index_dir, analyzers) {
+        Ok(o) => o,
+        Err(Error::NoIndex(_)) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let scan = corpus::scan(archive)?;
+    let plan = plan(&scan.files, &opened.manifest);
+    // A file that could not be read is not a reason to re-index on every search.
+    let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
+    Ok(plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
+        && plan.load.iter().all(|f| {
+            corpus::load(f).is_err() && !opened.manifest.files.contains_key(&f.rel)
+        }))
+}
+
+/// Builds or updates the index at `index_dir` from the archive at `archive`.
+pub fn build(
+    archive: &Path,
+    index_dir: &Path,
+    analyzers: &Analyzers,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    let started = Instant::now();
+    let scan = corpus::scan(archive)?;
+    if store::is_read_only(index_dir) {
+        return Err(Error::ReadOnly(index_dir.to_path_buf()));
+    }
+    let index = store::open_write(index_dir, analyzers)?;
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(2, WRITER_MEMORY)
+        .map_err(|e| match e {
+            TantivyError::LockFailure(LockError::LockBusy, _) => {
+                Error::Busy(index_dir.to_path_buf())
+            }
+            e => e.into(),
+        })?;
+    let old = Manifest::of(&index)?;
+    let fingerprint = analyzers.fingerprint();
+    let rebuilt = old.analyzer != fingerprint;
+    let mut manifest = if rebuilt {
+        writer.delete_all_documents()?;
+        Manifest {
+            analyzer: fingerprint,
+            files: Default::default(),
+        }
+    } else {
+        old
+    };
+    let plan = plan(&scan.files, &manifest);
+    let mut report = Report {
+        rebuilt,
+        unchanged: plan.unchanged,
+        skipped: scan.skipped,
+        ..Default::default()
+    };
+    let fields = Fields::of(&index.schema())?;
+    for rel in &plan.remove {
+        writer.delete_term(Term::from_field_text(fields.path, rel));
+        manifest.files.remove(rel);
+        report.removed += 1;
+    }
+    progress.start(plan.load.len() as u64);
+    for file in &plan.load {
+        let existed = manifest.files.contains_key(&file.rel);
+        if existed {
+            writer.delete_term(Term::from_field_text(fields.path, &file.rel));
+            manifest.files.remove(&file.rel);
+        }
+        match corpus::load(file) {
+            Ok(doc) => {
+                for w in &doc.article.warnings {
+                    report.warnings.push((file.rel.clone(), w.clone()));
+                }
+                if let Some(enc) = doc.encoding {
+                    report
+                        .warnings
+                        .push((file.rel.clone(), format!("decoded from {enc}")));
+                }
+                add_document(&writer, &fields, &doc)?;
+                manifest.files.insert(
+                    file.rel.clone(),
+                    FileEntry {
+                        hash: doc.hash,
+                        size: file.size,
+                        mtime: file.mtime as u64,
+                        story: doc.story,
+                        lang: doc.article.lang,
+                        passages: doc.article.passages.len() as u64,
+                    },
+                );
+                if existed {
+                    report.changed += 1;
+                } else {
+                    report.added += 1;
+                }
+            }
+            Err(why) => {
+                if existed {
+                    report.removed += 1;
+                }
+                report.skipped.push((file.rel.clone(), why));
+            }
+        }
+        progress.advance(&file.rel);
+    }
+    progress.finish();
+    let touched = !plan.touched.is_empty();
+    manifest.files.extend(plan.touched);
+    if !report.nothing_to_do() || touched {
+        let payload = serde_json::to_string(&manifest).expect("manifest serializes");
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(&payload);
+        commit.commit()?;
+        writer.wait_merging_threads()?;
+    }
+    let (stories, passages, languages) = manifest.totals();
+    report.stories = stories;
+    report.passages = passages;
+    report.languages = languages;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result<()> {
+    let a = &doc.article;
+    let date = a.date.clone().unwrap_or_default();
+    for (i, text) in a.passages.iter().enumerate() {
+        let n = i as u64 + 1;
+        let mut d = TantivyDocument::default();
+        d.add_text(fields.text, text);
+        d.add_text(fields.grams, text);
+        d.add_text(fields.words, text);
+        d.add_text(fields.story, &doc.story);
+        d.add_text(fields.lang, &a.lang);
+        d.add_text(fields.title, &a.title);
+        d.add_text(fields.date, &date);
+        d.add_u64(fields.day, day_number(&date));
+        d.add_text(fields.path, &doc.rel);
+        d.add_u64(fields.passage, n);
+        d.add_text(fields.loc, loc(&doc.story, &a.lang, n));
+        writer.add_document(d)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,24 @@
+//! archive: an offline bilingual (English and Chinese) story archive with ranked search.
+//!
+//! The data's path: [`corpus`] walks the archive folder and decodes each story file,
+//! [`article`] splits it into passages, [`indexer`] writes one Tantivy document per passage
+//! (fields in [`schema`]) analysed by [`analysis`], and [`search`] answers queries parsed by
+//! [`query`], expanded through [`variants`], as ranked [`search::Hit`]s. [`store`] owns the
+//! on-disk index. The library never prints; the `archive` binary does.
+
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod article;
+pub mod corpus;
+pub mod error;
+pub mod indexer;
+pub mod query;
+pub mod schema;
+pub mod search;
+pub mod store;
+pub mod variants;
+
+pub use error::{Error, Result};
+pub use indexer::{build, Progress, Report};
+pub use search::{Answer, Hit, Request, Searcher};

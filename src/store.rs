@@ -1,0 +1,219 @@
+//! The index on disk: opening it for reading without writing a byte, opening it for writing,
+//! and the manifest stored in each commit's payload (analyzer identity and indexed files).
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle,
+    WritePtr,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use crate::analysis::Analyzers;
+use crate::corpus::WORDS_FILE;
+use crate::error::{Error, Result};
+use crate::schema::Fields;
+
+/// What the index records about itself in every commit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The analyzer's fingerprint at build time.
+    pub analyzer: String,
+    /// Every indexed file, by path relative to the archive folder.
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+/// One indexed file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileEntry {
+    /// Content hash.
+    pub hash: String,
+    /// Size in bytes when indexed.
+    pub size: u64,
+    /// Modification time (ns since epoch) when indexed.
+    pub mtime: u64,
+    /// Story id.
+    pub story: String,
+    /// Language.
+    pub lang: String,
+    /// Number of passages.
+    pub passages: u64,
+}
+
+impl Manifest {
+    /// Reads the manifest from the index's last commit (an empty one if it has none).
+    pub fn of(index: &Index) -> Result<Manifest> {
+        let meta = index.load_metas()?;
+        Ok(meta
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default())
+    }
+
+    /// Counts of stories, passages and languages in the index.
+    pub fn totals(&self) -> (usize, u64, Vec<String>) {
+        let mut stories = std::collections::BTreeSet::new();
+        let mut langs = std::collections::BTreeSet::new();
+        let mut passages = 0;
+        for f in self.files.values() {
+            stories.insert(f.story.as_str());
+            langs.insert(f.lang.clone());
+            passages += f.passages;
+        }
+        (stories.len(), passages, langs.into_iter().collect())
+    }
+}
+
+/// Reads the archive's user words (`words.txt`), if any.
+pub fn user_words(archive: &Path) -> Result<Vec<String>> {
+    let path = archive.join(WORDS_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let (text, _) = crate::corpus::decode(&bytes)
+                .map_err(|why| Error::Invalid(format!("{}: {why}", path.display())))?;
+            Ok(crate::analysis::parse_words(&text))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// An index opened for searching.
+pub struct Opened {
+    /// The index.
+    pub index: Index,
+    /// A reader on its last commit.
+    pub reader: IndexReader,
+    /// Its fields.
+    pub fields: Fields,
+    /// Its manifest.
+    pub manifest: Manifest,
+}
+
+/// Opens the index at `dir` for reading, writing nothing (no lock files): safe on read-only
+/// media. Fails if the index is missing or was built by another analyzer than `analyzers`.
+pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
+    if !dir.join("meta.json").is_file() {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
+    let index = Index::open(ReadOnlyDirectory { inner: mmap })?;
+    let manifest = Manifest::of(&index)?;
+    let expected = analyzers.fingerprint();
+    if manifest.analyzer != expected {
+        return Err(Error::AnalyzerMismatch {
+            path: dir.to_path_buf(),
+            found: if manifest.analyzer.is_empty() {
+                "unknown".into()
+            } else {
+                manifest.analyzer.clone()
+            },
+        });
+    }
+    analyzers.register(&index);
+    let fields = Fields::of(&index.schema())?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    Ok(Opened {
+        index,
+        reader,
+        fields,
+        manifest,
+    })
+}
+
+/// Opens (creating if needed) the index at `dir` for writing.
+pub fn open_write(dir: &Path, analyzers: &Analyzers) -> Result<Index> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
+    let (schema, _) = Fields::schema();
+    let index = if Index::exists(&mmap).unwrap_or(false) {
+        match Index::open(mmap) {
+            Ok(index) if index.schema() == schema => index,
+            // An index of an older schema is rebuilt from scratch.
+            _ => Index::create(
+                MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?,
+                schema,
+                Default::default(),
+            )?,
+        }
+    } else {
+        Index::create(mmap, schema, Default::default())?
+    };
+    analyzers.register(&index);
+    Ok(index)
+}
+
+/// True when `dir` (or, if missing, its nearest existing parent) cannot be written.
+pub fn is_read_only(dir: &Path) -> bool {
+    let mut probe: PathBuf = dir.to_path_buf();
+    while !probe.exists() {
+        match probe.parent() {
+            Some(p) => probe = p.to_path_buf(),
+            None => return true,
+        }
+    }
+    let test = probe.join(format!(".archive-write-test-{}", std::process::id()));
+    match std::fs::File::create(&test) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&test);
+            false
+        }
+        Err(_) => true,
+    }
+}
+
+/// A directory that reads through `MmapDirectory` and refuses every write. Its lock is a
+/// no-op: a reader on it never creates tantivy's lock file.
+#[derive(Debug, Clone)]
+struct ReadOnlyDirectory {
+    inner: MmapDirectory,
+}
+
+fn read_only_error() -> io::Error {
+    io::Error::new(io::ErrorKind::PermissionDenied, "the index is opened read-only")
+}
+
+impl Directory for ReadOnlyDirectory {
+    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
+        self.inner.get_file_handle(path)
+    }
+    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        Err(DeleteError::IoError {
+            io_error: Arc::new(read_only_error()),
+            filepath: path.to_path_buf(),
+        })
+    }
+    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
+        self.inner.exists(path)
+    }
+    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
+        Err(OpenWriteError::IoError {
+            io_error: Arc::new(read_only_error()),
+            filepath: path.to_path_buf(),
+        })
+    }
+    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
+        self.inner.atomic_read(path)
+    }
+    fn atomic_write(&self, _path: &Path, _data: &[u8]) -> io::Result<()> {
+        Err(read_only_error())
+    }
+    fn sync_directory(&self) -> io::Result<()> {
+        Ok(())
+    }
+    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
+        Ok(DirectoryLock::from(Box::new(())))
+    }
+    fn watch(&self, _callback: WatchCallback) -> tantivy::Result<WatchHandle> {
+        Ok(WatchHandle::empty())
+    }
+}

@@ -87,7 +87,9 @@ pub fn parse(text: &str, name_lang: Option<&str>) -> Article {
         if valid_date(&d) {
             Some(d)
         } else {
-            warnings.push(format!("front matter: date {d:?} is not YYYY-MM-DD; ignored"));
+            warnings.push(format!(
+                "front matter: date {d:?} is not YYYY-MM-DD; ignored"
+            ));
             None
         }
     });

@@ -137,10 +137,11 @@ fn rel_path(root: &Path, path: &Path) -> String {
 pub fn story_of(rel: &str) -> (String, Option<String>) {
     let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
     let stem = name.split('.').next().unwrap_or(name);
-    let is_lang_name = stem.len() <= 7 && normalize_lang(stem).is_some_and(|_| {
-        let lower = stem.to_ascii_lowercase();
-        lower == "en" || lower == "zh" || lower.starts_with("zh-") || lower.starts_with("en-")
-    });
+    let is_lang_name = stem.len() <= 7
+        && normalize_lang(stem).is_some_and(|_| {
+            let lower = stem.to_ascii_lowercase();
+            lower == "en" || lower == "zh" || lower.starts_with("zh-") || lower.starts_with("en-")
+        });
     if is_lang_name && !dir.is_empty() {
         (dir.to_string(), Some(stem.to_string()))
     } else {
@@ -220,7 +221,7 @@ fn checked(
 
 /// UTF-16 without a BOM: text whose every other byte is mostly zero.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let pairs = bytes.len() / 2;
@@ -243,7 +244,10 @@ mod tests {
     fn language_files_in_a_folder_are_one_story() {
         assert_eq!(story_of("s1/zh.md"), ("s1".into(), Some("zh".into())));
         assert_eq!(story_of("a/b/en.md"), ("a/b".into(), Some("en".into())));
-        assert_eq!(story_of("notes/khorgos.txt"), ("notes/khorgos".into(), None));
+        assert_eq!(
+            story_of("notes/khorgos.txt"),
+            ("notes/khorgos".into(), None)
+        );
         assert_eq!(story_of("en.md"), ("en".into(), None));
     }
 
@@ -256,10 +260,13 @@ mod tests {
         let (big5, _, _) = encoding_rs::BIG5.encode(big5_text);
         assert_eq!(decode(&big5).unwrap().0, big5_text);
         let utf16: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-        assert_eq!(decode(&utf16).unwrap().0, text);
         let mut bom = vec![0xFF, 0xFE];
         bom.extend(&utf16);
         assert_eq!(decode(&bom).unwrap().0, text);
+        // Without a BOM, UTF-16 is told by its zero bytes, which Latin text has.
+        let mixed = "Khorgos dry port 霍尔果斯";
+        let be: Vec<u8> = mixed.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(decode(&be).unwrap().0, mixed);
         assert!(decode(&[0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0, 0, 0]).is_err());
     }
 }

@@ -135,9 +135,10 @@ pub fn is_fresh(archive: &Path, index_dir: &Path, analyzers: &Analyzers) -> Resu
     // A file that could not be read is not a reason to re-index on every search.
     let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
     Ok(plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
-        && plan.load.iter().all(|f| {
-            corpus::load(f).is_err() && !opened.manifest.files.contains_key(&f.rel)
-        }))
+        && plan
+            .load
+            .iter()
+            .all(|f| corpus::load(f).is_err() && !opened.manifest.files.contains_key(&f.rel)))
 }
 
 /// Builds or updates the index at `index_dir` from the archive at `archive`.

@@ -173,7 +173,10 @@ mod tests {
             ]
         );
         assert_eq!(p.excluded, vec![word("Tokayev")]);
-        assert_eq!(parse("Nur-Sultan").unwrap().groups, vec![vec![word("Nur-Sultan")]]);
+        assert_eq!(
+            parse("Nur-Sultan").unwrap().groups,
+            vec![vec![word("Nur-Sultan")]]
+        );
         assert_eq!(
             parse("“一带一路”").unwrap().groups,
             vec![vec![Item::Phrase("一带一路".into())]]
@@ -183,12 +186,33 @@ mod tests {
     #[test]
     fn errors_say_what_and_where() {
         let msg = |q: &str| parse(q).unwrap_err().to_string();
-        assert_eq!(msg(r#"dry "port"#), "bad query: unclosed quote at character 5");
-        assert_eq!(msg("OR train"), "bad query: OR needs a word or phrase on each side at character 1");
-        assert_eq!(msg("train OR"), "bad query: OR needs a word or phrase on each side at character 7");
-        assert_eq!(msg("AND"), "bad query: nothing to search for at character 1");
-        assert_eq!(msg("-train"), "bad query: only exclusions: add a word to search for at character 1");
-        assert_eq!(msg("a - b"), "bad query: `-` must be followed by a word to exclude at character 3");
-        assert_eq!(msg("   "), "bad query: nothing to search for at character 1");
+        assert_eq!(
+            msg(r#"dry "port"#),
+            "bad query: unclosed quote at character 5"
+        );
+        assert_eq!(
+            msg("OR train"),
+            "bad query: OR needs a word or phrase on each side at character 1"
+        );
+        assert_eq!(
+            msg("train OR"),
+            "bad query: OR needs a word or phrase on each side at character 7"
+        );
+        assert_eq!(
+            msg("AND"),
+            "bad query: nothing to search for at character 1"
+        );
+        assert_eq!(
+            msg("-train"),
+            "bad query: only exclusions: add a word to search for at character 1"
+        );
+        assert_eq!(
+            msg("a - b"),
+            "bad query: `-` must be followed by a word to exclude at character 3"
+        );
+        assert_eq!(
+            msg("   "),
+            "bad query: nothing to search for at character 1"
+        );
     }
 }

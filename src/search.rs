@@ -54,6 +54,8 @@ pub struct Request {
     pub since: Option<String>,
     /// Only stories dated on or before (`YYYY-MM-DD`).
     pub until: Option<String>,
+    /// Fill each hit's per-term score.
+    pub explain: bool,
 }
 
 impl Request {
@@ -68,6 +70,7 @@ impl Request {
             story: None,
             since: None,
             until: None,
+            explain: false,
         }
     }
 }
@@ -138,6 +141,8 @@ pub struct Hit {
     pub highlights: Vec<[usize; 2]>,
     /// The same passage in the other language, if the story has one.
     pub counterpart: Option<Counterpart>,
+    /// The rank of the hit that is this one's counterpart, when both are hits (a pair).
+    pub paired_with: Option<usize>,
     /// Each query term's part of the score (filled for `--explain`).
     pub explain: Vec<TermScore>,
 }
@@ -205,16 +210,24 @@ impl Searcher {
 
     /// Answers a request.
     pub fn search(&self, req: &Request) -> Result<Answer> {
-        let parsed = parse(&req.query)?;
+        let mut parsed = parse(&req.query)?;
+        if !req.exact {
+            parsed.groups = self.join_variant_names(parsed.groups);
+        }
         let mut answer = Answer::default();
         let mut marks = Marks::default();
         let mut required = Vec::new();
         for group in &parsed.groups {
-            let mut alternatives = Vec::new();
-            for item in group {
-                alternatives.extend(self.item_clauses(item, req.exact, &mut answer, &mut marks));
+            let mut alternatives: Vec<Vec<Clause>> = group
+                .iter()
+                .map(|item| self.item_clauses(item, req.exact, &mut answer, &mut marks))
+                .collect();
+            // A lone item's words are each required; items joined by OR are alternatives.
+            if alternatives.len() == 1 {
+                required.extend(alternatives.pop().expect("one item"));
+            } else {
+                required.push(any_of(alternatives.into_iter().map(all_of).collect()));
             }
-            required.push(any_of(alternatives));
         }
         let mut ignored = Marks::default();
         let mut quiet = Answer::default();
@@ -223,13 +236,14 @@ impl Searcher {
             .iter()
             .flat_map(|item| self.item_clauses(item, true, &mut quiet, &mut ignored))
             .collect();
+        if required.is_empty() {
+            return Err(Error::QuerySyntax {
+                message: "nothing to search for".into(),
+                position: 1,
+            });
+        }
         answer.terms = required.iter().map(|c| c.label.clone()).collect();
         let filters = self.filters(req)?;
-        let query_lang = if req.query.chars().any(crate::analysis::is_han) {
-            "zh"
-        } else {
-            "en"
-        };
         let build = |occur: Occur| -> Box<dyn Query> {
             let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for c in &required {
@@ -244,16 +258,59 @@ impl Searcher {
             Box::new(BooleanQuery::new(subs))
         };
         let full = build(Occur::Must);
-        let mut hits = self.collect(&*full, req, query_lang, &marks)?;
+        let mut hits = self.collect(&*full, req, &marks)?;
         if hits.is_empty() && required.len() > 1 {
-            hits = self.collect(&*build(Occur::Should), req, query_lang, &marks)?;
+            hits = self.collect(&*build(Occur::Should), req, &marks)?;
             answer.partial = !hits.is_empty();
         }
-        for hit in &mut hits {
-            hit.explain = self.explain(&required, hit)?;
+        if req.explain {
+            for hit in &mut hits {
+                hit.explain = self.explain(&required, hit)?;
+            }
         }
         answer.hits = hits;
         Ok(answer)
+    }
+
+    /// Consecutive words that together name a variant-list entry (`Xi Jinping`) become one
+    /// phrase, so the name is expanded as a whole.
+    fn join_variant_names(&self, groups: Vec<Vec<Item>>) -> Vec<Vec<Item>> {
+        const LONGEST: usize = 5;
+        if self.variants.is_empty() {
+            return groups;
+        }
+        let mut out = Vec::with_capacity(groups.len());
+        let mut i = 0;
+        while i < groups.len() {
+            let lone_word = |g: &Vec<Item>| g.len() == 1 && matches!(g[0], Item::Word(_));
+            let mut joined = None;
+            for n in (2..=LONGEST.min(groups.len() - i)).rev() {
+                let window = &groups[i..i + n];
+                if !window.iter().all(lone_word) {
+                    continue;
+                }
+                let text = window
+                    .iter()
+                    .map(|g| g[0].text())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if !self.variants.others(&key(&text)).is_empty() {
+                    joined = Some((n, text));
+                    break;
+                }
+            }
+            match joined {
+                Some((n, text)) => {
+                    out.push(vec![Item::Phrase(text)]);
+                    i += n;
+                }
+                None => {
+                    out.push(groups[i].clone());
+                    i += 1;
+                }
+            }
+        }
+        out
     }
 
     fn filters(&self, req: &Request) -> Result<Vec<Box<dyn Query>>> {
@@ -281,9 +338,7 @@ impl Searcher {
                     Some(d) if crate::article::valid_date(d) => {
                         Ok(Bound::Included(Term::from_field_u64(f.day, day_number(d))))
                     }
-                    Some(d) => Err(Error::Invalid(format!(
-                        "date {d:?} is not YYYY-MM-DD"
-                    ))),
+                    Some(d) => Err(Error::Invalid(format!("date {d:?} is not YYYY-MM-DD"))),
                 }
             };
             let lower = match bound(&req.since)? {
@@ -349,7 +404,10 @@ impl Searcher {
     ) -> Vec<Clause> {
         let mut clauses = Vec::new();
         let mut latin = String::new();
-        let flush = |latin: &mut String, clauses: &mut Vec<Clause>, answer: &mut Answer, marks: &mut Marks| {
+        let flush = |latin: &mut String,
+                     clauses: &mut Vec<Clause>,
+                     answer: &mut Answer,
+                     marks: &mut Marks| {
             if latin.is_empty() {
                 return;
             }
@@ -357,7 +415,8 @@ impl Searcher {
             let raws = latin_words(latin);
             match stems.len() {
                 0 => {}
-                1 => clauses.push(self.latin_clause(&stems[0], &raws[0], latin, exact, answer, marks)),
+                1 => clauses
+                    .push(self.latin_clause(&stems[0], &raws[0], latin, exact, answer, marks)),
                 _ => clauses.push(self.latin_phrase(&stems, marks)),
             }
             latin.clear();
@@ -415,7 +474,9 @@ impl Searcher {
             };
         }
         answer.expansions.push(Expansion {
-            from: typed.trim_matches(|c: char| !c.is_alphanumeric()).to_string(),
+            from: typed
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_string(),
             to: near.clone(),
             kind: "spelling",
         });
@@ -429,7 +490,10 @@ impl Searcher {
         for s in &near_stems {
             marks.stems.insert(s.clone());
             alternatives.push(Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(self.text_term(s), IndexRecordOption::WithFreqs)),
+                Box::new(TermQuery::new(
+                    self.text_term(s),
+                    IndexRecordOption::WithFreqs,
+                )),
                 FUZZY_WEIGHT,
             )));
         }
@@ -439,7 +503,10 @@ impl Searcher {
                 near_stems.into_iter().collect::<Vec<_>>().join(" | ")
             ),
             query: Box::new(BooleanQuery::new(
-                alternatives.into_iter().map(|q| (Occur::Should, q)).collect(),
+                alternatives
+                    .into_iter()
+                    .map(|q| (Occur::Should, q))
+                    .collect(),
             )),
         }
     }
@@ -582,12 +649,7 @@ impl Searcher {
                 if !known && len > 1 {
                     continue;
                 }
-                let cand = (
-                    best[j].0 + 1,
-                    best[j].1 - (len * len) as i64,
-                    j,
-                    known,
-                );
+                let cand = (best[j].0 + 1, best[j].1 - (len * len) as i64, j, known);
                 if choice.is_none_or(|c| (cand.0, cand.1) < (c.0, c.1)) {
                     choice = Some(cand);
                 }
@@ -610,23 +672,19 @@ impl Searcher {
                 _ => out.push((s, e, known)),
             }
         }
-        out.into_iter().map(|(s, e, _)| run[s..e].to_string()).collect()
+        out.into_iter()
+            .map(|(s, e, _)| run[s..e].to_string())
+            .collect()
     }
 
-    fn collect(
-        &self,
-        query: &dyn Query,
-        req: &Request,
-        query_lang: &str,
-        marks: &Marks,
-    ) -> Result<Vec<Hit>> {
+    fn collect(&self, query: &dyn Query, req: &Request, marks: &Marks) -> Result<Vec<Hit>> {
         let mut fetch = (req.limit.max(1) * 4).max(40);
         loop {
             let top = self
                 .searcher
                 .search(query, &TopDocs::with_limit(fetch).order_by_score())?;
             let exhausted = top.len() < fetch;
-            let hits = self.arrange(&top, req, query_lang, marks)?;
+            let hits = self.arrange(&top, req, marks)?;
             if hits.len() >= req.limit || exhausted || fetch >= 100_000 {
                 return Ok(hits);
             }
@@ -634,79 +692,62 @@ impl Searcher {
         }
     }
 
-    /// Turns ranked documents into hits: pairs a passage with its counterpart when both
-    /// matched (the one in the query's language leads), caps passages per story.
-    fn arrange(
-        &self,
-        top: &[(f32, DocAddress)],
-        req: &Request,
-        query_lang: &str,
-        marks: &Marks,
-    ) -> Result<Vec<Hit>> {
+    /// Turns ranked documents into hits, capping distinct passages per story (a passage and
+    /// its counterpart count once) and linking hits that are each other's counterparts.
+    fn arrange(&self, top: &[(f32, DocAddress)], req: &Request, marks: &Marks) -> Result<Vec<Hit>> {
         let f = *self.fields();
         let mut docs = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = self.searcher.doc(*address)?;
-            let get = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
-            let passage = doc.get_first(f.passage).and_then(|v| v.as_u64()).unwrap_or(0);
-            docs.push((*score, *address, get(f.story), get(f.lang), passage, doc));
+            docs.push((*score, doc));
         }
         let position: HashMap<String, usize> = docs
             .iter()
             .enumerate()
-            .map(|(i, d)| (loc(&d.2, &d.3, d.4), i))
+            .map(|(i, (_, d))| (doc_loc(d, &f), i))
             .collect();
-        let mut used = vec![false; docs.len()];
-        let mut per_story: HashMap<String, usize> = HashMap::new();
-        let mut hits = Vec::new();
-        for i in 0..docs.len() {
-            if used[i] || hits.len() >= req.limit {
-                continue;
+        let mut passages: HashMap<String, BTreeSet<u64>> = HashMap::new();
+        let mut hits: Vec<Hit> = Vec::new();
+        for (score, doc) in &docs {
+            if hits.len() >= req.limit {
+                break;
             }
-            let (score, _, story, lang, passage, _) = &docs[i];
-            if per_story.get(story).copied().unwrap_or(0) >= req.per_story.max(1) {
-                continue;
-            }
-            used[i] = true;
-            let other_lang = self.other_language(story, lang);
-            let partner = other_lang
-                .as_ref()
-                .and_then(|l| position.get(&loc(story, l, *passage)).copied())
-                .filter(|&j| !used[j]);
-            let (lead, partner) = match partner {
-                Some(j) => {
-                    used[j] = true;
-                    if docs[j].3 == query_lang && *lang != query_lang {
-                        (j, Some(i))
-                    } else {
-                        (i, Some(j))
-                    }
+            let mut hit = self.hit(doc, *score, marks);
+            let seen = passages.entry(hit.doc.clone()).or_default();
+            if !seen.contains(&hit.passage) {
+                if seen.len() >= req.per_story.max(1) {
+                    continue;
                 }
-                None => (i, None),
-            };
-            *per_story.entry(story.clone()).or_default() += 1;
-            let lead_doc = &docs[lead];
-            let mut hit = self.hit(&lead_doc.5, *score, marks);
-            hit.counterpart = match partner {
-                Some(j) => {
-                    let text = first_str(&docs[j].5, f.text);
+                seen.insert(hit.passage);
+            }
+            let other = self.other_language(&hit.doc, &hit.lang);
+            let partner = other
+                .as_deref()
+                .and_then(|l| position.get(&loc(&hit.doc, l, hit.passage)));
+            hit.counterpart = match (partner, other) {
+                (Some(&j), Some(lang)) => {
+                    let text = first_str(&docs[j].1, f.text);
                     Some(Counterpart {
-                        lang: docs[j].3.clone(),
-                        passage: docs[j].4,
+                        lang,
+                        passage: hit.passage,
                         highlights: highlight(&text, marks),
                         text,
                         matched: true,
                     })
                 }
-                None => self.counterpart(&hit, other_lang.as_deref())?,
+                (_, other) => self.counterpart(&hit, other.as_deref())?,
             };
             hit.rank = hits.len() + 1;
             hits.push(hit);
+        }
+        let ranks: HashMap<String, usize> = hits
+            .iter()
+            .map(|h| (loc(&h.doc, &h.lang, h.passage), h.rank))
+            .collect();
+        for hit in &mut hits {
+            if let Some(c) = hit.counterpart.as_ref().filter(|c| c.matched) {
+                hit.paired_with = ranks.get(&loc(&hit.doc, &c.lang, c.passage)).copied();
+            }
         }
         Ok(hits)
     }
@@ -762,37 +803,43 @@ impl Searcher {
             title: first_str(doc, f.title),
             date: first_str(doc, f.date),
             path: first_str(doc, f.path),
-            passage: doc.get_first(f.passage).and_then(|v| v.as_u64()).unwrap_or(0),
+            passage: doc
+                .get_first(f.passage)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0),
             snippet: mark(&text, range, &highlights, "[", "]"),
             snippet_range: [range.0, range.1],
             highlights,
             text,
             counterpart: None,
+            paired_with: None,
             explain: Vec::new(),
         }
     }
 
+    /// Each clause's part of a hit's score, by scoring the clause alone on that passage
+    /// (tantivy's own `explain` can panic on nested boolean queries).
     fn explain(&self, clauses: &[Clause], hit: &Hit) -> Result<Vec<TermScore>> {
-        let term = Term::from_field_text(self.fields().loc, &loc(&hit.doc, &hit.lang, hit.passage));
-        let top = self.searcher.search(
-            &TermQuery::new(term, IndexRecordOption::Basic),
-            &TopDocs::with_limit(1).order_by_score(),
-        )?;
-        let Some((_, address)) = top.first() else {
-            return Ok(Vec::new());
-        };
-        let mut parts: Vec<TermScore> = clauses
-            .iter()
-            .map(|c| TermScore {
+        let this = Term::from_field_text(self.fields().loc, &loc(&hit.doc, &hit.lang, hit.passage));
+        let mut parts = Vec::new();
+        for c in clauses {
+            let only_this: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(this.clone(), IndexRecordOption::Basic)),
+                0.0,
+            ));
+            let q = BooleanQuery::new(vec![
+                (Occur::Must, c.query.box_clone()),
+                (Occur::Must, only_this),
+            ]);
+            let top = self
+                .searcher
+                .search(&q, &TopDocs::with_limit(1).order_by_score())?;
+            parts.push(TermScore {
                 term: c.label.clone(),
-                score: c
-                    .query
-                    .explain(&self.searcher, *address)
-                    .map(|e| e.value())
-                    .unwrap_or(0.0),
+                score: top.first().map_or(0.0, |t| t.0),
                 share: 0.0,
-            })
-            .collect();
+            });
+        }
         let total: f32 = parts.iter().map(|p| p.score).sum();
         if total > 0.0 {
             for p in &mut parts {
@@ -801,6 +848,14 @@ impl Searcher {
         }
         Ok(parts)
     }
+}
+
+fn doc_loc(doc: &TantivyDocument, f: &Fields) -> String {
+    let passage = doc
+        .get_first(f.passage)
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0);
+    loc(&first_str(doc, f.story), &first_str(doc, f.lang), passage)
 }
 
 fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
@@ -815,9 +870,16 @@ fn any_of(mut clauses: Vec<Clause>) -> Clause {
         return clauses.pop().expect("one clause");
     }
     Clause {
-        label: clauses.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(" | "),
+        label: clauses
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" | "),
         query: Box::new(BooleanQuery::new(
-            clauses.into_iter().map(|c| (Occur::Should, c.query)).collect(),
+            clauses
+                .into_iter()
+                .map(|c| (Occur::Should, c.query))
+                .collect(),
         )),
     }
 }
@@ -827,9 +889,16 @@ fn all_of(mut clauses: Vec<Clause>) -> Clause {
         return clauses.pop().expect("one clause");
     }
     Clause {
-        label: clauses.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(" + "),
+        label: clauses
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" + "),
         query: Box::new(BooleanQuery::new(
-            clauses.into_iter().map(|c| (Occur::Must, c.query)).collect(),
+            clauses
+                .into_iter()
+                .map(|c| (Occur::Must, c.query))
+                .collect(),
         )),
     }
 }
@@ -845,7 +914,10 @@ fn highlight(text: &str, marks: &Marks) -> Vec<[usize; 2]> {
         match kind {
             RunKind::Word => {
                 folded.push_str(run);
-                if latin_terms(run).first().is_some_and(|s| marks.stems.contains(s)) {
+                if latin_terms(run)
+                    .first()
+                    .is_some_and(|s| marks.stems.contains(s))
+                {
                     ranges.push([start, start + run.len()]);
                 }
             }
@@ -886,7 +958,9 @@ fn snippet_range(text: &str, highlights: &[[usize; 2]]) -> (usize, usize) {
     }
     let first = highlights.first().map_or(0, |h| h[0]);
     let first_char = bounds.partition_point(|&b| b < first);
-    let start = first_char.saturating_sub(SNIPPET_CHARS / 4).min(chars - SNIPPET_CHARS);
+    let start = first_char
+        .saturating_sub(SNIPPET_CHARS / 4)
+        .min(chars - SNIPPET_CHARS);
     (bounds[start], bounds[start + SNIPPET_CHARS])
 }
 

@@ -9,8 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle,
-    WritePtr,
+    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
@@ -179,7 +178,10 @@ struct ReadOnlyDirectory {
 }
 
 fn read_only_error() -> io::Error {
-    io::Error::new(io::ErrorKind::PermissionDenied, "the index is opened read-only")
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        "the index is opened read-only",
+    )
 }
 
 impl Directory for ReadOnlyDirectory {

@@ -84,7 +84,9 @@ mod tests {
 
     #[test]
     fn groups_match_across_spelling_and_script() {
-        let v = Variants::parse("# names\nKhorgos | Khorgas | 霍尔果斯\nNur-Sultan|Astana|努尔苏丹\nlonely\n");
+        let v = Variants::parse(
+            "# names\nKhorgos | Khorgas | 霍尔果斯\nNur-Sultan|Astana|努尔苏丹\nlonely\n",
+        );
         assert_eq!(v.others(&key("khorgos")), vec!["Khorgas", "霍尔果斯"]);
         assert_eq!(v.others(&key("努爾蘇丹")), vec!["Nur-Sultan", "Astana"]);
         assert_eq!(v.others(&key("NUR SULTAN")), vec!["Astana", "努尔苏丹"]);

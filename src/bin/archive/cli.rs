@@ -85,8 +85,17 @@ mod tests {
     #[test]
     fn search_takes_words_flags_and_global_paths() {
         let cli = Cli::try_parse_from([
-            "archive", "search", "--json", "--limit", "3", "--lang", "zh", "霍尔果斯", "口岸",
-            "--root", "/r",
+            "archive",
+            "search",
+            "--json",
+            "--limit",
+            "3",
+            "--lang",
+            "zh",
+            "霍尔果斯",
+            "口岸",
+            "--root",
+            "/r",
         ])
         .unwrap();
         assert_eq!(cli.paths.root, Some(PathBuf::from("/r")));

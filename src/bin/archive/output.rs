@@ -44,7 +44,13 @@ pub fn human(out: &mut impl Write, answer: &Answer, explain: bool, colour: bool)
     if explain {
         writeln!(out, "query terms: {}", answer.terms.join("  +  "))?;
         for e in &answer.expansions {
-            writeln!(out, "{} expansion: {} → {}", e.kind, e.from, e.to.join(", "))?;
+            writeln!(
+                out,
+                "{} expansion: {} → {}",
+                e.kind,
+                e.from,
+                e.to.join(", ")
+            )?;
         }
         if answer.partial {
             writeln!(out, "no passage matched every term: partial matches")?;
@@ -52,14 +58,26 @@ pub fn human(out: &mut impl Write, answer: &Answer, explain: bool, colour: bool)
         writeln!(out)?;
     }
     for hit in &answer.hits {
-        let date = if hit.date.is_empty() { String::new() } else { format!(" · {}", hit.date) };
+        // The second of a pair was shown with the first.
+        if hit.paired_with.is_some_and(|r| r < hit.rank) {
+            continue;
+        }
+        let date = if hit.date.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", hit.date)
+        };
         writeln!(
             out,
             "{}. {bold}{}{reset} {dim}[{}{date} · {} ¶{}]{reset}",
             hit.rank, hit.title, hit.lang, hit.path, hit.passage
         )?;
         let range = (hit.snippet_range[0], hit.snippet_range[1]);
-        writeln!(out, "   {}", mark(&hit.text, range, &hit.highlights, open, close))?;
+        writeln!(
+            out,
+            "   {}",
+            mark(&hit.text, range, &hit.highlights, open, close)
+        )?;
         if let Some(c) = &hit.counterpart {
             let end = c
                 .text
@@ -67,8 +85,16 @@ pub fn human(out: &mut impl Write, answer: &Answer, explain: bool, colour: bool)
                 .nth(COUNTERPART_CHARS)
                 .map_or(c.text.len(), |(i, _)| i);
             let text = mark(&c.text, (0, end), &c.highlights, open, close);
-            let tag = if c.matched { "also matched" } else { "counterpart" };
-            writeln!(out, "   {dim}↳ {} ¶{} ({tag}):{reset} {text}", c.lang, c.passage)?;
+            let tag = if c.matched {
+                "also matched"
+            } else {
+                "counterpart"
+            };
+            writeln!(
+                out,
+                "   {dim}↳ {} ¶{} ({tag}):{reset} {text}",
+                c.lang, c.passage
+            )?;
         }
         if explain {
             let parts: Vec<String> = hit
@@ -76,7 +102,12 @@ pub fn human(out: &mut impl Write, answer: &Answer, explain: bool, colour: bool)
                 .iter()
                 .map(|t| format!("{} {:.2} ({:.0}%)", t.term, t.score, t.share * 100.0))
                 .collect();
-            writeln!(out, "   {dim}score {:.2} = {}{reset}", hit.score, parts.join(" + "))?;
+            writeln!(
+                out,
+                "   {dim}score {:.2} = {}{reset}",
+                hit.score,
+                parts.join(" + ")
+            )?;
         }
         writeln!(out)?;
     }

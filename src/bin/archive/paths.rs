@@ -21,12 +21,22 @@ pub fn resolve(paths: &Paths) -> Result<Resolved> {
         (Some(root), _) => cwd.join(root),
         (None, Some(env)) if !env.is_empty() => cwd.join(env),
         _ => exe_root()
-            .or_else(|| cwd.ancestors().find(|d| d.join("archive").is_dir()).map(Path::to_path_buf))
+            .or_else(|| {
+                cwd.ancestors()
+                    .find(|d| d.join("archive").is_dir())
+                    .map(Path::to_path_buf)
+            })
             .unwrap_or_else(|| cwd.clone()),
     };
     Ok(Resolved {
-        archive: paths.archive.as_ref().map_or_else(|| root.join("archive"), |a| cwd.join(a)),
-        index: paths.index.as_ref().map_or_else(|| root.join("index"), |i| cwd.join(i)),
+        archive: paths
+            .archive
+            .as_ref()
+            .map_or_else(|| root.join("archive"), |a| cwd.join(a)),
+        index: paths
+            .index
+            .as_ref()
+            .map_or_else(|| root.join("index"), |i| cwd.join(i)),
     })
 }
 

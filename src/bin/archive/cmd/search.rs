@@ -31,6 +31,7 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
         story: args.story,
         since: args.since,
         until: args.until,
+        explain: args.explain,
     };
     let answer = searcher.search(&request)?;
     for e in &answer.expansions {

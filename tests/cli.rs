@@ -1,0 +1,202 @@
+//! Drives the real `archive` binary on temporary copies of the bundled archive.
+
+mod env;
+
+use env::{Env, JsonHit};
+
+#[test]
+fn search_builds_the_index_on_first_use_and_finds_khorgos_first_with_its_counterpart() {
+    let env = Env::bundled();
+    let out = env.run(&["search", "Khorgos"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("no index yet"), "{}", out.stderr);
+    assert!(env.root().join("index/meta.json").exists());
+    let hits = env.json(&["search", "--json", "Khorgos"]);
+    assert_eq!(hits[0].lang, "en");
+    assert!(
+        hits[0].text.contains("Khorgos-Dongdamen"),
+        "{:?}",
+        hits[0].text
+    );
+    let cp = hits[0].counterpart.as_ref().expect("counterpart");
+    assert_eq!((cp.lang.as_str(), cp.passage), ("zh", hits[0].passage));
+    assert!(cp.text.contains("霍尔果斯"));
+    // The human form shows the passage and, under it, its counterpart.
+    let first = out.stdout.lines().take(3).collect::<Vec<_>>().join("\n");
+    assert!(
+        first.contains("[Khorgos]-Dongdamen") && first.contains("↳ zh ¶31"),
+        "{first}"
+    );
+}
+
+#[test]
+fn index_prints_a_summary_on_stderr_and_nothing_on_stdout() {
+    let env = Env::bundled();
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("1 story, 96 passages (en, zh)"),
+        "{}",
+        out.stderr
+    );
+    let again = env.run(&["index"]);
+    assert!(again.stderr.contains("up to date"), "{}", again.stderr);
+}
+
+#[test]
+fn json_lines_follow_the_documented_contract() {
+    let env = Env::bundled();
+    let out = env.run(&["search", "--json", "--limit", "4", "SINOOIL"]);
+    assert_eq!(out.code, 0);
+    let hits: Vec<JsonHit> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(hits.len(), 4);
+    for (i, h) in hits.iter().enumerate() {
+        assert_eq!(h.rank, i + 1);
+        assert!(h.score > 0.0);
+        assert_eq!(h.doc, "2022-09-12-china-kazakhstan");
+        assert_eq!(h.path, format!("2022-09-12-china-kazakhstan/{}.md", h.lang));
+        for [a, b] in &h.highlights {
+            assert_eq!(&h.text[*a..*b], "SINOOIL");
+        }
+        assert!(h.snippet.contains("[SINOOIL]"));
+        // Each SINOOIL passage's counterpart holds SINOOIL too: they are pairs.
+        let cp = h.counterpart.as_ref().unwrap();
+        assert!(cp.matched);
+        let partner = &hits[h.paired_with.expect("paired") - 1];
+        assert_eq!(
+            (partner.lang.as_str(), partner.passage),
+            (cp.lang.as_str(), cp.passage)
+        );
+    }
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+}
+
+#[test]
+fn pairs_are_shown_once_in_the_human_form() {
+    let env = Env::bundled();
+    let out = env.run(&["search", "SINOOIL"]);
+    assert_eq!(out.stdout.matches("¶11]").count(), 1, "{}", out.stdout);
+    assert!(out.stdout.contains("also matched"));
+}
+
+#[test]
+fn exit_codes_are_those_of_grep() {
+    let env = Env::bundled();
+    assert_eq!(env.run(&["search", "Khorgos"]).code, 0);
+    let none = env.run(&["search", "xyzzyplugh"]);
+    assert_eq!((none.code, none.stdout.as_str()), (1, ""));
+    let bad = env.run(&["search", "\"unclosed"]);
+    assert_eq!(bad.code, 2);
+    assert_eq!(
+        bad.stderr.trim(),
+        "archive: bad query: unclosed quote at character 1"
+    );
+    assert_eq!(env.run(&["search", "--limit", "x", "y"]).code, 2);
+}
+
+#[test]
+fn a_missing_index_and_archive_is_one_clear_line() {
+    let env = Env::empty();
+    let out = env.run(&["search", "Khorgos"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(out.stderr.contains("run `archive index`"), "{}", out.stderr);
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("archive folder"), "{}", out.stderr);
+}
+
+#[test]
+fn chinese_typed_without_spaces_needs_every_word_not_the_phrase() {
+    let env = Env::bundled();
+    // 霍尔果斯 and 无水港 are in passage 31, but never side by side.
+    let hits = env.json(&["search", "--json", "霍尔果斯无水港"]);
+    assert_eq!((hits[0].lang.as_str(), hits[0].passage), ("zh", 31));
+    assert!(!hits[0].text.contains("霍尔果斯无水港"));
+    // Each word must match: 乌鲁木齐 + 无水港 are never in one passage; the answer is partial.
+    let out = env.run(&["search", "--json", "乌鲁木齐无水港"]);
+    assert!(
+        out.stderr.contains("showing passages that hold some"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn phrases_or_exclusion_and_language_filter() {
+    let env = Env::bundled();
+    let phrase = env.json(&["search", "--json", "\"camel milk powder\""]);
+    assert!(phrase[0].text.contains("camel milk powder"));
+    let scattered = env.run(&["search", "--json", "\"powder milk camel\""]);
+    assert_eq!(scattered.code, 1, "{}", scattered.stdout);
+    let zh_phrase = env.json(&["search", "--json", "\"一带一路\""]);
+    assert!(zh_phrase.iter().all(|h| h.text.contains("一带一路")));
+    let or = env.json(&["search", "--json", "--limit", "50", "Atyrau OR Urumqi"]);
+    assert!(or.iter().any(|h| h.text.contains("Atyrau")));
+    assert!(or.iter().any(|h| h.text.contains("Urumqi")));
+    let not = env.json(&["search", "--json", "--limit", "50", "Tokayev -June"]);
+    assert!(!not.is_empty() && not.iter().all(|h| !h.text.contains("June")));
+    let zh = env.json(&["search", "--json", "--lang", "zh", "SINOOIL"]);
+    assert!(zh.iter().all(|h| h.lang == "zh") && !zh.is_empty());
+    assert_eq!(env.run(&["search", "--lang", "fr1", "x"]).code, 2);
+}
+
+#[test]
+fn a_question_with_no_full_match_returns_partial_matches() {
+    let env = Env::bundled();
+    let out = env.run(&["search", "--json", "who drives the gantry crane at Khorgos"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let first: JsonHit = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+    assert!(first.partial);
+    assert!(first.text.contains("gantry crane driver"));
+}
+
+#[test]
+fn a_plain_folder_of_text_files_is_searchable() {
+    let env = Env::empty();
+    env.write(
+        "archive/notes/khorgos.txt",
+        "Khorgos dry port visit\n\nThe trains were late again.\n",
+    );
+    env.write("archive/笔记.md", "霍尔果斯口岸\n\n今天的火车又晚点了。\n");
+    let hits = env.json(&["search", "--json", "trains"]);
+    assert_eq!(hits[0].title, "Khorgos dry port visit");
+    assert_eq!(
+        (hits[0].doc.as_str(), hits[0].lang.as_str()),
+        ("notes/khorgos", "en")
+    );
+    assert_eq!(hits[0].date, "");
+    assert!(hits[0].counterpart.is_none());
+    let zh = env.json(&["search", "--json", "火车"]);
+    assert_eq!(
+        (zh[0].lang.as_str(), zh[0].title.as_str()),
+        ("zh", "霍尔果斯口岸")
+    );
+}
+
+#[test]
+fn stdout_closed_early_is_not_an_error() {
+    let env = Env::bundled();
+    env.run(&["index"]);
+    let out = env.run_piped_to_head(&["search", "--limit", "50", "Kazakhstan"]);
+    assert!(
+        !out.stderr.contains("Broken pipe") && !out.stderr.contains("panicked"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_public_quality_checks_pass() {
+    let env = Env::bundled();
+    env.run(&["index"]);
+    for table in ["article.tsv", "article-more.tsv"] {
+        let out = env.check_queries(table);
+        assert!(out.ends_with(" 0 failed"), "{table}: {out}");
+    }
+}

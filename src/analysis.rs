@@ -258,6 +258,8 @@ pub fn bigrams(run: &str) -> Vec<(usize, usize, &str)> {
 pub struct Analyzers {
     /// The segmenter (jieba plus the archive's words).
     pub segmenter: Arc<Segmenter>,
+    /// Off only in tests that need an analyzer at odds with the query path.
+    stemming: bool,
 }
 
 impl Analyzers {
@@ -265,14 +267,29 @@ impl Analyzers {
     pub fn new(user_words: Vec<String>) -> Self {
         Analyzers {
             segmenter: Arc::new(Segmenter::new(user_words)),
+            stemming: true,
+        }
+    }
+
+    /// A deliberately broken analyzer (no stemming, same fingerprint) for self-test tests.
+    #[cfg(test)]
+    pub(crate) fn broken() -> Self {
+        Analyzers {
+            stemming: false,
+            ..Analyzers::new(Vec::new())
         }
     }
 
     /// The main analyzer: mixed words, lowercased, folded, stemmed.
     pub fn text(&self) -> TextAnalyzer {
-        stemmed(MixedTokenizer {
+        let tokenizer = MixedTokenizer {
             segmenter: Some(self.segmenter.clone()),
-        })
+        };
+        if self.stemming {
+            stemmed(tokenizer)
+        } else {
+            TextAnalyzer::builder(tokenizer).filter(LowerCaser).build()
+        }
     }
 
     /// Registers the three analyzers with an index.

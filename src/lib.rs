@@ -16,6 +16,7 @@ pub mod indexer;
 pub mod query;
 pub mod schema;
 pub mod search;
+pub mod selftest;
 pub mod store;
 pub mod variants;
 

@@ -29,7 +29,7 @@ const GRAM_WEIGHT: f32 = 0.3;
 /// Weight of a near-spelling match relative to an exact one.
 const FUZZY_WEIGHT: f32 = 0.5;
 /// Weight of a variant-list expansion relative to the word as typed.
-const VARIANT_WEIGHT: f32 = 0.8;
+const VARIANT_WEIGHT: f32 = 0.5;
 /// Longest Han word (in characters) looked up when segmenting a query.
 const MAX_WORD_CHARS: usize = 8;
 /// Snippet length in characters.
@@ -160,6 +160,19 @@ pub struct Answer {
     pub terms: Vec<String>,
 }
 
+/// A stored passage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    /// Story id.
+    pub doc: String,
+    /// Language.
+    pub lang: String,
+    /// Passage number.
+    pub passage: u64,
+    /// Text.
+    pub text: String,
+}
+
 /// One required part of a query, compiled.
 struct Clause {
     label: String,
@@ -194,6 +207,34 @@ impl Searcher {
             searcher,
             variants: Variants::load(archive)?,
         })
+    }
+
+    /// Up to `n` passages spread evenly over the index.
+    pub fn sample(&self, n: usize) -> Result<Vec<Passage>> {
+        let f = *self.fields();
+        let total = self.searcher.num_docs() as usize;
+        let step = total.div_ceil(n.max(1)).max(1);
+        let mut out = Vec::new();
+        let mut k = 0usize;
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            for doc in segment.doc_ids_alive() {
+                if k % step == 0 {
+                    let stored: TantivyDocument =
+                        self.searcher.doc(DocAddress::new(ord as u32, doc))?;
+                    out.push(Passage {
+                        doc: first_str(&stored, f.story),
+                        lang: first_str(&stored, f.lang),
+                        passage: stored
+                            .get_first(f.passage)
+                            .and_then(|v| v.as_u64())
+                            .unwrap_or(0),
+                        text: first_str(&stored, f.text),
+                    });
+                }
+                k += 1;
+            }
+        }
+        Ok(out)
     }
 
     fn fields(&self) -> &Fields {
@@ -678,17 +719,18 @@ impl Searcher {
     }
 
     fn collect(&self, query: &dyn Query, req: &Request, marks: &Marks) -> Result<Vec<Hit>> {
-        let mut fetch = (req.limit.max(1) * 4).max(40);
+        let total = (self.searcher.num_docs() as usize).max(1);
+        let mut fetch = req.limit.saturating_mul(4).clamp(40, total.max(40));
         loop {
             let top = self
                 .searcher
                 .search(query, &TopDocs::with_limit(fetch).order_by_score())?;
-            let exhausted = top.len() < fetch;
+            let exhausted = top.len() < fetch || fetch >= total;
             let hits = self.arrange(&top, req, marks)?;
-            if hits.len() >= req.limit || exhausted || fetch >= 100_000 {
+            if hits.len() >= req.limit || exhausted {
                 return Ok(hits);
             }
-            fetch *= 4;
+            fetch = fetch.saturating_mul(4).min(total);
         }
     }
 

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use archive::analysis::Analyzers;
-use archive::{store, Report};
+use archive::{selftest, store, Report};
 
 use crate::paths::Resolved;
 use crate::progress::Bar;
@@ -25,7 +25,29 @@ pub fn update(paths: &Resolved) -> Result<Report> {
     for (path, why) in &report.skipped {
         eprintln!("archive: skipped {path}: {why}");
     }
+    self_test(paths, &analyzers)?;
     Ok(report)
+}
+
+/// Words from a sample of passages must find them again; a miss is loud and fails the run.
+fn self_test(paths: &Resolved, analyzers: &Analyzers) -> Result<()> {
+    let searcher = archive::Searcher::open(&paths.archive, &paths.index)?;
+    let outcome = selftest::run(&searcher, analyzers)?;
+    for f in &outcome.failures {
+        eprintln!(
+            "archive: SELF-TEST FAILED: {:?} did not find {} [{}] passage {}: {}",
+            f.query, f.passage.doc, f.passage.lang, f.passage.passage, f.passage.text
+        );
+    }
+    if !outcome.failures.is_empty() {
+        return Err(archive::Error::SelfTest(format!(
+            "{} of {} sample queries did not find their passage; the index is inconsistent",
+            outcome.failures.len(),
+            outcome.checked
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 pub fn print_summary(r: &Report) {

@@ -1,0 +1,155 @@
+//! The self-test run after every indexing: words and phrases taken from a sample of indexed
+//! passages, in the form the text has them, must find their passage through the real query
+//! path. It catches an analyzer whose index side and query side disagree.
+
+use tantivy::tokenizer::Token;
+
+use crate::analysis::{is_han, Analyzers};
+use crate::error::Result;
+use crate::search::{Passage, Request, Searcher};
+
+/// Passages sampled per run.
+pub const SAMPLE: usize = 40;
+
+/// A query that did not find the passage it was taken from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    /// The query.
+    pub query: String,
+    /// Where it was taken from.
+    pub passage: Passage,
+}
+
+/// What the self-test checked.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Queries run.
+    pub checked: usize,
+    /// Queries that missed their passage.
+    pub failures: Vec<Failure>,
+}
+
+/// Queries taken from one passage: its longest Latin word, its longest Han word, and a phrase
+/// of two adjacent Han words, each as written in the passage (original script and case).
+pub fn queries_for(text: &str, analyzers: &Analyzers) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(word) = text
+        .split(|c: char| !c.is_alphabetic() || is_han(c))
+        .filter(|w| w.chars().count() >= 4)
+        .max_by_key(|w| w.chars().count())
+    {
+        out.push(word.to_string());
+    }
+    let mut han: Vec<(usize, usize, usize)> = Vec::new();
+    analyzers
+        .text()
+        .token_stream(text)
+        .process(&mut |t: &Token| {
+            if text[t.offset_from..t.offset_to].chars().all(is_han) {
+                han.push((t.offset_from, t.offset_to, t.position));
+            }
+        });
+    let chars = |(a, b, _): &(usize, usize, usize)| text[*a..*b].chars().count();
+    if let Some(w) = han
+        .iter()
+        .filter(|w| chars(w) >= 2)
+        .max_by_key(|w| chars(w))
+    {
+        out.push(text[w.0..w.1].to_string());
+    }
+    if let Some(pair) = han
+        .windows(2)
+        .find(|p| p[1].2 == p[0].2 + 1 && p[1].0 == p[0].1 && chars(&p[0]) + chars(&p[1]) >= 3)
+    {
+        out.push(format!("\"{}\"", &text[pair[0].0..pair[1].1]));
+    }
+    out
+}
+
+/// Runs the self-test on an index.
+pub fn run(searcher: &Searcher, analyzers: &Analyzers) -> Result<Outcome> {
+    let mut outcome = Outcome::default();
+    for passage in searcher.sample(SAMPLE)? {
+        for query in queries_for(&passage.text, analyzers) {
+            let request = Request {
+                limit: usize::MAX / 8,
+                per_story: usize::MAX / 8,
+                story: Some(passage.doc.clone()),
+                lang: Some(passage.lang.clone()),
+                exact: true,
+                ..Request::new(query.clone())
+            };
+            outcome.checked += 1;
+            let found = searcher
+                .search(&request)?
+                .hits
+                .iter()
+                .any(|h| h.passage == passage.passage);
+            if !found {
+                outcome.failures.push(Failure {
+                    query,
+                    passage: passage.clone(),
+                });
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indexer::{build, NoProgress};
+
+    fn archive_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join("archive").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    const STORY: &[(&str, &str)] = &[
+        (
+            "s/en.md",
+            "---\nlang: en\n---\nTrains were running to Khorgos.\n\nThe dry port is growing.\n",
+        ),
+        (
+            "s/zh.md",
+            "---\nlang: zh\n---\n火车开往霍尔果斯。\n\n無水港的貨物越來越多。\n",
+        ),
+    ];
+
+    #[test]
+    fn takes_words_as_written() {
+        let q = queries_for("無水港的貨物越來越多 Containers", &Analyzers::new(vec![]));
+        assert_eq!(q[0], "Containers");
+        assert!(q[1].chars().all(is_han) && q[1].chars().count() >= 2);
+        assert!(q.iter().any(|q| q.starts_with('"')));
+    }
+
+    #[test]
+    fn a_sound_analyzer_passes() {
+        let dir = archive_with(STORY);
+        let (archive, index) = (dir.path().join("archive"), dir.path().join("index"));
+        let analyzers = Analyzers::new(vec![]);
+        build(&archive, &index, &analyzers, &NoProgress).unwrap();
+        let outcome = run(&Searcher::open(&archive, &index).unwrap(), &analyzers).unwrap();
+        assert_eq!(outcome.checked, 6, "{outcome:?}");
+        assert_eq!(outcome.failures, vec![]);
+    }
+
+    #[test]
+    fn a_broken_analyzer_fails_loudly_with_the_word_and_passage() {
+        let dir = archive_with(STORY);
+        let (archive, index) = (dir.path().join("archive"), dir.path().join("index"));
+        let broken = Analyzers::broken();
+        build(&archive, &index, &broken, &NoProgress).unwrap();
+        let outcome = run(&Searcher::open(&archive, &index).unwrap(), &broken).unwrap();
+        let missed: Vec<&str> = outcome.failures.iter().map(|f| f.query.as_str()).collect();
+        assert_eq!(missed, vec!["Khorgos", "growing"]);
+        assert!(outcome.failures.iter().all(|f| f.passage.lang == "en"));
+    }
+}

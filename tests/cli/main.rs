@@ -1,0 +1,6 @@
+//! The one integration-test binary: drives the real `archive` executable on temporary copies of
+//! the bundled archive. One module per capability.
+
+mod chinese;
+mod core;
+mod env;

@@ -218,7 +218,7 @@ impl Searcher {
         let mut k = 0usize;
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
             for doc in segment.doc_ids_alive() {
-                if k % step == 0 {
+                if k.is_multiple_of(step) {
                     let stored: TantivyDocument =
                         self.searcher.doc(DocAddress::new(ord as u32, doc))?;
                     out.push(Passage {

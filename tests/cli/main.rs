@@ -4,3 +4,4 @@
 mod chinese;
 mod core;
 mod env;
+mod names;

@@ -205,7 +205,7 @@ fn explain_shows_terms_expansions_and_score_shares() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("% + crane"), "{}", out.stdout);
+    assert!(out.stdout.contains("%) + crane"), "{}", out.stdout);
     let hits = env.json(&[
         "search",
         "--json",

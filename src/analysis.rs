@@ -109,8 +109,8 @@ impl Segmenter {
     }
 
     /// Segments a (folded) Han run into words; calls `emit(start, end, is_subword)` with byte
-    /// offsets into `run`, each word followed by no sub-words or preceded by its dictionary
-    /// sub-words of two and three characters.
+    /// offsets into `run`: each word, then its dictionary sub-words of two and three characters
+    /// in order of their start, so offsets never go backwards.
     pub fn segment(&self, run: &str, mut emit: impl FnMut(usize, usize, bool)) {
         let jieba = self.jieba();
         for word in jieba.cut(run, true) {
@@ -121,9 +121,10 @@ impl Segmenter {
                 .chain(std::iter::once(word.word.len()))
                 .collect();
             let n = chars.len() - 1;
-            for len in [2, 3] {
-                if n > len {
-                    for i in 0..=n - len {
+            emit(word.byte_start, word.byte_end, false);
+            for i in 0..n {
+                for len in [2, 3] {
+                    if n > len && i + len <= n {
                         let gram = &word.word[chars[i]..chars[i + len]];
                         if jieba.has_word(gram) {
                             emit(
@@ -135,7 +136,6 @@ impl Segmenter {
                     }
                 }
             }
-            emit(word.byte_start, word.byte_end, false);
         }
     }
 
@@ -192,20 +192,21 @@ impl Tokenizer for MixedTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let mut tokens = Vec::new();
-        let mut position = 0;
+        // Sub-words take the position of the word they are part of.
+        let mut next = 0;
         for (kind, start, run) in runs(text) {
             match (kind, &self.segmenter) {
                 (RunKind::Word, _) => {
-                    tokens.push(token(run, start, start + run.len(), position));
-                    position += 1;
+                    tokens.push(token(run, start, start + run.len(), next));
+                    next += 1;
                 }
                 (RunKind::Han, Some(segmenter)) => {
                     let folded = fold_han(run);
                     segmenter.segment(&folded, |from, to, subword| {
-                        tokens.push(token(&folded[from..to], start + from, start + to, position));
                         if !subword {
-                            position += 1;
+                            next += 1;
                         }
+                        tokens.push(token(&folded[from..to], start + from, start + to, next - 1));
                     });
                 }
                 (RunKind::Han, None) => {}

@@ -240,6 +240,7 @@ pub fn build(
         commit.set_payload(&payload);
         commit.commit()?;
         writer.wait_merging_threads()?;
+        store::make_readable(index_dir)?;
     }
     let (stories, passages, languages) = manifest.totals();
     report.stories = stories;
@@ -268,5 +269,18 @@ fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result
         d.add_text(fields.loc, loc(&doc.story, &a.lang, n));
         writer.add_document(d)?;
     }
+    Ok(())
+}
+
+/// Merges the index into one segment (fewer files, faster opening; for bundles).
+pub fn compact(index_dir: &Path, analyzers: &Analyzers) -> Result<()> {
+    let index = store::open_write(index_dir, analyzers)?;
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY / 2)?;
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.garbage_collect_files().wait()?;
+    writer.wait_merging_threads()?;
     Ok(())
 }

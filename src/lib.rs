@@ -10,8 +10,11 @@
 
 pub mod analysis;
 pub mod article;
+pub mod bundle;
 pub mod corpus;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod indexer;
 pub mod query;
 pub mod schema;

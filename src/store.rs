@@ -151,6 +151,22 @@ pub fn open_write(dir: &Path, analyzers: &Analyzers) -> Result<Index> {
     Ok(index)
 }
 
+/// Makes every file of the index readable by every user (tantivy creates some as 0600), so
+/// an index built as one user can be searched as another.
+pub fn make_readable(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let meta = entry.metadata().map_err(|e| Error::io(entry.path(), e))?;
+        let mode = meta.permissions().mode();
+        if meta.is_file() && mode & 0o444 != 0o444 {
+            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode | 0o444))
+                .map_err(|e| Error::io(entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
 /// True when `dir` (or, if missing, its nearest existing parent) cannot be written.
 pub fn is_read_only(dir: &Path) -> bool {
     let mut probe: PathBuf = dir.to_path_buf();

@@ -4,4 +4,5 @@
 mod chinese;
 mod core;
 mod env;
+mod field;
 mod names;

@@ -42,6 +42,13 @@ pub enum Command {
     /// "exact phrases"; a OR b; -excluded. Chinese may be typed without spaces.
     /// Exit status: 0 hits, 1 no hit, 2 error.
     Search(SearchArgs),
+    /// Write a self-contained folder for a USB stick: this program, the stories, a compacted
+    /// index and a short guide. An existing bundle is updated; stories changed on the stick are
+    /// kept.
+    Bundle {
+        /// The folder to write (new, empty, or an earlier bundle).
+        dest: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -76,6 +83,9 @@ pub struct SearchArgs {
     /// Show the query's terms, expansions and each hit's score by term.
     #[arg(long)]
     pub explain: bool,
+    /// Search the index as it is, even if the archive changed since it was built.
+    #[arg(long)]
+    pub no_update: bool,
 }
 
 #[cfg(test)]

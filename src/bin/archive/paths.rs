@@ -13,8 +13,9 @@ pub struct Resolved {
     pub index: PathBuf,
 }
 
-/// ROOT is --root, else $ARCHIVE_ROOT, else the executable's folder when it holds archive/,
-/// else the current folder or its nearest parent holding archive/, else the current folder.
+/// ROOT is --root, else $ARCHIVE_ROOT, else the executable's folder when it holds archive/
+/// (or data/archive/, as a bundle does), else the current folder or its nearest parent holding
+/// archive/, else the current folder.
 pub fn resolve(paths: &Paths) -> Result<Resolved> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let root = match (&paths.root, std::env::var_os("ARCHIVE_ROOT")) {
@@ -43,5 +44,7 @@ pub fn resolve(paths: &Paths) -> Result<Resolved> {
 fn exe_root() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
-    dir.join("archive").is_dir().then(|| dir.to_path_buf())
+    [dir.to_path_buf(), archive::bundle::data_dir(dir)]
+        .into_iter()
+        .find(|d| d.join("archive").is_dir())
 }

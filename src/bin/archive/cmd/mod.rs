@@ -1,5 +1,6 @@
 //! One module per subcommand, and the dispatch.
 
+mod bundle;
 mod index;
 mod search;
 
@@ -15,5 +16,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Index => index::run(&paths),
         Command::Search(args) => search::run(&paths, args),
+        Command::Bundle { dest } => bundle::run(&paths, &dest),
     }
 }

@@ -20,7 +20,9 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
                 .ok_or_else(|| Error::Invalid(format!("unknown language {l:?}; use en or zh")))
         })
         .transpose()?;
-    ensure_fresh(paths)?;
+    if !args.no_update {
+        ensure_fresh(paths)?;
+    }
     let searcher = Searcher::open(&paths.archive, &paths.index)?;
     let request = Request {
         query: args.query.join(" "),

@@ -1,0 +1,30 @@
+//! `archive bundle DEST`: write or update a folder to carry on a stick.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::paths::Resolved;
+use crate::progress::Bar;
+
+pub fn run(paths: &Resolved, dest: &Path) -> Result<ExitCode> {
+    let exe = std::env::current_exe().context("cannot find this program's own file")?;
+    let dest = std::env::current_dir()?.join(dest);
+    let report = archive::bundle::bundle(&exe, &paths.archive, &dest, &Bar::new())?;
+    for (path, why) in &report.kept {
+        eprintln!("archive: kept {path}: {why}");
+    }
+    let r = &report.index;
+    eprintln!(
+        "bundled {} stories, {} passages ({}) into {}: {} files copied, {} unchanged, {} kept",
+        r.stories,
+        r.passages,
+        r.languages.join(", "),
+        dest.display(),
+        report.copied,
+        report.unchanged,
+        report.kept.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

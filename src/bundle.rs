@@ -1,0 +1,179 @@
+//! `archive bundle DEST`: a self-contained folder for a USB stick: the (static) program, the
+//! stories, an index compacted into one segment, and a plain-text guide.
+//!
+//! Layout: `DEST/archive` (the program), `DEST/data/archive/` (stories), `DEST/data/index/`,
+//! `DEST/README.txt`. An existing bundle is updated: a story file that was changed on the
+//! stick since the last bundle is kept, never overwritten, and files found only on the stick
+//! stay.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use walkdir::WalkDir;
+
+use crate::analysis::Analyzers;
+use crate::corpus::hash_bytes;
+use crate::error::{Error, Result};
+use crate::indexer::{self, Progress, Report};
+use crate::store;
+
+/// The file that marks a folder as a bundle and remembers what it was given.
+pub const MARKER: &str = ".archive-bundle.json";
+/// FAT32 cannot hold a file this large.
+pub const MAX_FILE: u64 = 4 * 1024 * 1024 * 1024 - 1;
+
+const GUIDE: &str = include_str!("bundle_guide.txt");
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Marker {
+    /// Hash of each story file as last written into the bundle.
+    files: BTreeMap<String, String>,
+}
+
+/// What bundling did.
+#[derive(Debug, Default)]
+pub struct BundleReport {
+    /// Story files written (new or updated).
+    pub copied: usize,
+    /// Story files already up to date.
+    pub unchanged: usize,
+    /// Files left as they were on the stick, with the reason.
+    pub kept: Vec<(String, String)>,
+    /// The bundle's indexing.
+    pub index: Report,
+}
+
+/// The stories' folder inside a bundle.
+pub fn data_dir(dest: &Path) -> PathBuf {
+    dest.join("data")
+}
+
+/// Writes or updates the bundle at `dest` from the program at `exe` and the stories at
+/// `archive`.
+pub fn bundle(
+    exe: &Path,
+    archive: &Path,
+    dest: &Path,
+    progress: &dyn Progress,
+) -> Result<BundleReport> {
+    if !archive.is_dir() {
+        return Err(Error::NoArchive(archive.to_path_buf()));
+    }
+    let marker_path = dest.join(MARKER);
+    let mut marker: Marker = if marker_path.is_file() {
+        let text = std::fs::read_to_string(&marker_path).map_err(|e| Error::io(&marker_path, e))?;
+        serde_json::from_str(&text).unwrap_or_default()
+    } else if dest.read_dir().is_ok_and(|mut d| d.next().is_some()) {
+        return Err(Error::Invalid(format!(
+            "{} is not empty and is not an archive bundle; choose a new or empty folder",
+            dest.display()
+        )));
+    } else {
+        Marker::default()
+    };
+    let stories = data_dir(dest).join("archive");
+    mkdir(&stories)?;
+    if same_dir(archive, &stories) {
+        return Err(Error::Invalid(
+            "the bundle cannot be made from its own stories".into(),
+        ));
+    }
+    let mut report = BundleReport::default();
+    let mut seen = BTreeMap::new();
+    for entry in WalkDir::new(archive)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+    {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(archive).unwrap_or(entry.path());
+        let key = rel.to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        let hash = hash_bytes(&bytes);
+        seen.insert(key.clone(), ());
+        let target = stories.join(rel);
+        match std::fs::read(&target) {
+            Ok(existing) if hash_bytes(&existing) == hash => {
+                report.unchanged += 1;
+                marker.files.insert(key, hash);
+                continue;
+            }
+            Ok(existing) if marker.files.get(&key) != Some(&hash_bytes(&existing)) => {
+                report.kept.push((
+                    key,
+                    "changed on the stick since the last bundle; not overwritten".into(),
+                ));
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(parent) = target.parent() {
+            mkdir(parent)?;
+        }
+        write_atomic(&target, &bytes)?;
+        marker.files.insert(key, hash);
+        report.copied += 1;
+    }
+    for entry in WalkDir::new(&stories).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(&stories).unwrap_or(entry.path());
+            let key = rel.to_string_lossy().replace('\\', "/");
+            if !seen.contains_key(&key) {
+                report.kept.push((key, "only on the stick; kept".into()));
+            }
+        }
+    }
+    let program = std::fs::read(exe).map_err(|e| Error::io(exe, e))?;
+    write_atomic(&dest.join("archive"), &program)?;
+    set_mode(&dest.join("archive"), 0o755)?;
+    write_atomic(&dest.join("README.txt"), GUIDE.as_bytes())?;
+
+    let index = data_dir(dest).join("index");
+    let analyzers = Analyzers::new(store::user_words(&stories)?);
+    report.index = indexer::build(&stories, &index, &analyzers, progress)?;
+    indexer::compact(&index, &analyzers)?;
+    store::make_readable(&index)?;
+    check_sizes(dest)?;
+    let json = serde_json::to_string_pretty(&marker).expect("marker serializes");
+    write_atomic(&marker_path, json.as_bytes())?;
+    Ok(report)
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
+fn mkdir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// Writes through a temporary file and a rename, so a pulled stick never holds half a file
+/// under the real name (and a running program can be replaced).
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("archive-tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+fn set_mode(path: &Path, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        .map_err(|e| Error::io(path, e))
+}
+
+fn check_sizes(dest: &Path) -> Result<()> {
+    for entry in WalkDir::new(dest).into_iter().flatten() {
+        if entry.metadata().is_ok_and(|m| m.len() > MAX_FILE) {
+            return Err(Error::Invalid(format!(
+                "{} is over 4 GiB, which FAT32 and some exFAT sticks cannot hold",
+                entry.path().display()
+            )));
+        }
+    }
+    Ok(())
+}

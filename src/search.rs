@@ -907,40 +907,25 @@ fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
         .to_string()
 }
 
-fn any_of(mut clauses: Vec<Clause>) -> Clause {
-    if clauses.len() == 1 {
-        return clauses.pop().expect("one clause");
-    }
-    Clause {
-        label: clauses
-            .iter()
-            .map(|c| c.label.as_str())
-            .collect::<Vec<_>>()
-            .join(" | "),
-        query: Box::new(BooleanQuery::new(
-            clauses
-                .into_iter()
-                .map(|c| (Occur::Should, c.query))
-                .collect(),
-        )),
-    }
+/// One clause matching if any of `clauses` does.
+fn any_of(clauses: Vec<Clause>) -> Clause {
+    combine(clauses, Occur::Should, " | ")
 }
 
-fn all_of(mut clauses: Vec<Clause>) -> Clause {
+/// One clause matching if all of `clauses` do.
+fn all_of(clauses: Vec<Clause>) -> Clause {
+    combine(clauses, Occur::Must, " + ")
+}
+
+fn combine(mut clauses: Vec<Clause>, occur: Occur, separator: &str) -> Clause {
     if clauses.len() == 1 {
         return clauses.pop().expect("one clause");
     }
+    let labels: Vec<&str> = clauses.iter().map(|c| c.label.as_str()).collect();
     Clause {
-        label: clauses
-            .iter()
-            .map(|c| c.label.as_str())
-            .collect::<Vec<_>>()
-            .join(" + "),
+        label: labels.join(separator),
         query: Box::new(BooleanQuery::new(
-            clauses
-                .into_iter()
-                .map(|c| (Occur::Must, c.query))
-                .collect(),
+            clauses.into_iter().map(|c| (occur, c.query)).collect(),
         )),
     }
 }

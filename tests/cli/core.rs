@@ -95,6 +95,12 @@ fn exit_codes_are_those_of_grep() {
         "archive: bad query: unclosed quote at character 1"
     );
     assert_eq!(env.run(&["search", "--limit", "x", "y"]).code, 2);
+    let zero = env.run(&["search", "--limit", "0", "Khorgos"]);
+    assert_eq!(zero.code, 2);
+    assert_eq!(
+        zero.stderr.trim(),
+        "archive: --limit and --per-story must be at least 1"
+    );
 }
 
 #[test]

@@ -20,6 +20,9 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
                 .ok_or_else(|| Error::Invalid(format!("unknown language {l:?}; use en or zh")))
         })
         .transpose()?;
+    if args.limit == 0 || args.per_story == 0 {
+        return Err(Error::Invalid("--limit and --per-story must be at least 1".into()).into());
+    }
     if !args.no_update {
         ensure_fresh(paths)?;
     }

@@ -2,6 +2,7 @@
 
 mod index;
 mod search;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -15,5 +16,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Index => index::run(&paths),
         Command::Search(args) => search::run(&paths, args),
+        Command::Serve(args) => serve::run(&paths, args),
     }
 }

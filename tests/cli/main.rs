@@ -5,3 +5,4 @@ mod chinese;
 mod core;
 mod env;
 mod names;
+mod serve;

@@ -79,6 +79,22 @@ function excerpt(text, ranges, chars) {
   return [start, end];
 }
 
+// Moves an excerpt's cut points off the middle of a Latin word, by at most a few characters
+// and never past a highlight. (Han text has no spaces and may be cut anywhere.)
+function tidy(text, ranges, [start, end]) {
+  const letter = (c) => c !== undefined && /[A-Za-z0-9\u00C0-\u024F]/.test(c);
+  const firstMark = ranges.length ? ranges[0][0] : end;
+  if (start > 0 && letter(text[start - 1]) && letter(text[start])) {
+    const space = text.indexOf(" ", start);
+    if (space !== -1 && space - start < 20 && space + 1 <= firstMark) start = space + 1;
+  }
+  if (end < text.length && letter(text[end - 1]) && letter(text[end])) {
+    const space = text.lastIndexOf(" ", end);
+    if (space > start && end - space < 20) end = space;
+  }
+  return [start, end];
+}
+
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
@@ -173,7 +189,7 @@ function render(hits) {
 
 function hitCard(hit) {
   const own = toUnits(hit.text, hit.highlights);
-  const snippet = toUnits(hit.text, [hit.snippet_range])[0];
+  const snippet = tidy(hit.text, own, toUnits(hit.text, [hit.snippet_range])[0]);
   const meta = [hit.date, `¶${hit.passage}`, hit.path].filter(Boolean).join(" · ");
   const pair = el("div", { class: "pair" });
   pair.append(passageBox(hit.lang, hit.passage, hit.text, own, snippet, ""));
@@ -182,7 +198,7 @@ function hitCard(hit) {
   if (c) {
     const theirs = toUnits(c.text, c.highlights);
     marks[c.lang] = theirs;
-    const cut = excerpt(c.text, theirs, COUNTERPART_CHARS);
+    const cut = tidy(c.text, theirs, excerpt(c.text, theirs, COUNTERPART_CHARS));
     pair.append(passageBox(c.lang, c.passage, c.text, theirs, cut, c.matched ? "also matched" : "counterpart", true));
     pair.classList.add("two");
   }

@@ -372,4 +372,19 @@ fn browser_typing_a_chinese_query_shows_the_khorgos_passage_beside_its_english_c
         "the page had errors: {problems:#?}\n{}",
         served.log()
     );
+
+    // A query the server refuses: its one-line reason shows, and no stale results. (After the
+    // check above: Chromium logs every 400 as an error.)
+    page.eval("document.getElementById('q').focus()");
+    page.key("Escape", 27);
+    page.call("Input.insertText", json!({"text": "\"霍尔果斯"}));
+    let refused = page.wait_for(
+        "the refusal to show",
+        r#"(() => {
+          const s = document.getElementById('status');
+          return s.classList.contains('error') && !document.querySelector('#results .hit')
+            && s.textContent;
+        })()"#,
+    );
+    assert_eq!(refused, "bad query: unclosed quote at character 1");
 }

@@ -129,6 +129,18 @@ function loadFragment() {
   exact.checked = p.get("exact") === "1";
 }
 
+// GETs an API address; an answer that is not JSON (a proxy's page, a plain-text refusal) is
+// turned into an error with its first line, so the status line always says something true.
+async function getJSON(url, signal) {
+  const response = await fetch(url, { signal });
+  const text = await response.text();
+  try {
+    return { ok: response.ok, status: response.status, body: JSON.parse(text) };
+  } catch {
+    return { ok: false, status: response.status, body: { error: text.split("\n")[0] } };
+  }
+}
+
 function schedule(delay) {
   clearTimeout(timer);
   timer = setTimeout(runSearch, delay);
@@ -147,11 +159,10 @@ async function runSearch() {
   inFlight = new AbortController();
   results.setAttribute("aria-busy", "true");
   try {
-    const response = await fetch("/api/search?" + params, { signal: inFlight.signal });
-    const body = await response.json();
+    const { ok, status, body } = await getJSON("/api/search?" + params, inFlight.signal);
     if (mine !== generation) return;
-    if (!response.ok) {
-      say(body.error || `the server answered ${response.status}`, true);
+    if (!ok) {
+      say(body.error || `the server answered ${status}`, true);
       results.replaceChildren();
       return;
     }
@@ -234,12 +245,12 @@ async function openStory(doc, code, passage, marks, from) {
   const params = new URLSearchParams({ doc, lang: code });
   let story;
   try {
-    const response = await fetch("/api/story?" + params);
-    story = await response.json();
-    if (!response.ok) {
-      say(story.error || `the server answered ${response.status}`, true);
+    const { ok, status, body } = await getJSON("/api/story?" + params);
+    if (!ok) {
+      say(body.error || `the server answered ${status}`, true);
       return;
     }
+    story = body;
   } catch (e) {
     say(`no answer from the server (${e.message})`, true);
     return;

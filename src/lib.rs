@@ -25,4 +25,4 @@ pub mod variants;
 
 pub use error::{Error, Result};
 pub use indexer::{build, Progress, Report};
-pub use search::{Answer, Hit, Request, Searcher};
+pub use search::{Answer, Hit, Request, Searcher, Story};

@@ -10,12 +10,13 @@ use std::ops::Bound;
 use std::path::Path;
 
 use serde::Serialize;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
     Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{collector::TopDocs, DocAddress, Searcher as TantivySearcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, Term};
 
 use crate::analysis::{bigrams, fold_han, latin_terms, latin_words, runs, Analyzers, RunKind};
 use crate::error::{Error, Result};
@@ -173,6 +174,34 @@ pub struct Passage {
     pub text: String,
 }
 
+/// One story in one language, passage by passage: what a reader opens from a hit.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Story {
+    /// Story id.
+    pub doc: String,
+    /// This version's language.
+    pub lang: String,
+    /// Its title.
+    pub title: String,
+    /// Its date, or empty.
+    pub date: String,
+    /// Its source file, relative to the archive folder.
+    pub path: String,
+    /// Every language the story is in (this one included), sorted.
+    pub langs: Vec<String>,
+    /// Its passages in order.
+    pub passages: Vec<StoryPassage>,
+}
+
+/// One passage of a [`Story`].
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StoryPassage {
+    /// Passage number, from 1.
+    pub passage: u64,
+    /// Its text.
+    pub text: String,
+}
+
 /// One required part of a query, compiled.
 struct Clause {
     label: String,
@@ -311,6 +340,55 @@ impl Searcher {
         }
         answer.hits = hits;
         Ok(answer)
+    }
+
+    /// The story `doc` in language `lang`, every passage in order; `None` when the index has
+    /// no such story in that language.
+    pub fn story(&self, doc: &str, lang: &str) -> Result<Option<Story>> {
+        let f = *self.fields();
+        let term = |field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, term(f.story, doc)),
+            (Occur::Must, term(f.lang, lang)),
+        ]);
+        let addresses = self.searcher.search(&query, &DocSetCollector)?;
+        let mut docs = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            docs.push(self.searcher.doc::<TantivyDocument>(address)?);
+        }
+        let passage = |d: &TantivyDocument| d.get_first(f.passage).and_then(|v| v.as_u64());
+        docs.sort_by_key(|d| passage(d).unwrap_or(0));
+        let Some(first) = docs.first() else {
+            return Ok(None);
+        };
+        let langs: BTreeSet<String> = self
+            .opened
+            .manifest
+            .files
+            .values()
+            .filter(|file| file.story == doc)
+            .map(|file| file.lang.clone())
+            .collect();
+        Ok(Some(Story {
+            doc: doc.to_string(),
+            lang: lang.to_string(),
+            title: first_str(first, f.title),
+            date: first_str(first, f.date),
+            path: first_str(first, f.path),
+            langs: langs.into_iter().collect(),
+            passages: docs
+                .iter()
+                .map(|d| StoryPassage {
+                    passage: passage(d).unwrap_or(0),
+                    text: first_str(d, f.text),
+                })
+                .collect(),
+        }))
     }
 
     /// Consecutive words that together name a variant-list entry (`Xi Jinping`) become one
@@ -1027,6 +1105,13 @@ pub fn mark(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_searcher_can_be_shared_between_threads() {
+        // `archive serve` answers requests on several threads from one `Arc<Searcher>`.
+        fn shared<T: Send + Sync>() {}
+        shared::<Searcher>();
+    }
 
     #[test]
     fn highlights_follow_stems_and_folded_han() {

@@ -3,8 +3,12 @@
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -69,6 +73,26 @@ pub struct JsonExpansion {
     pub from: String,
     pub to: Vec<String>,
     pub kind: String,
+}
+
+/// What `/api/story` returns, as documented in README.md; unknown fields are an error.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonStory {
+    pub doc: String,
+    pub lang: String,
+    pub title: String,
+    pub date: String,
+    pub path: String,
+    pub langs: Vec<String>,
+    pub passages: Vec<JsonPassage>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonPassage {
+    pub passage: u64,
+    pub text: String,
 }
 
 /// The project's own folder.
@@ -194,4 +218,241 @@ impl Env {
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
         stdout.trim_end().to_string()
     }
+}
+
+/// The build's target folder (screenshots and measurements are left there).
+pub fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target/tmp has a parent")
+        .to_path_buf()
+}
+
+/// A running `archive serve --port 0`; stopped when dropped.
+pub struct Served {
+    child: Child,
+    /// The URL it printed, e.g. `http://127.0.0.1:41234/`.
+    pub url: String,
+    /// `host:port` of that URL.
+    pub addr: String,
+    log: PathBuf,
+    more_stdout: Arc<Mutex<String>>,
+}
+
+impl Env {
+    /// Starts `archive serve --port 0` (plus `args`) and waits for the URL it prints.
+    pub fn serve(&self, args: &[&str]) -> Served {
+        let log = self.root().join("serve-stderr.log");
+        let mut all = vec!["serve", "--port", "0"];
+        all.extend_from_slice(args);
+        // stderr goes to a file: a pipe nobody reads would fill up and stall the server.
+        let mut child = self
+            .command(&all)
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        let more = Arc::new(Mutex::new(String::new()));
+        let more_stdout = more.clone();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let _ = tx.send(lines.next());
+            // Kept to check that the URL is all stdout ever gets.
+            for line in lines.map_while(Result::ok) {
+                more_stdout.lock().unwrap().push_str(&line);
+            }
+        });
+        let first = rx.recv_timeout(Duration::from_secs(60));
+        let url = match first {
+            Ok(Some(Ok(line))) => line,
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "archive serve printed no URL; stderr: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
+        };
+        let addr = url
+            .strip_prefix("http://")
+            .and_then(|r| r.strip_suffix('/'))
+            .unwrap_or_else(|| panic!("not a URL: {url:?}"))
+            .to_string();
+        Served {
+            child,
+            url,
+            addr,
+            log,
+            more_stdout: more,
+        }
+    }
+}
+
+impl Served {
+    /// GET `target` (path and query, already percent-encoded).
+    pub fn get(&self, target: &str) -> HttpResponse {
+        self.request("GET", target)
+    }
+
+    pub fn request(&self, method: &str, target: &str) -> HttpResponse {
+        let host = self.addr.clone();
+        self.raw(&format!(
+            "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        ))
+    }
+
+    /// Sends `request` as it is and reads the whole answer.
+    pub fn raw(&self, request: &str) -> HttpResponse {
+        http_raw(&self.addr, request)
+    }
+
+    /// What the server printed on stdout after its URL (nothing, by contract).
+    pub fn more_stdout(&self) -> String {
+        self.more_stdout.lock().unwrap().clone()
+    }
+
+    /// What the server has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP answer.
+#[derive(Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// A header's value (names compared without case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("the body is UTF-8")
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+}
+
+/// A minimal HTTP/1.1 client: sends `request` to `addr`, reads the answer, and undoes chunked
+/// transfer encoding.
+pub fn http_raw(addr: &str, request: &str) -> HttpResponse {
+    let mut stream = TcpStream::connect(addr).unwrap_or_else(|e| panic!("connect {addr}: {e}"));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    // Read the head, then the body: to its Content-Length when there is one (a peer may keep
+    // the connection open whatever it was asked), else to the end.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16384];
+    let split = loop {
+        if let Some(at) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        let n = stream.read(&mut buf).unwrap();
+        assert!(
+            n > 0,
+            "no header end in {:?}",
+            String::from_utf8_lossy(&raw)
+        );
+        raw.extend_from_slice(&buf[..n]);
+    };
+    let head = String::from_utf8(raw[..split].to_vec()).expect("ASCII headers");
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap();
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let length = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .map(|(_, v)| v.parse::<usize>().expect("a number"));
+    let no_body = request.starts_with("HEAD ");
+    match length {
+        _ if no_body => {}
+        Some(length) => {
+            while raw.len() < split + 4 + length {
+                let n = stream.read(&mut buf).unwrap();
+                assert!(n > 0, "the body ended early");
+                raw.extend_from_slice(&buf[..n]);
+            }
+        }
+        None => {
+            stream.read_to_end(&mut raw).unwrap();
+        }
+    }
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    HttpResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let eol = data
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size line");
+        let size_text = std::str::from_utf8(&data[..eol]).unwrap();
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
+            .expect("hex chunk size");
+        data = &data[eol + 2..];
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[..size]);
+        data = &data[size + 2..];
+    }
+}
+
+/// Percent-encodes everything but unreserved characters (as a query value).
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -6,3 +6,4 @@ mod core;
 mod env;
 mod field;
 mod names;
+mod serve;

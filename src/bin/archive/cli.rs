@@ -1,5 +1,6 @@
 //! Command-line arguments. The doc comments are the help text.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -49,6 +50,22 @@ pub enum Command {
         /// The folder to write (new, empty, or an earlier bundle).
         dest: PathBuf,
     },
+    /// Browse the archive in a web browser: a search page and a JSON API on this machine.
+    ///
+    /// Prints the page's address on stdout and serves until stopped (Ctrl-C); logs go to
+    /// stderr. Read-only: run `archive index` first, and restart after re-indexing.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on; 0 picks a free one (the address printed says which).
+    #[arg(long, default_value_t = 8080, value_name = "N")]
+    pub port: u16,
+    /// Address to listen on. Anything but a loopback address lets other machines read the
+    /// archive.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub listen: IpAddr,
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +131,23 @@ mod tests {
         };
         assert_eq!(s.query, vec!["霍尔果斯", "口岸"]);
         assert_eq!((s.limit, s.json, s.lang.as_deref()), (3, true, Some("zh")));
+    }
+
+    #[test]
+    fn serve_listens_on_loopback_unless_told_otherwise() {
+        let cli = Cli::try_parse_from(["archive", "serve"]).unwrap();
+        let Command::Serve(s) = cli.command else {
+            panic!("not serve")
+        };
+        assert_eq!((s.listen.to_string(), s.port), ("127.0.0.1".into(), 8080));
+        let cli =
+            Cli::try_parse_from(["archive", "serve", "--port", "0", "--listen", "::1"]).unwrap();
+        let Command::Serve(s) = cli.command else {
+            panic!("not serve")
+        };
+        assert_eq!((s.listen.to_string(), s.port), ("::1".into(), 0));
+        assert!(Cli::try_parse_from(["archive", "serve", "--port", "65536"]).is_err());
+        assert!(Cli::try_parse_from(["archive", "serve", "--listen", "example.com"]).is_err());
     }
 
     #[test]

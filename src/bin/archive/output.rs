@@ -11,22 +11,33 @@ pub fn use_colour() -> bool {
     io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// One JSON Lines record: the hit, plus what the whole query expanded to.
+/// One hit as JSON: the hit, plus what the whole query expanded to. README's `--json` table
+/// is its contract; `search --json` prints one per line and `serve` answers an array of them,
+/// so the two cannot drift apart.
 #[derive(Serialize)]
-struct Record<'a> {
+pub struct Record<'a> {
     #[serde(flatten)]
     hit: &'a Hit,
     expanded: &'a [Expansion],
     partial: bool,
 }
 
-pub fn json(out: &mut impl Write, answer: &Answer) -> io::Result<()> {
-    for hit in &answer.hits {
-        let record = Record {
+/// The answer's hits as JSON records, in rank order.
+pub fn records(answer: &Answer) -> Vec<Record<'_>> {
+    answer
+        .hits
+        .iter()
+        .map(|hit| Record {
             hit,
             expanded: &answer.expansions,
             partial: answer.partial,
-        };
+        })
+        .collect()
+}
+
+/// JSON Lines: one record per line.
+pub fn json(out: &mut impl Write, answer: &Answer) -> io::Result<()> {
+    for record in records(answer) {
         serde_json::to_writer(&mut *out, &record)?;
         out.write_all(b"\n")?;
     }

@@ -3,6 +3,7 @@
 mod bundle;
 mod index;
 mod search;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -17,5 +18,6 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Index => index::run(&paths),
         Command::Search(args) => search::run(&paths, args),
         Command::Bundle { dest } => bundle::run(&paths, &dest),
+        Command::Serve(args) => serve::run(&paths, args),
     }
 }

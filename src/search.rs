@@ -5,7 +5,7 @@
 //! index's own term dictionary (every term there is a jieba word or sub-word of the indexed
 //! text), and every Han word also matches as an exact substring through the bigram field.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::path::Path;
 
@@ -319,18 +319,21 @@ impl Searcher {
             for c in &required {
                 subs.push((occur, c.query.box_clone()));
             }
-            for c in &excluded {
-                subs.push((Occur::MustNot, c.query.box_clone()));
-            }
             for f in &filters {
                 subs.push((Occur::Must, f.box_clone()));
             }
             Box::new(BooleanQuery::new(subs))
         };
+        // Exclusions filter the ranked documents rather than joining the query as MustNot:
+        // tantivy 0.27's exclusion of a phrase mis-seeks (a debug assertion fails).
+        let mut without = HashSet::new();
+        for c in &excluded {
+            without.extend(self.searcher.search(&*c.query, &DocSetCollector)?);
+        }
         let full = build(Occur::Must);
-        let mut hits = self.collect(&*full, req, &marks)?;
+        let mut hits = self.collect(&*full, req, &marks, &without)?;
         if hits.is_empty() && required.len() > 1 {
-            hits = self.collect(&*build(Occur::Should), req, &marks)?;
+            hits = self.collect(&*build(Occur::Should), req, &marks, &without)?;
             answer.partial = !hits.is_empty();
         }
         if req.explain {
@@ -796,14 +799,21 @@ impl Searcher {
             .collect()
     }
 
-    fn collect(&self, query: &dyn Query, req: &Request, marks: &Marks) -> Result<Vec<Hit>> {
+    fn collect(
+        &self,
+        query: &dyn Query,
+        req: &Request,
+        marks: &Marks,
+        without: &HashSet<DocAddress>,
+    ) -> Result<Vec<Hit>> {
         let total = (self.searcher.num_docs() as usize).max(1);
         let mut fetch = req.limit.saturating_mul(4).clamp(40, total.max(40));
         loop {
-            let top = self
+            let mut top = self
                 .searcher
                 .search(query, &TopDocs::with_limit(fetch).order_by_score())?;
             let exhausted = top.len() < fetch || fetch >= total;
+            top.retain(|(_, address)| !without.contains(address));
             let hits = self.arrange(&top, req, marks)?;
             if hits.len() >= req.limit || exhausted {
                 return Ok(hits);

@@ -204,3 +204,24 @@ fn the_public_quality_checks_pass() {
         assert!(out.ends_with(" 0 failed"), "{table}: {out}");
     }
 }
+
+/// Regression (found by the property tests): excluding a phrase made tantivy's phrase scorer
+/// seek backwards, an internal error in debug builds.
+#[test]
+fn excluding_a_phrase_is_not_an_internal_error() {
+    let env = Env::bundled();
+    env.run(&["index"]);
+    let hits = env.json(&[
+        "search",
+        "--json",
+        "--exact",
+        "--limit",
+        "50",
+        "--per-story",
+        "50",
+        "Kazakhstan -\"Nur Sultan\"",
+    ]);
+    assert!(!hits.is_empty() && hits.iter().all(|h| !h.text.contains("Nur-Sultan")));
+    let out = env.run(&["search", "0\"?\"-1~M尔“;\"“M\""]);
+    assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+}

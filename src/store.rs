@@ -11,7 +11,8 @@ use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWrite
 use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
 };
-use tantivy::{Index, IndexReader, ReloadPolicy};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy};
 
 use crate::analysis::Analyzers;
 use crate::corpus::WORDS_FILE;
@@ -102,7 +103,12 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
     let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
-    let index = Index::open(ReadOnlyDirectory { inner: mmap })?;
+    // An index this version cannot open (older format or settings) needs rebuilding.
+    let index =
+        Index::open(ReadOnlyDirectory { inner: mmap }).map_err(|e| Error::AnalyzerMismatch {
+            path: dir.to_path_buf(),
+            found: format!("an index this version cannot read: {e}"),
+        })?;
     let manifest = Manifest::of(&index)?;
     let expected = analyzers.fingerprint();
     if manifest.analyzer != expected {
@@ -136,16 +142,21 @@ pub fn open_write(dir: &Path, analyzers: &Analyzers) -> Result<Index> {
     let (schema, _) = Fields::schema();
     let index = if Index::exists(&mmap).unwrap_or(false) {
         match Index::open(mmap) {
-            Ok(index) if index.schema() == schema => index,
-            // An index of an older schema is rebuilt from scratch.
+            Ok(index)
+                if index.schema() == schema
+                    && index.settings().docstore_compression == settings().docstore_compression =>
+            {
+                index
+            }
+            // An index of an older schema or format is rebuilt from scratch.
             _ => Index::create(
                 MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?,
                 schema,
-                Default::default(),
+                settings(),
             )?,
         }
     } else {
-        Index::create(mmap, schema, Default::default())?
+        Index::create(mmap, schema, settings())?
     };
     analyzers.register(&index);
     Ok(index)
@@ -165,6 +176,17 @@ pub fn make_readable(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Stored passages are compressed with zstd: about a third smaller than lz4 on this text, and
+/// a hit's block still decompresses in microseconds.
+fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(9),
+        }),
+        ..Default::default()
+    }
 }
 
 /// True when `dir` (or, if missing, its nearest existing parent) cannot be written.

@@ -35,6 +35,20 @@ const VARIANT_WEIGHT: f32 = 0.5;
 const MAX_WORD_CHARS: usize = 8;
 /// Snippet length in characters.
 const SNIPPET_CHARS: usize = 200;
+/// Weight of a function word relative to other words.
+const FUNCTION_WORD_WEIGHT: f32 = 0.3;
+/// Words that never decide whether a passage matches: Chinese particles, pronouns and question
+/// words as the index segments them, and English function words as stemmed. A question like
+/// `什么是无水港？` or `what is a dry port` then needs only its content words.
+const FUNCTION_WORDS: &str = "的 了 吗 呢 吧 啊 是 什么 如何 怎么 怎样 怎么样 哪些 哪个 哪 为什么 \
+    我 你 我们 它 有 在 和 与 或 及 中 这 那 这些 那些 一个 可以 能 会 应该 要 想 该 得 地 把 被 \
+    让 对 从 到 就 都 也 还 又 么 a an and are as at be but by for if in into is it no not of on \
+    or such that the their then there these they this to wa will with what how whi which who \
+    when where can should would do doe i my me you your about from ha have get so some ani s";
+
+fn is_function_word(label: &str) -> bool {
+    FUNCTION_WORDS.split_whitespace().any(|w| w == label)
+}
 
 /// What to search for and how.
 #[derive(Debug, Clone)]
@@ -314,11 +328,21 @@ impl Searcher {
         }
         answer.terms = required.iter().map(|c| c.label.clone()).collect();
         let filters = self.filters(req)?;
+        // Function words (`的`, `吗`, `what`) are never required, unless they are all there is.
+        let only_function_words = required.iter().all(|c| is_function_word(&c.label));
         let build = |occur: Occur| -> Box<dyn Query> {
-            let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for c in &required {
-                subs.push((occur, c.query.box_clone()));
+                if is_function_word(&c.label) && !only_function_words {
+                    let q = BoostQuery::new(c.query.box_clone(), FUNCTION_WORD_WEIGHT);
+                    words.push((Occur::Should, Box::new(q)));
+                } else {
+                    words.push((occur, c.query.box_clone()));
+                }
             }
+            // Nested, so that a filter alone never makes a hit.
+            let mut subs: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Must, Box::new(BooleanQuery::new(words)))];
             for f in &filters {
                 subs.push((Occur::Must, f.box_clone()));
             }
@@ -547,6 +571,12 @@ impl Searcher {
         for (kind, start, run) in runs(word) {
             match kind {
                 RunKind::Word => {
+                    // `Nur-Sultan` and `node.js` are compounds; `GNU/Linux` and
+                    // `stable，testing` are two words.
+                    let separator = &word[last_end.min(start)..start];
+                    if separator.chars().any(|c| c == '/' || !c.is_ascii()) {
+                        flush(&mut latin, &mut clauses, answer, marks);
+                    }
                     latin.push_str(&word[last_end.min(start)..start]);
                     latin.push_str(run);
                 }

@@ -34,7 +34,7 @@ pub struct Outcome {
 pub fn queries_for(text: &str, analyzers: &Analyzers) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(word) = text
-        .split(|c: char| !c.is_alphabetic() || is_han(c))
+        .split(|c: char| !c.is_alphanumeric() || is_han(c))
         .filter(|w| w.chars().count() >= 4)
         .max_by_key(|w| w.chars().count())
     {

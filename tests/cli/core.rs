@@ -153,11 +153,29 @@ fn phrases_or_exclusion_and_language_filter() {
 #[test]
 fn a_question_with_no_full_match_returns_partial_matches() {
     let env = Env::bundled();
-    let out = env.run(&["search", "--json", "who drives the gantry crane at Khorgos"]);
+    // No passage names Almaty: the crane driver's passage holds the most of the rest.
+    let out = env.run(&[
+        "search",
+        "--json",
+        "who drives the gantry crane near Almaty",
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let first: JsonHit = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
     assert!(first.partial);
     assert!(first.text.contains("gantry crane driver"));
+    // Function words are never required: this question matches fully.
+    let full = env.json(&["search", "--json", "who drives the gantry crane at Khorgos"]);
+    assert!(!full[0].partial && full[0].text.contains("gantry crane driver"));
+    let zh = env.json(&["search", "--json", "什么是无水港"]);
+    assert!(!zh[0].partial && zh[0].text.contains("无水港"));
+}
+
+/// Regression: with a filter, a query matching nothing returned every filtered passage.
+#[test]
+fn a_filter_alone_never_makes_a_hit() {
+    let env = Env::bundled();
+    let out = env.run(&["search", "--lang", "en", "zzzzqqq", "xxxyyyww"]);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""));
 }
 
 #[test]

@@ -222,27 +222,29 @@ sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 # median wall time, the largest peak RSS and the index size in $BENCH_DIR/results/build.tsv.
 build() {
   local tool=$1 set=$2 data="$BENCH_DIR/data/$2" idx="$BENCH_DIR/idx/$1-$2"
-  local n=1 times=() rss=0 t0 t1 r cjk=()
+  local n=1 times=() cpus=() rss=0 t0 t1 r user sys cjk=()
   [ "$set" = bundled ] && n=$BUILD_RUNS
   [ "$set" != en ] && cjk=(env XAPIAN_CJK_NGRAM=1)
   for _ in $(seq "$n"); do
     rm -rf "$idx" "$idx.db"
     t0=$(date +%s%N)
     case $tool in
-      archive) /usr/bin/time -f %M -o "$BENCH_DIR/tmp/rss" "$ARCHIVE" --archive "$data" --index "$idx" index 2>/dev/null ;;
-      fts5) /usr/bin/time -f %M -o "$BENCH_DIR/tmp/rss" python3 "$HELPERS" fts5 "$idx.db" "$data" ;;
-      xapian) /usr/bin/time -f %M -o "$BENCH_DIR/tmp/rss" "${cjk[@]}" omindex --db "$idx" --url / -Mmd:text/plain -Mtxt:text/plain \
+      archive) /usr/bin/time -f "%U %S %M" -o "$BENCH_DIR/tmp/rss" "$ARCHIVE" --archive "$data" --index "$idx" index 2>/dev/null ;;
+      fts5) /usr/bin/time -f "%U %S %M" -o "$BENCH_DIR/tmp/rss" python3 "$HELPERS" fts5 "$idx.db" "$data" ;;
+      xapian) /usr/bin/time -f "%U %S %M" -o "$BENCH_DIR/tmp/rss" "${cjk[@]}" omindex --db "$idx" --url / -Mmd:text/plain -Mtxt:text/plain \
                 -Gwords.txt:skip -Gvariants.txt:skip "$data" >/dev/null ;;
     esac
     t1=$(date +%s%N)
     times+=($(((t1 - t0) / 1000)))
-    r=$(tail -1 "$BENCH_DIR/tmp/rss")
+    read -r user sys r < <(tail -1 "$BENCH_DIR/tmp/rss")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN{print u + s}')")
     [ "$r" -gt "$rss" ] && rss=$r
   done
-  local median size
+  local median cpu size
   median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+  cpu=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
   if [ "$tool" = fts5 ]; then size=$(stat -c %s "$idx.db"); else size=$(du -sb "$idx" | cut -f1); fi
-  printf '%s\t%s\t%s\t%s\t%s\n' "$set" "$tool" "$median" "$size" "$rss" >>"$BENCH_DIR/results/build.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$set" "$tool" "$median" "$size" "$rss" "$cpu" >>"$BENCH_DIR/results/build.tsv"
 }
 
 # query_cmd TOOL SET LANG TEXT: the command line (for hyperfine -N) searching TEXT.
@@ -306,6 +308,11 @@ time_start() {
     -n quest "quest --version" >/dev/null 2>>"$BENCH_DIR/results/hyperfine.log"
 }
 
+# How busy the machine is (other sessions' compiles share the cores): load and CPU pressure.
+noise() { printf 'load %s, CPU pressure avg60 %s%%' "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  "$(awk -F'avg60=' '/^some/ {split($2, a, " "); print a[1]}' /proc/pressure/cpu 2>/dev/null || echo '?')"; }
+NOISE_START=$(noise)
+
 # --- run -----------------------------------------------------------------------------------
 : >"$BENCH_DIR/results/build.tsv"
 : >"$BENCH_DIR/results/queries.tsv"
@@ -335,14 +342,15 @@ time_start
 
 # --- report --------------------------------------------------------------------------------
 report() {
-  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM; \`bash benches/compare.sh\`."
+  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM; \`bash benches/compare.sh\`."
+  echo "Machine load at start: $NOISE_START; at end: $(noise)."
   echo "Release binary: $BIN_BYTES bytes ($(awk -v b="$BIN_BYTES" 'BEGIN{printf "%.1f", b/1048576}') MiB)."
   echo
   python3 - "$BENCH_DIR/results" "$BIN_BYTES" <<'PY'
 import csv, json, statistics, sys
 res, bin_bytes = sys.argv[1], int(sys.argv[2])
 raw = {r[0]: (int(r[1]), int(r[2])) for r in csv.reader(open(f'{res}/raw.tsv'), delimiter='\t')}
-builds = {(r[0], r[1]): (int(r[2]) / 1e6, int(r[3]), int(r[4]) * 1024 / 1e6)
+builds = {(r[0], r[1]): (int(r[2]) / 1e6, int(r[3]), int(r[4]) * 1024 / 1e6, float(r[5]))
           for r in csv.reader(open(f'{res}/build.tsv'), delimiter='\t')}
 queries = [(r[0], r[1], r[2], r[3], float(r[4]) * 1000, int(r[5]))
            for r in csv.reader(open(f'{res}/queries.tsv'), delimiter='\t')]
@@ -356,23 +364,26 @@ for s in [s for s in ('bundled', 'zh', 'en') if s in raw]:
     qs = [q for q in queries if q[0] == s]
     qlabels = list(dict.fromkeys(q[1] for q in qs))
     print(f'### {names[s]}: {raw[s][1]} files, {mb(raw[s][0]):.2f} MB\n')
-    head = '| tool | build s | MB/s | index MB | index/raw | peak RSS MB | ' + \
+    head = '| tool | build s | CPU s | MB/s | index MB | index/raw | peak RSS MB | ' + \
         ' | '.join(f'`{l}` ms' for l in qlabels) + ' |'
     print(head)
     print('|' + ' --- |' * (head.count('|') - 1))
     for t in [t for t in tools if any(q[3] == t for q in qs)]:
         row = [label[t]]
         if (s, t) in builds:
-            secs, size, rss = builds[(s, t)]
-            row += [f'{secs:.3f}' if secs < 1 else f'{secs:.1f}', f'{mb(raw[s][0]) / secs:.2f}',
-                    f'{mb(size):.2f}', f'{size / raw[s][0]:.2f}', f'{rss:.0f}']
+            secs, size, rss, cpu = builds[(s, t)]
+            row += [f'{secs:.3f}' if secs < 1 else f'{secs:.1f}', f'{cpu:.2f}' if cpu < 1 else f'{cpu:.1f}',
+                    f'{mb(raw[s][0]) / secs:.2f}', f'{mb(size):.2f}', f'{size / raw[s][0]:.2f}', f'{rss:.0f}']
         else:
-            row += ['—'] * 5
+            row += ['—'] * 6
         for l in qlabels:
             m = [q for q in qs if q[1] == l and q[3] == t][0]
             row.append(f'{m[4]:.1f} ({m[5]})')
         print('| ' + ' | '.join(row) + ' |')
-    print('\nQuery cells: median ms (in brackets, lines printed: hits for archive, FTS5 and Xapian, at most 10; every matching line for rg).')
+    runs = 'median of the runs' if s == 'bundled' else 'one run'
+    print(f'\nBuild s: wall time ({runs}); CPU s: user + system; MB/s: raw text per wall second; '
+          'peak RSS: /usr/bin/time while indexing (for FTS5, the python3 process).')
+    print('Query cells: median ms (in brackets, lines printed: hits for archive, FTS5 and Xapian, at most 10; every matching line for rg).')
     if s != 'bundled':
         print('\\* `--archive` pointing nowhere: the same index searched without first checking that it is up to date with the archive folder (not a target, a diagnostic).')
     print()
@@ -392,7 +403,7 @@ for s in [s for s in ('bundled', 'zh', 'en') if s in raw]:
         checks.append((f'every archive query faster than FTS5 and Xapian ({names[s]}; worst archive/fastest peer)',
                        f'{worst:.2f}×', worst < 1))
     if (s, 'archive') in builds:
-        secs, size, rss = builds[(s, 'archive')]
+        secs, size, rss, cpu = builds[(s, 'archive')]
         if s == 'zh':
             checks.append(('indexing ≥ 8 MB/s of Chinese text', f'{mb(raw[s][0]) / secs:.2f} MB/s', mb(raw[s][0]) / secs >= 8))
         checks.append((f'index size ≤ 1.2× raw text ({names[s]})', f'{size / raw[s][0]:.2f}×', size / raw[s][0] <= 1.2))

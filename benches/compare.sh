@@ -20,7 +20,9 @@
 # archive, one run on the corpora), throughput (MB of raw text per second), index size and its
 # ratio to the raw text, peak resident memory while indexing (/usr/bin/time), and each query's
 # median latency (hyperfine --warmup $WARMUP --min-runs $RUNS, output piped and read), then the
-# project's targets, met or missed. Markdown goes to stdout and to $BENCH_DIR/results.md; the
+# project's targets, met or missed. Two diagnostics are timed too: `archive search` on the corpora
+# with no archive folder (so without its freshness check) and each tool's `--version` (process
+# start). Markdown goes to stdout and to $BENCH_DIR/results.md; the
 # raw hyperfine JSON stays in $BENCH_DIR/results/.
 #
 # Usage (as root on Debian, from anywhere; installs hyperfine, ripgrep, sqlite3, xapian-tools,

@@ -125,20 +125,24 @@ fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
 /// True when the index at `index_dir` matches the archive's files (by size, time, or content).
 /// A missing index is not fresh.
 pub fn is_fresh(archive: &Path, index_dir: &Path, analyzers: &Analyzers) -> Result<bool> {
-    let opened = match store::open_read(index_dir, analyzers) {
-        Ok(o) => o,
-        Err(Error::NoIndex(_)) => return Ok(false),
-        Err(e) => return Err(e),
-    };
+    match store::open_read(index_dir, analyzers) {
+        Ok(opened) => matches_archive(archive, &opened.manifest),
+        Err(Error::NoIndex(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// True when the files of `archive` are those `manifest` recorded (by size, time, or content).
+pub fn matches_archive(archive: &Path, manifest: &Manifest) -> Result<bool> {
     let scan = corpus::scan(archive)?;
-    let plan = plan(&scan.files, &opened.manifest);
+    let plan = plan(&scan.files, manifest);
     // A file that could not be read is not a reason to re-index on every search.
     let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
     Ok(plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
         && plan
             .load
             .iter()
-            .all(|f| corpus::load(f).is_err() && !opened.manifest.files.contains_key(&f.rel)))
+            .all(|f| corpus::load(f).is_err() && !manifest.files.contains_key(&f.rel)))
 }
 
 /// Builds or updates the index at `index_dir` from the archive at `archive`.

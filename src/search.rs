@@ -280,6 +280,11 @@ impl Searcher {
         Ok(out)
     }
 
+    /// What the index records about its files and analyzer.
+    pub fn manifest(&self) -> &store::Manifest {
+        &self.opened.manifest
+    }
+
     fn fields(&self) -> &Fields {
         &self.opened.fields
     }

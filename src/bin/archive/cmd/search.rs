@@ -4,7 +4,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use archive::analysis::Analyzers;
 use archive::{indexer, store, Error, Request, Searcher};
 
 use crate::cli::SearchArgs;
@@ -23,10 +22,7 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     if args.limit == 0 || args.per_story == 0 {
         return Err(Error::Invalid("--limit and --per-story must be at least 1".into()).into());
     }
-    if !args.no_update {
-        ensure_fresh(paths)?;
-    }
-    let searcher = Searcher::open(&paths.archive, &paths.index)?;
+    let searcher = open_fresh(paths, args.no_update)?;
     let request = Request {
         query: args.query.join(" "),
         limit: args.limit,
@@ -60,34 +56,37 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     })
 }
 
-/// Builds the index when it is missing and updates it when the archive changed; on read-only
-/// storage, searches what is there and says it may be old.
-fn ensure_fresh(paths: &Resolved) -> Result<()> {
-    if !paths.archive.is_dir() {
-        // An index without its archive can still be searched.
-        return Ok(());
-    }
-    let analyzers = Analyzers::new(store::user_words(&paths.archive)?);
-    if indexer::is_fresh(&paths.archive, &paths.index, &analyzers)? {
-        return Ok(());
-    }
-    let missing = !paths.index.join("meta.json").exists();
+/// Opens the index, building it when it is missing and updating it when the archive changed
+/// (unless `no_update`); on read-only storage, searches what is there and says it may be old.
+/// The index is opened once when it is current.
+fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
+    let archive_there = paths.archive.is_dir() && !no_update;
+    let missing = match Searcher::open(&paths.archive, &paths.index) {
+        Ok(searcher) => {
+            if !archive_there || indexer::matches_archive(&paths.archive, searcher.manifest())? {
+                return Ok(searcher);
+            }
+            false
+        }
+        Err(Error::NoIndex(_)) if archive_there => true,
+        Err(e) => return Err(e.into()),
+    };
     if store::is_read_only(&paths.index) {
         if missing {
             return Err(Error::NoIndex(paths.index.clone()).into());
         }
         eprintln!("archive: warning: the archive changed since it was indexed, and the index is read-only; results may be out of date");
-        return Ok(());
+    } else {
+        eprintln!(
+            "{}",
+            if missing {
+                "no index yet: building it"
+            } else {
+                "the archive changed: updating the index"
+            }
+        );
+        let report = super::index::update(paths)?;
+        super::index::print_summary(&report);
     }
-    eprintln!(
-        "{}",
-        if missing {
-            "no index yet: building it"
-        } else {
-            "the archive changed: updating the index"
-        }
-    );
-    let report = super::index::update(paths)?;
-    super::index::print_summary(&report);
-    Ok(())
+    Ok(Searcher::open(&paths.archive, &paths.index)?)
 }

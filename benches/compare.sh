@@ -26,20 +26,21 @@
 # raw hyperfine JSON stays in $BENCH_DIR/results/.
 #
 # Usage (as root on Debian, from anywhere; installs hyperfine, ripgrep, sqlite3, xapian-tools,
-# xapian-omega, time, jq, groff-base when missing, and builds target/release/archive):
+# xapian-omega, time, jq, groff-base when missing, builds the corpora when missing, and builds
+# the release binary target/x86_64-unknown-linux-gnu/release/archive):
 #   bash benches/compare.sh
 # Environment:
 #   BENCH_DIR=/tmp/archive-bench   work folder (data copies, indexes, results); never the repo
-#   CORPORA=/work/corpora          output of make_corpora.sh (needs its .done file)
+#   CORPORA=target/corpora         output of make_corpora.sh (built there when missing)
 #   SETS="bundled zh en"           which data sets to run
 #   EN_MB=50  ZH_MIN_CJK=0.3  RUNS=10  WARMUP=3  BUILD_RUNS=5
 #   PREPARE_ONLY=1                 only copy/collect the data sets
-# The corpora come from /work/shared/corpora/make_corpora.sh "$CORPORA" (Debian packages).
+# The corpora come from benches/corpora/make_corpora.sh "$CORPORA" (Debian packages).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/archive-bench}
-CORPORA=${CORPORA:-/work/corpora}
+CORPORA=${CORPORA:-$REPO/target/corpora}
 SETS=${SETS:-bundled zh en}
 EN_MB=${EN_MB:-50}
 ZH_MIN_CJK=${ZH_MIN_CJK:-0.3}
@@ -93,7 +94,7 @@ python3 -c "import sqlite3; sqlite3.connect(':memory:').execute(\"create virtual
 
 log "building the release binary"
 (cd "$REPO" && cargo build --release --quiet)
-ARCHIVE="$REPO/target/release/archive"
+ARCHIVE="$REPO/target/x86_64-unknown-linux-gnu/release/archive"
 BIN_BYTES=$(stat -c %s "$ARCHIVE")
 
 mkdir -p "$BENCH_DIR"/{data,idx,results,tmp}
@@ -322,7 +323,11 @@ NOISE_START=$(noise)
 : >"$BENCH_DIR/results/hyperfine.log"
 for set in $SETS; do
   if [ "$set" != bundled ] && [ ! -e "$CORPORA/.done" ]; then
-    die "no corpora at $CORPORA (run /work/shared/corpora/make_corpora.sh $CORPORA first, or SETS=bundled)"
+    log "building the corpora in $CORPORA (Debian packages; a few minutes)"
+    bash "$REPO/benches/corpora/make_corpora.sh" "$CORPORA" >&2 && touch "$CORPORA/.done"
+  fi
+  if [ "$set" != bundled ] && [ ! -e "$CORPORA/.done" ]; then
+    die "no corpora at $CORPORA (run benches/corpora/make_corpora.sh $CORPORA first, or SETS=bundled)"
   fi
   log "preparing $set"
   "prepare_$set"

@@ -330,7 +330,19 @@ fn latin_unstemmed() -> TextAnalyzer {
 /// Terms of the non-Han words in `text`, as the index has them (lowercased, folded, stemmed).
 /// Never builds the jieba dictionary.
 pub fn latin_terms(text: &str) -> Vec<String> {
-    collect(&mut stemmed(MixedTokenizer { segmenter: None }), text)
+    latin_spans(text)
+        .into_iter()
+        .map(|(_, _, term)| term)
+        .collect()
+}
+
+/// Like [`latin_terms`], with each term's byte range in `text`.
+pub fn latin_spans(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    stemmed(MixedTokenizer { segmenter: None })
+        .token_stream(text)
+        .process(&mut |t: &Token| out.push((t.offset_from, t.offset_to, t.text.clone())));
+    out
 }
 
 /// Non-Han words of `text` lowercased and folded but not stemmed.

@@ -18,7 +18,9 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, Term};
 
-use crate::analysis::{bigrams, fold_han, latin_terms, latin_words, runs, Analyzers, RunKind};
+use crate::analysis::{
+    bigrams, fold_han, latin_spans, latin_terms, latin_words, runs, Analyzers, RunKind,
+};
 use crate::error::{Error, Result};
 use crate::query::{parse, Item};
 use crate::schema::{day_number, loc, Fields};
@@ -1056,24 +1058,20 @@ fn combine(mut clauses: Vec<Clause>, occur: Occur, separator: &str) -> Clause {
 /// Byte ranges of the words in `text` that the query matched: Latin words whose stem is a
 /// query term, and every occurrence of a query's Han word (compared after folding).
 fn highlight(text: &str, marks: &Marks) -> Vec<[usize; 2]> {
-    let mut ranges = Vec::new();
+    let mut ranges: Vec<[usize; 2]> = latin_spans(text)
+        .into_iter()
+        .filter(|(_, _, stem)| marks.stems.contains(stem))
+        .map(|(from, to, _)| [from, to])
+        .collect();
+    // Folding keeps byte lengths, so a match in the folded text is a range in the original.
     let mut folded = String::with_capacity(text.len());
     let mut last = 0;
     for (kind, start, run) in runs(text) {
-        folded.push_str(&text[last..start]);
-        match kind {
-            RunKind::Word => {
-                folded.push_str(run);
-                if latin_terms(run)
-                    .first()
-                    .is_some_and(|s| marks.stems.contains(s))
-                {
-                    ranges.push([start, start + run.len()]);
-                }
-            }
-            RunKind::Han => folded.push_str(&fold_han(run)),
+        if kind == RunKind::Han {
+            folded.push_str(&text[last..start]);
+            folded.push_str(&fold_han(run));
+            last = start + run.len();
         }
-        last = start + run.len();
     }
     folded.push_str(&text[last..]);
     for han in &marks.han {

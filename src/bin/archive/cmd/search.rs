@@ -61,32 +61,33 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
 /// The index is opened once when it is current.
 fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
     let archive_there = paths.archive.is_dir() && !no_update;
-    let missing = match Searcher::open(&paths.archive, &paths.index) {
+    let stale = match Searcher::open(&paths.archive, &paths.index) {
         Ok(searcher) => {
             if !archive_there || indexer::matches_archive(&paths.archive, searcher.manifest())? {
                 return Ok(searcher);
             }
-            false
+            Some(searcher)
         }
-        Err(Error::NoIndex(_)) if archive_there => true,
+        Err(Error::NoIndex(_)) if archive_there => None,
         Err(e) => return Err(e.into()),
     };
     if store::is_read_only(&paths.index) {
-        if missing {
+        let Some(searcher) = stale else {
             return Err(Error::NoIndex(paths.index.clone()).into());
-        }
+        };
         eprintln!("archive: warning: the archive changed since it was indexed, and the index is read-only; results may be out of date");
-    } else {
-        eprintln!(
-            "{}",
-            if missing {
-                "no index yet: building it"
-            } else {
-                "the archive changed: updating the index"
-            }
-        );
-        let report = super::index::update(paths)?;
-        super::index::print_summary(&report);
+        return Ok(searcher);
     }
+    eprintln!(
+        "{}",
+        if stale.is_some() {
+            "the archive changed: updating the index"
+        } else {
+            "no index yet: building it"
+        }
+    );
+    drop(stale);
+    let report = super::index::update(paths)?;
+    super::index::print_summary(&report);
     Ok(Searcher::open(&paths.archive, &paths.index)?)
 }

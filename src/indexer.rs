@@ -13,7 +13,7 @@ use tantivy::{IndexWriter, TantivyError, Term};
 use crate::analysis::Analyzers;
 use crate::corpus::{self, Document, SourceFile};
 use crate::error::{Error, Result};
-use crate::schema::{day_number, loc, Fields};
+use crate::schema::{self, day_number, loc, Fields};
 use crate::store::{self, FileEntry, Manifest};
 
 /// Memory the index writer may use before flushing a segment, across all its threads.
@@ -257,6 +257,7 @@ pub fn build(
 fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result<()> {
     let a = &doc.article;
     let date = a.date.clone().unwrap_or_default();
+    let unit = schema::unit(&doc.story, &a.lang);
     for (i, text) in a.passages.iter().enumerate() {
         let n = i as u64 + 1;
         let mut d = TantivyDocument::default();
@@ -271,8 +272,25 @@ fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result
         d.add_text(fields.path, &doc.rel);
         d.add_u64(fields.passage, n);
         d.add_text(fields.loc, loc(&doc.story, &a.lang, n));
+        d.add_u64(fields.unit, unit);
         writer.add_document(d)?;
     }
+    // The story document (passage 0): the whole text and the title, for ranking stories.
+    let mut d = TantivyDocument::default();
+    for text in &a.passages {
+        d.add_text(fields.body, text);
+    }
+    d.add_text(fields.head, &a.title);
+    d.add_text(fields.story, &doc.story);
+    d.add_text(fields.lang, &a.lang);
+    d.add_text(fields.title, &a.title);
+    d.add_text(fields.date, &date);
+    d.add_u64(fields.day, day_number(&date));
+    d.add_text(fields.path, &doc.rel);
+    d.add_u64(fields.passage, 0);
+    d.add_text(fields.loc, loc(&doc.story, &a.lang, 0));
+    d.add_u64(fields.unit, unit);
+    writer.add_document(d)?;
     Ok(())
 }
 

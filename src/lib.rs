@@ -17,6 +17,7 @@ pub mod error;
 mod fuzz;
 pub mod indexer;
 pub mod query;
+mod rank;
 pub mod schema;
 pub mod search;
 pub mod selftest;

@@ -1,4 +1,5 @@
-//! Every Tantivy field in one place. One Tantivy document is one passage.
+//! Every Tantivy field in one place. One Tantivy document is one passage, plus one per story
+//! and language (passage number 0) that holds the story's whole text for ranking stories.
 
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STORED,
@@ -16,6 +17,10 @@ pub struct Fields {
     pub grams: Field,
     /// Unstemmed Latin words of the text (spelling tolerance), frequencies only.
     pub words: Field,
+    /// A story document's whole text, frequencies only (no positions: the index stays lean).
+    pub body: Field,
+    /// A story document's title, analysed like the text (a boosted field when ranking).
+    pub head: Field,
     /// Story id.
     pub story: Field,
     /// Language code.
@@ -28,10 +33,12 @@ pub struct Fields {
     pub day: Field,
     /// Source file relative to the archive folder.
     pub path: Field,
-    /// Passage number, from 1.
+    /// Passage number, from 1; 0 for a story document.
     pub passage: Field,
     /// `story \x1f lang \x1f passage`: the key that finds a counterpart.
     pub loc: Field,
+    /// [`unit`] of the story and language: which story document a passage belongs to.
+    pub unit: Field,
 }
 
 impl Fields {
@@ -55,14 +62,17 @@ impl Fields {
                 indexed(GRAMS_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
             ),
             words: b.add_text_field("words", indexed(WORDS_ANALYZER, IndexRecordOption::Basic)),
+            body: b.add_text_field("body", indexed(TEXT_ANALYZER, IndexRecordOption::WithFreqs)),
+            head: b.add_text_field("head", indexed(TEXT_ANALYZER, IndexRecordOption::WithFreqs)),
             story: b.add_text_field("story", STRING | STORED),
             lang: b.add_text_field("lang", STRING | STORED),
             title: b.add_text_field("title", STORED),
             date: b.add_text_field("date", STORED),
             day: b.add_u64_field("day", NumericOptions::default().set_indexed()),
             path: b.add_text_field("path", STRING | STORED),
-            passage: b.add_u64_field("passage", STORED),
+            passage: b.add_u64_field("passage", NumericOptions::default().set_indexed() | STORED),
             loc: b.add_text_field("loc", STRING),
+            unit: b.add_u64_field("unit", NumericOptions::default().set_indexed().set_fast()),
         };
         (b.build(), fields)
     }
@@ -74,6 +84,8 @@ impl Fields {
             text: f("text")?,
             grams: f("grams")?,
             words: f("words")?,
+            body: f("body")?,
+            head: f("head")?,
             story: f("story")?,
             lang: f("lang")?,
             title: f("title")?,
@@ -82,6 +94,7 @@ impl Fields {
             path: f("path")?,
             passage: f("passage")?,
             loc: f("loc")?,
+            unit: f("unit")?,
         })
     }
 }
@@ -89,6 +102,12 @@ impl Fields {
 /// The counterpart key of a passage.
 pub fn loc(story: &str, lang: &str, passage: u64) -> String {
     format!("{story}\x1f{lang}\x1f{passage}")
+}
+
+/// A number naming one story in one language, shared by its story document and its passages.
+pub fn unit(story: &str, lang: &str) -> u64 {
+    let hash = blake3::hash(loc(story, lang, 0).as_bytes());
+    u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
 /// `YYYY-MM-DD` as the number `YYYYMMDD`.

@@ -12,8 +12,8 @@ use std::path::Path;
 use serde::Serialize;
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, Term};
@@ -23,6 +23,7 @@ use crate::analysis::{
 };
 use crate::error::{Error, Result};
 use crate::query::{parse, Item};
+use crate::rank::{self, RankedStory};
 use crate::schema::{day_number, loc, Fields};
 use crate::store::{self, Opened};
 use crate::variants::{key, Variants};
@@ -35,6 +36,16 @@ const FUZZY_WEIGHT: f32 = 0.5;
 const VARIANT_WEIGHT: f32 = 0.5;
 /// Longest Han word (in characters) looked up when segmenting a query.
 const MAX_WORD_CHARS: usize = 8;
+/// Weight of a title match relative to a match in a story's text.
+const TITLE_WEIGHT: f32 = 2.0;
+/// Stories whose passages are ranked, at least (more when more hits are asked for).
+const STORY_POOL: usize = 50;
+/// Most words between two neighbouring query words that still count as near.
+const NEAR_SLOP: u32 = 3;
+/// Weight of two neighbouring query words found near each other.
+const NEAR_WEIGHT: f32 = 0.5;
+/// Weight of the whole query found as an exact phrase.
+const PHRASE_WEIGHT: f32 = 0.5;
 /// Snippet length in characters.
 const SNIPPET_CHARS: usize = 200;
 /// Weight of a function word relative to other words.
@@ -106,11 +117,13 @@ pub struct Expansion {
 /// One term's part of a hit's score.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TermScore {
+    /// `story` (on the story's whole text and title) or `passage` (on the hit's passage).
+    pub level: &'static str,
     /// The query term (after segmentation, folding and stemming).
     pub term: String,
     /// Its part of the score.
     pub score: f32,
-    /// Its share of the score, 0 to 1.
+    /// Its share of its level's score, 0 to 1.
     pub share: f32,
 }
 
@@ -134,7 +147,7 @@ pub struct Counterpart {
 pub struct Hit {
     /// 1-based rank.
     pub rank: usize,
-    /// BM25 score.
+    /// The story's score: `story_score` plus its best passage's score.
     pub score: f32,
     /// Story id.
     pub doc: String,
@@ -162,6 +175,12 @@ pub struct Hit {
     pub paired_with: Option<usize>,
     /// Each query term's part of the score (filled for `--explain`).
     pub explain: Vec<TermScore>,
+    /// The story's own part of `score`: BM25 of its whole text and title.
+    pub story_score: f32,
+    /// This passage's score: BM25 and proximity (the story's best passage counts in `score`).
+    pub passage_score: f32,
+    /// True when the story holds only some of the query's words.
+    pub partial: bool,
 }
 
 /// The answer to a request.
@@ -169,7 +188,7 @@ pub struct Hit {
 pub struct Answer {
     /// Hits, best first.
     pub hits: Vec<Hit>,
-    /// True when no passage matched every word and these are partial matches.
+    /// True when no story holds every word and these are partial matches.
     pub partial: bool,
     /// Spelling and variant expansions that were searched.
     pub expansions: Vec<Expansion>,
@@ -221,7 +240,14 @@ pub struct StoryPassage {
 /// One required part of a query, compiled.
 struct Clause {
     label: String,
+    /// On passages.
     query: Box<dyn Query>,
+    /// On story documents (whole text and title, no positions).
+    story: Box<dyn Query>,
+    /// A phrase: it must be found within one passage.
+    phrase: bool,
+    /// Its text terms in order, when it is plain words (for proximity).
+    terms: Vec<String>,
 }
 
 /// What a hit's words are highlighted by.
@@ -266,13 +292,18 @@ impl Searcher {
                 if k.is_multiple_of(step) {
                     let stored: TantivyDocument =
                         self.searcher.doc(DocAddress::new(ord as u32, doc))?;
+                    let passage = stored
+                        .get_first(f.passage)
+                        .and_then(|v| v.as_u64())
+                        .unwrap_or(0);
+                    // A story document is not a passage: try the next document.
+                    if passage == 0 {
+                        continue;
+                    }
                     out.push(Passage {
                         doc: first_str(&stored, f.story),
                         lang: first_str(&stored, f.lang),
-                        passage: stored
-                            .get_first(f.passage)
-                            .and_then(|v| v.as_u64())
-                            .unwrap_or(0),
+                        passage,
                         text: first_str(&stored, f.text),
                     });
                 }
@@ -337,23 +368,54 @@ impl Searcher {
         let filters = self.filters(req)?;
         // Function words (`的`, `吗`, `what`) are never required, unless they are all there is.
         let only_function_words = required.iter().all(|c| is_function_word(&c.label));
-        let build = |occur: Occur| -> Box<dyn Query> {
+        let weighed = |c: &Clause| is_function_word(&c.label) && !only_function_words;
+        let light = |q: &dyn Query| -> Box<dyn Query> {
+            Box::new(BoostQuery::new(q.box_clone(), FUNCTION_WORD_WEIGHT))
+        };
+        // Nested, so that a filter alone never makes a hit.
+        let filtered = |mut subs: Vec<(Occur, Box<dyn Query>)>, only: Box<dyn Query>| {
+            subs.push((Occur::Must, only));
+            subs.extend(filters.iter().map(|f| (Occur::Must, f.box_clone())));
+            Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
+        };
+        // Stage 1: stories, by the whole text and title; every word, else some.
+        let story_query = |occur: Occur| {
+            let words = required
+                .iter()
+                .map(|c| match weighed(c) {
+                    true => (Occur::Should, light(&*c.story)),
+                    false => (occur, c.story.box_clone()),
+                })
+                .collect();
+            let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
+            filtered(vec![(Occur::Must, words)], self.story_docs())
+        };
+        let pool = req.limit.max(STORY_POOL);
+        let mut stories = rank::stories(&self.searcher, &*story_query(Occur::Must), pool, false)?;
+        if stories.len() < req.limit && required.len() > 1 {
+            let seen: HashSet<u64> = stories.iter().map(|s| s.unit).collect();
+            let some = rank::stories(&self.searcher, &*story_query(Occur::Should), pool, true)?;
+            stories.extend(some.into_iter().filter(|s| !seen.contains(&s.unit)));
+        }
+        // Stage 2: their passages, by BM25 and proximity; a phrase must be in one passage.
+        let near = self.proximity(&required);
+        let passage_query = |partial: bool, units: Vec<u64>| {
+            let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             for c in &required {
-                if is_function_word(&c.label) && !only_function_words {
-                    let q = BoostQuery::new(c.query.box_clone(), FUNCTION_WORD_WEIGHT);
-                    words.push((Occur::Should, Box::new(q)));
+                if weighed(c) {
+                    subs.push((Occur::Should, light(&*c.query)));
+                } else if c.phrase && !partial {
+                    subs.push((Occur::Must, c.query.box_clone()));
                 } else {
-                    words.push((occur, c.query.box_clone()));
+                    words.push((Occur::Should, c.query.box_clone()));
                 }
             }
-            // Nested, so that a filter alone never makes a hit.
-            let mut subs: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Must, Box::new(BooleanQuery::new(words)))];
-            for f in &filters {
-                subs.push((Occur::Must, f.box_clone()));
+            if !words.is_empty() {
+                subs.push((Occur::Must, Box::new(BooleanQuery::new(words))));
             }
-            Box::new(BooleanQuery::new(subs))
+            subs.extend(near.iter().map(|q| (Occur::Should, q.box_clone())));
+            filtered(subs, self.units(units))
         };
         // Exclusions filter the ranked documents rather than joining the query as MustNot:
         // tantivy 0.27's exclusion of a phrase mis-seeks (a debug assertion fails).
@@ -361,15 +423,24 @@ impl Searcher {
         for c in &excluded {
             without.extend(self.searcher.search(&*c.query, &DocSetCollector)?);
         }
-        let full = build(Occur::Must);
-        let mut hits = self.collect(&*full, req, &marks, &without)?;
-        if hits.is_empty() && required.len() > 1 {
-            hits = self.collect(&*build(Occur::Should), req, &marks, &without)?;
-            answer.partial = !hits.is_empty();
+        let keep = req.per_story.max(1);
+        for partial in [false, true] {
+            let units: Vec<u64> = stories
+                .iter()
+                .filter(|s| s.partial == partial)
+                .map(|s| s.unit)
+                .collect();
+            if !units.is_empty() {
+                let query = passage_query(partial, units);
+                rank::passages(&self.searcher, &*query, keep, &without, &mut stories)?;
+            }
         }
+        rank::order(&mut stories);
+        let mut hits = self.arrange(&stories, req, &marks)?;
+        answer.partial = hits.iter().all(|h| h.partial) && !hits.is_empty();
         if req.explain {
             for hit in &mut hits {
-                hit.explain = self.explain(&required, hit)?;
+                hit.explain = self.explain(&required, &near, hit)?;
             }
         }
         answer.hits = hits;
@@ -396,6 +467,7 @@ impl Searcher {
             docs.push(self.searcher.doc::<TantivyDocument>(address)?);
         }
         let passage = |d: &TantivyDocument| d.get_first(f.passage).and_then(|v| v.as_u64());
+        docs.retain(|d| passage(d).unwrap_or(0) > 0);
         docs.sort_by_key(|d| passage(d).unwrap_or(0));
         let Some(first) = docs.first() else {
             return Ok(None);
@@ -539,6 +611,9 @@ impl Searcher {
                 alternatives.push(Clause {
                     label: c.label,
                     query: Box::new(BoostQuery::new(c.query, VARIANT_WEIGHT)),
+                    story: Box::new(BoostQuery::new(c.story, VARIANT_WEIGHT)),
+                    phrase: false,
+                    terms: Vec::new(),
                 });
             }
             clauses = vec![any_of(alternatives)];
@@ -620,17 +695,11 @@ impl Searcher {
             || !raw.chars().all(char::is_alphabetic)
             || self.has_term(&self.text_term(stem))
         {
-            return Clause {
-                label: stem.to_string(),
-                query: exact_query,
-            };
+            return self.word_clause(stem, exact_query);
         }
         let near = self.near_spellings(raw, if letters <= 8 { 1 } else { 2 });
         if near.is_empty() {
-            return Clause {
-                label: stem.to_string(),
-                query: exact_query,
-            };
+            return self.word_clause(stem, exact_query);
         }
         answer.expansions.push(Expansion {
             from: typed
@@ -640,6 +709,7 @@ impl Searcher {
             kind: "spelling",
         });
         let mut alternatives = vec![exact_query];
+        let mut story_alternatives = vec![self.story_word(stem)];
         let mut near_stems = BTreeSet::new();
         for w in &near {
             if let Some(s) = latin_terms(w).into_iter().next() {
@@ -655,18 +725,17 @@ impl Searcher {
                 )),
                 FUZZY_WEIGHT,
             )));
+            story_alternatives.push(Box::new(BoostQuery::new(self.story_word(s), FUZZY_WEIGHT)));
         }
         Clause {
             label: format!(
                 "{stem} ~ {}",
                 near_stems.into_iter().collect::<Vec<_>>().join(" | ")
             ),
-            query: Box::new(BooleanQuery::new(
-                alternatives
-                    .into_iter()
-                    .map(|q| (Occur::Should, q))
-                    .collect(),
-            )),
+            query: any(alternatives),
+            story: any(story_alternatives),
+            phrase: false,
+            terms: Vec::new(),
         }
     }
 
@@ -701,7 +770,51 @@ impl Searcher {
         Clause {
             label: format!("\"{}\"", stems.join(" ")),
             query: Box::new(PhraseQuery::new(terms)),
+            story: self.story_words(stems),
+            phrase: true,
+            terms: stems.to_vec(),
         }
+    }
+
+    /// A clause of one text term.
+    fn word_clause(&self, term: &str, query: Box<dyn Query>) -> Clause {
+        Clause {
+            label: term.to_string(),
+            query,
+            story: self.story_word(term),
+            phrase: false,
+            terms: vec![term.to_string()],
+        }
+    }
+
+    /// A text term on story documents: in the whole text, or (boosted) in the title. A term
+    /// the index does not hold as a word (a Han substring) constrains and scores nothing here:
+    /// the passages decide.
+    fn story_word(&self, term: &str) -> Box<dyn Query> {
+        let f = self.fields();
+        if !self.has_term(&self.text_term(term)) {
+            return Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0));
+        }
+        let on = |field| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        any(vec![
+            on(f.body),
+            Box::new(BoostQuery::new(on(f.head), TITLE_WEIGHT)),
+        ])
+    }
+
+    /// Every one of `terms` on story documents.
+    fn story_words(&self, terms: &[String]) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            terms
+                .iter()
+                .map(|t| (Occur::Must, self.story_word(t)))
+                .collect(),
+        ))
     }
 
     /// A Han word: the whole word as indexed, or (with less weight) the same characters as a
@@ -719,10 +832,11 @@ impl Searcher {
             ])),
             None => whole,
         };
-        Clause {
-            label: word.to_string(),
-            query,
+        let mut clause = self.word_clause(word, query);
+        if !self.has_term(&self.text_term(word)) {
+            clause.terms.clear();
         }
+        clause
     }
 
     fn gram_query(&self, han: &str) -> Option<Box<dyn Query>> {
@@ -771,7 +885,10 @@ impl Searcher {
                     (Occur::Should, Box::new(words)),
                 ]));
                 clause.label = format!("\"{}\"", terms.join(" "));
+                clause.story = self.story_words(&terms);
+                clause.terms = terms;
             }
+            clause.phrase = true;
             return clause;
         }
         let label = format!("\"{}\"", terms.join(" "));
@@ -785,7 +902,13 @@ impl Searcher {
                 terms.iter().map(|t| self.text_term(t)).collect(),
             )),
         };
-        Clause { label, query }
+        Clause {
+            label,
+            query,
+            story: self.story_words(&terms),
+            phrase: true,
+            terms,
+        }
     }
 
     /// Segments a folded Han run into the fewest words the index knows (longest first on
@@ -836,50 +959,90 @@ impl Searcher {
             .collect()
     }
 
-    fn collect(
-        &self,
-        query: &dyn Query,
-        req: &Request,
-        marks: &Marks,
-        without: &HashSet<DocAddress>,
-    ) -> Result<Vec<Hit>> {
-        let total = (self.searcher.num_docs() as usize).max(1);
-        let mut fetch = req.limit.saturating_mul(4).clamp(40, total.max(40));
-        loop {
-            let mut top = self
-                .searcher
-                .search(query, &TopDocs::with_limit(fetch).order_by_score())?;
-            let exhausted = top.len() < fetch || fetch >= total;
-            top.retain(|(_, address)| !without.contains(address));
-            let hits = self.arrange(&top, req, marks)?;
-            if hits.len() >= req.limit || exhausted {
-                return Ok(hits);
-            }
-            fetch = fetch.saturating_mul(4).min(total);
-        }
+    /// Only story documents.
+    fn story_docs(&self) -> Box<dyn Query> {
+        let story = Term::from_field_u64(self.fields().passage, 0);
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermQuery::new(story, IndexRecordOption::Basic)),
+            0.0,
+        ))
     }
 
-    /// Turns ranked documents into hits, capping distinct passages per story (a passage and
-    /// its counterpart count once) and linking hits that are each other's counterparts.
-    fn arrange(&self, top: &[(f32, DocAddress)], req: &Request, marks: &Marks) -> Result<Vec<Hit>> {
+    /// Only passages of these stories.
+    fn units(&self, units: Vec<u64>) -> Box<dyn Query> {
+        let f = self.fields();
+        let terms = units.into_iter().map(|u| Term::from_field_u64(f.unit, u));
+        let passages = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermSetQuery::new(terms)) as Box<dyn Query>,
+            ),
+            (Occur::MustNot, self.story_docs()),
+        ]);
+        Box::new(ConstScoreQuery::new(Box::new(passages), 0.0))
+    }
+
+    /// Proximity evidence: each two neighbouring words of the query near each other in a
+    /// passage, and the query's words as one exact phrase.
+    fn proximity(&self, required: &[Clause]) -> Vec<Box<dyn Query>> {
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let words: Vec<&Clause> = required
+            .iter()
+            .filter(|c| !is_function_word(&c.label))
+            .collect();
+        for pair in words.windows(2) {
+            let (Some(a), Some(b)) = (pair[0].terms.last(), pair[1].terms.first()) else {
+                continue;
+            };
+            if a != b {
+                let mut near = PhraseQuery::new(vec![self.text_term(a), self.text_term(b)]);
+                near.set_slop(NEAR_SLOP);
+                out.push(Box::new(BoostQuery::new(Box::new(near), NEAR_WEIGHT)));
+            }
+        }
+        if required.iter().all(|c| !c.terms.is_empty()) {
+            let terms: Vec<Term> = required
+                .iter()
+                .flat_map(|c| c.terms.iter().map(|t| self.text_term(t)))
+                .collect();
+            if terms.len() > 2 {
+                let phrase = PhraseQuery::new(terms);
+                out.push(Box::new(BoostQuery::new(Box::new(phrase), PHRASE_WEIGHT)));
+            }
+        }
+        out
+    }
+
+    /// Turns ranked stories into hits, their best passages in order, capping distinct
+    /// passages per story (a passage and its counterpart count once) and linking hits that are
+    /// each other's counterparts.
+    fn arrange(&self, stories: &[RankedStory], req: &Request, marks: &Marks) -> Result<Vec<Hit>> {
         let f = *self.fields();
-        let mut docs = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let doc: TantivyDocument = self.searcher.doc(*address)?;
-            docs.push((*score, doc));
+        let mut docs = Vec::new();
+        for story in stories {
+            if docs.len() >= req.limit.saturating_mul(2) {
+                break;
+            }
+            for (score, address) in &story.passages {
+                let doc: TantivyDocument = self.searcher.doc(*address)?;
+                docs.push((story, *score, doc));
+            }
         }
         let position: HashMap<String, usize> = docs
             .iter()
             .enumerate()
-            .map(|(i, (_, d))| (doc_loc(d, &f), i))
+            .map(|(i, (_, _, d))| (doc_loc(d, &f), i))
             .collect();
         let mut passages: HashMap<String, BTreeSet<u64>> = HashMap::new();
         let mut hits: Vec<Hit> = Vec::new();
-        for (score, doc) in &docs {
+        for (story, score, doc) in &docs {
             if hits.len() >= req.limit {
                 break;
             }
-            let mut hit = self.hit(doc, *score, marks);
+            let mut hit = self.hit(doc, story.score(), marks);
+            hit.story_score = story.story_score;
+            hit.passage_score = *score;
+            hit.partial = story.partial;
             let seen = passages.entry(hit.doc.clone()).or_default();
             if !seen.contains(&hit.passage) {
                 if seen.len() >= req.per_story.max(1) {
@@ -893,7 +1056,7 @@ impl Searcher {
                 .and_then(|l| position.get(&loc(&hit.doc, l, hit.passage)));
             hit.counterpart = match (partner, other) {
                 (Some(&j), Some(lang)) => {
-                    let text = first_str(&docs[j].1, f.text);
+                    let text = first_str(&docs[j].2, f.text);
                     Some(Counterpart {
                         lang,
                         passage: hit.passage,
@@ -981,37 +1144,76 @@ impl Searcher {
             counterpart: None,
             paired_with: None,
             explain: Vec::new(),
+            story_score: 0.0,
+            passage_score: 0.0,
+            partial: false,
         }
     }
 
-    /// Each clause's part of a hit's score, by scoring the clause alone on that passage
-    /// (tantivy's own `explain` can panic on nested boolean queries).
-    fn explain(&self, clauses: &[Clause], hit: &Hit) -> Result<Vec<TermScore>> {
-        let this = Term::from_field_text(self.fields().loc, &loc(&hit.doc, &hit.lang, hit.passage));
+    /// Each clause's part of a hit's score, by scoring the clause alone on the story document
+    /// (level `story`) and on the passage (level `passage`, with the proximity evidence);
+    /// tantivy's own `explain` can panic on nested boolean queries.
+    fn explain(
+        &self,
+        clauses: &[Clause],
+        near: &[Box<dyn Query>],
+        hit: &Hit,
+    ) -> Result<Vec<TermScore>> {
         let mut parts = Vec::new();
-        for c in clauses {
-            let only_this: Box<dyn Query> = Box::new(ConstScoreQuery::new(
-                Box::new(TermQuery::new(this.clone(), IndexRecordOption::Basic)),
-                0.0,
-            ));
-            let q = BooleanQuery::new(vec![
-                (Occur::Must, c.query.box_clone()),
-                (Occur::Must, only_this),
-            ]);
-            let top = self
-                .searcher
-                .search(&q, &TopDocs::with_limit(1).order_by_score())?;
-            parts.push(TermScore {
-                term: c.label.clone(),
-                score: top.first().map_or(0.0, |t| t.0),
-                share: 0.0,
-            });
-        }
-        let total: f32 = parts.iter().map(|p| p.score).sum();
-        if total > 0.0 {
-            for p in &mut parts {
-                p.share = p.score / total;
+        let story = loc(&hit.doc, &hit.lang, 0);
+        let passage = loc(&hit.doc, &hit.lang, hit.passage);
+        let levels: [(&'static str, &str, Vec<(String, &dyn Query)>); 2] = [
+            (
+                "story",
+                &story,
+                clauses
+                    .iter()
+                    .map(|c| (c.label.clone(), &*c.story))
+                    .collect(),
+            ),
+            (
+                "passage",
+                &passage,
+                clauses
+                    .iter()
+                    .map(|c| (c.label.clone(), &*c.query))
+                    .chain(near.iter().map(|q| ("near".to_string(), &**q)))
+                    .collect(),
+            ),
+        ];
+        for (level, at, queries) in levels {
+            let this = Term::from_field_text(self.fields().loc, at);
+            let mut these = Vec::new();
+            for (label, query) in queries {
+                let only_this: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+                    Box::new(TermQuery::new(this.clone(), IndexRecordOption::Basic)),
+                    0.0,
+                ));
+                let q = BooleanQuery::new(vec![
+                    (Occur::Must, query.box_clone()),
+                    (Occur::Must, only_this),
+                ]);
+                let top = self
+                    .searcher
+                    .search(&q, &TopDocs::with_limit(1).order_by_score())?;
+                let score = top.first().map_or(0.0, |t| t.0);
+                if label == "near" && score == 0.0 {
+                    continue;
+                }
+                these.push(TermScore {
+                    level,
+                    term: label,
+                    score,
+                    share: 0.0,
+                });
             }
+            let total: f32 = these.iter().map(|p| p.score).sum();
+            if total > 0.0 {
+                for p in &mut these {
+                    p.share = p.score / total;
+                }
+            }
+            parts.extend(these);
         }
         Ok(parts)
     }
@@ -1047,12 +1249,25 @@ fn combine(mut clauses: Vec<Clause>, occur: Occur, separator: &str) -> Clause {
         return clauses.pop().expect("one clause");
     }
     let labels: Vec<&str> = clauses.iter().map(|c| c.label.as_str()).collect();
+    let label = labels.join(separator);
+    let (query, story): (Vec<_>, Vec<_>) = clauses
+        .into_iter()
+        .map(|c| ((occur, c.query), (occur, c.story)))
+        .unzip();
     Clause {
-        label: labels.join(separator),
-        query: Box::new(BooleanQuery::new(
-            clauses.into_iter().map(|c| (occur, c.query)).collect(),
-        )),
+        label,
+        query: Box::new(BooleanQuery::new(query)),
+        story: Box::new(BooleanQuery::new(story)),
+        phrase: false,
+        terms: Vec::new(),
     }
+}
+
+/// A query matching when any of `queries` does.
+fn any(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
 }
 
 /// Byte ranges of the words in `text` that the query matched: Latin words whose stem is a

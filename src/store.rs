@@ -122,7 +122,10 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
         });
     }
     analyzers.register(&index);
-    let fields = Fields::of(&index.schema())?;
+    let fields = Fields::of(&index.schema()).map_err(|e| Error::AnalyzerMismatch {
+        path: dir.to_path_buf(),
+        found: format!("an index this version cannot read: {e}"),
+    })?;
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)

@@ -122,10 +122,16 @@ fn chinese_typed_without_spaces_needs_every_word_not_the_phrase() {
     let hits = env.json(&["search", "--json", "霍尔果斯无水港"]);
     assert_eq!((hits[0].lang.as_str(), hits[0].passage), ("zh", 31));
     assert!(!hits[0].text.contains("霍尔果斯无水港"));
-    // Each word must match: 乌鲁木齐 + 无水港 are never in one passage; the answer is partial.
+    // Each word must be in the story, not in one passage (issue 12): 乌鲁木齐 and 无水港 are
+    // never in one passage, but the zh story holds both, so it is a full match.
     let out = env.run(&["search", "--json", "乌鲁木齐无水港"]);
+    assert!(!out.stderr.contains("hold some"), "{}", out.stderr);
+    let first: JsonHit = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!((first.lang.as_str(), first.partial), ("zh", false));
+    // A word no story holds makes every story partial, and stderr says so.
+    let out = env.run(&["search", "--json", "乌鲁木齐无水港zzzq"]);
     assert!(
-        out.stderr.contains("showing passages that hold some"),
+        out.stderr.contains("showing stories that hold some"),
         "{}",
         out.stderr
     );

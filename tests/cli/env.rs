@@ -45,6 +45,8 @@ pub struct JsonHit {
     pub counterpart: Option<JsonCounterpart>,
     pub paired_with: Option<usize>,
     pub explain: Vec<JsonTermScore>,
+    pub story_score: f32,
+    pub passage_score: f32,
     pub expanded: Vec<JsonExpansion>,
     pub partial: bool,
 }
@@ -62,6 +64,7 @@ pub struct JsonCounterpart {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JsonTermScore {
+    pub level: String,
     pub term: String,
     pub score: f32,
     pub share: f32,

@@ -19,7 +19,6 @@ pub struct Record<'a> {
     #[serde(flatten)]
     hit: &'a Hit,
     expanded: &'a [Expansion],
-    partial: bool,
 }
 
 /// The answer's hits as JSON records, in rank order.
@@ -30,7 +29,6 @@ pub fn records(answer: &Answer) -> Vec<Record<'_>> {
         .map(|hit| Record {
             hit,
             expanded: &answer.expansions,
-            partial: answer.partial,
         })
         .collect()
 }
@@ -64,7 +62,7 @@ pub fn human(out: &mut impl Write, answer: &Answer, explain: bool, colour: bool)
             )?;
         }
         if answer.partial {
-            writeln!(out, "no passage matched every term: partial matches")?;
+            writeln!(out, "no story holds every term: partial matches")?;
         }
         writeln!(out)?;
     }
@@ -78,9 +76,15 @@ pub fn human(out: &mut impl Write, answer: &Answer, explain: bool, colour: bool)
         } else {
             format!(" · {}", hit.date)
         };
+        // Marked when stories holding some words follow those holding all.
+        let partial = if hit.partial && !answer.partial {
+            " · some words"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "{}. {bold}{}{reset} {dim}[{}{date} · {} ¶{}]{reset}",
+            "{}. {bold}{}{reset} {dim}[{}{date} · {} ¶{}{partial}]{reset}",
             hit.rank, hit.title, hit.lang, hit.path, hit.passage
         )?;
         let range = (hit.snippet_range[0], hit.snippet_range[1]);
@@ -108,16 +112,27 @@ pub fn human(out: &mut impl Write, answer: &Answer, explain: bool, colour: bool)
             )?;
         }
         if explain {
-            let parts: Vec<String> = hit
-                .explain
-                .iter()
-                .map(|t| format!("{} {:.2} ({:.0}%)", t.term, t.score, t.share * 100.0))
-                .collect();
+            let parts = |level: &str| {
+                let parts: Vec<String> = hit
+                    .explain
+                    .iter()
+                    .filter(|t| t.level == level)
+                    .map(|t| format!("{} {:.2} ({:.0}%)", t.term, t.score, t.share * 100.0))
+                    .collect();
+                parts.join(" + ")
+            };
             writeln!(
                 out,
-                "   {dim}score {:.2} = {}{reset}",
+                "   {dim}score {:.2} = story {:.2} ({}) + best passage{reset}",
                 hit.score,
-                parts.join(" + ")
+                hit.story_score,
+                parts("story"),
+            )?;
+            writeln!(
+                out,
+                "   {dim}this passage {:.2} = {}{reset}",
+                hit.passage_score,
+                parts("passage")
             )?;
         }
         writeln!(out)?;

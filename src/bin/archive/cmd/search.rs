@@ -39,7 +39,7 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
         eprintln!("also searched: {} → {}", e.from, e.to.join(", "));
     }
     if answer.partial {
-        eprintln!("no passage holds every word; showing passages that hold some");
+        eprintln!("no story holds every word; showing stories that hold some");
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

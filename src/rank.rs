@@ -1,0 +1,185 @@
+//! Ranking stories, then their passages: a story's score is its whole text's BM25 (title
+//! boosted) plus its best passage's score (BM25 and proximity), so a story holding every word
+//! across its paragraphs is found, and shown by its best passages.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::columnar::Column;
+use tantivy::query::Query;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+use crate::error::Result;
+
+/// Weight of a story's best passage in its score, relative to the story's own BM25.
+pub const PASSAGE_WEIGHT: f32 = 1.0;
+
+/// One story in one language, ranked.
+#[derive(Debug, Clone)]
+pub struct RankedStory {
+    /// Its [`crate::schema::unit`].
+    pub unit: u64,
+    /// BM25 of its whole text and title.
+    pub story_score: f32,
+    /// Score of its best passage.
+    pub passage_score: f32,
+    /// True when it holds only some of the words.
+    pub partial: bool,
+    /// Its best passages, best first.
+    pub passages: Vec<(f32, DocAddress)>,
+}
+
+impl RankedStory {
+    /// The score it is ranked by.
+    pub fn score(&self) -> f32 {
+        self.story_score + PASSAGE_WEIGHT * self.passage_score
+    }
+}
+
+/// The best `limit` story documents for `query`, each with its unit.
+pub fn stories(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+    partial: bool,
+) -> Result<Vec<RankedStory>> {
+    let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+    let mut out = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let reader = searcher.segment_reader(address.segment_ord);
+        let Some(unit) = units(reader)?.first(address.doc_id) else {
+            continue;
+        };
+        out.push(RankedStory {
+            unit,
+            story_score: score,
+            passage_score: 0.0,
+            partial,
+            passages: Vec::new(),
+        });
+    }
+    Ok(out)
+}
+
+/// Fills each story's best `keep` passages for `query` (which must only match passages of
+/// these stories), leaving out those in `without`.
+pub fn passages(
+    searcher: &Searcher,
+    query: &dyn Query,
+    keep: usize,
+    without: &HashSet<DocAddress>,
+    stories: &mut [RankedStory],
+) -> Result<()> {
+    let mut best = searcher.search(query, &BestPerUnit { keep, without })?;
+    for story in stories.iter_mut() {
+        if let Some(found) = best.remove(&story.unit) {
+            story.passage_score = found.first().map_or(0.0, |p| p.0);
+            story.passages = found;
+        }
+    }
+    Ok(())
+}
+
+/// Drops stories without a passage to show and sorts the rest: stories holding every word
+/// first, then by score.
+pub fn order(stories: &mut Vec<RankedStory>) {
+    stories.retain(|s| !s.passages.is_empty());
+    stories.sort_by(|a, b| {
+        a.partial
+            .cmp(&b.partial)
+            .then(b.score().total_cmp(&a.score()))
+    });
+}
+
+fn units(reader: &SegmentReader) -> Result<Column<u64>> {
+    Ok(reader.fast_fields().u64("unit")?)
+}
+
+/// Collects each unit's best `keep` passages, leaving out those in `without`.
+struct BestPerUnit<'a> {
+    keep: usize,
+    without: &'a HashSet<DocAddress>,
+}
+
+type Best = HashMap<u64, Vec<(f32, DocAddress)>>;
+
+fn trim(found: &mut Vec<(f32, DocAddress)>, keep: usize) {
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    found.truncate(keep);
+}
+
+impl Collector for BestPerUnit<'_> {
+    type Fruit = Best;
+    type Child = BestPerUnitSegment;
+
+    fn for_segment(
+        &self,
+        ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(BestPerUnitSegment {
+            ord,
+            keep: self.keep,
+            without: self
+                .without
+                .iter()
+                .filter(|a| a.segment_ord == ord)
+                .map(|a| a.doc_id)
+                .collect(),
+            units: reader.fast_fields().u64("unit")?,
+            best: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Best>) -> tantivy::Result<Best> {
+        let mut all = Best::new();
+        for fruit in fruits {
+            for (unit, found) in fruit {
+                all.entry(unit).or_default().extend(found);
+            }
+        }
+        for found in all.values_mut() {
+            trim(found, self.keep);
+        }
+        Ok(all)
+    }
+}
+
+struct BestPerUnitSegment {
+    ord: SegmentOrdinal,
+    keep: usize,
+    without: HashSet<DocId>,
+    units: Column<u64>,
+    best: Best,
+}
+
+impl SegmentCollector for BestPerUnitSegment {
+    type Fruit = Best;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(unit) = self
+            .units
+            .first(doc)
+            .filter(|_| !self.without.contains(&doc))
+        else {
+            return;
+        };
+        let found = self.best.entry(unit).or_default();
+        found.push((score, DocAddress::new(self.ord, doc)));
+        // Bounded memory however many passages a story has.
+        if found.len() >= self.keep * 4 {
+            trim(found, self.keep);
+        }
+    }
+
+    fn harvest(mut self) -> Best {
+        for found in self.best.values_mut() {
+            trim(found, self.keep);
+        }
+        self.best
+    }
+}

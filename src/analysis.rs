@@ -14,11 +14,16 @@ use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
 };
 
 /// Bumped whenever the analyzer's output changes, so old indexes are rebuilt.
 pub const ANALYZER_VERSION: u32 = 1;
+/// Longest word the analyzers keep, in bytes. Longer tokens (a base64 blob, a 100,000-letter
+/// "word") are dropped alike at index and at query time; tantivy could not index a term over
+/// 65,531 bytes anyway.
+pub const MAX_WORD_BYTES: usize = 255;
 /// Name of the main text analyzer in tantivy's tokenizer registry.
 pub const TEXT_ANALYZER: &str = "archive_text";
 /// Name of the Han-bigram analyzer.
@@ -306,7 +311,7 @@ impl Analyzers {
         let words = blake3::hash(self.segmenter.user_words().join("\n").as_bytes());
         format!(
             "analyzer {ANALYZER_VERSION}; tantivy 0.27.0; jieba-rs 0.11.0 default dict; \
-             fast2s 0.3.1 t2s; user words {}",
+             fast2s 0.3.1 t2s; words up to {MAX_WORD_BYTES} bytes; user words {}",
             &words.to_hex()[..16]
         )
     }
@@ -314,6 +319,7 @@ impl Analyzers {
 
 fn stemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
     TextAnalyzer::builder(tokenizer)
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
@@ -322,6 +328,7 @@ fn stemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
 
 fn latin_unstemmed() -> TextAnalyzer {
     TextAnalyzer::builder(MixedTokenizer { segmenter: None })
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()

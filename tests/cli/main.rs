@@ -4,6 +4,7 @@
 mod chinese;
 mod core;
 mod env;
+mod faults;
 mod field;
 mod names;
 mod serve;

@@ -1,0 +1,232 @@
+//! The index on disk: opening it for reading without writing a byte (damage reported as
+//! such), opening it for writing (`write`), and the manifest stored in each commit's payload
+//! (analyzer identity and indexed files).
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyError};
+
+use crate::analysis::Analyzers;
+use crate::corpus::WORDS_FILE;
+use crate::error::{Error, Result};
+use crate::schema::Fields;
+
+mod readonly;
+mod write;
+
+use readonly::ReadOnlyDirectory;
+pub use write::{file_names, open_write, Before, Writing};
+
+/// What the index records about itself in every commit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    /// The analyzer's fingerprint at build time.
+    pub analyzer: String,
+    /// Every indexed file, by path relative to the archive folder.
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+/// One indexed file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileEntry {
+    /// Content hash.
+    pub hash: String,
+    /// Size in bytes when indexed.
+    pub size: u64,
+    /// Modification time (ns since epoch) when indexed.
+    pub mtime: u64,
+    /// Story id.
+    pub story: String,
+    /// Language.
+    pub lang: String,
+    /// Number of passages.
+    pub passages: u64,
+}
+
+impl Manifest {
+    /// Reads the manifest from the index's last commit (an empty one if it has none).
+    pub fn of(index: &Index) -> Result<Manifest> {
+        let meta = index.load_metas()?;
+        Ok(meta
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default())
+    }
+
+    /// Counts of stories, passages and languages in the index.
+    pub fn totals(&self) -> (usize, u64, Vec<String>) {
+        let mut stories = std::collections::BTreeSet::new();
+        let mut langs = std::collections::BTreeSet::new();
+        let mut passages = 0;
+        for f in self.files.values() {
+            stories.insert(f.story.as_str());
+            langs.insert(f.lang.clone());
+            passages += f.passages;
+        }
+        (stories.len(), passages, langs.into_iter().collect())
+    }
+}
+
+/// Reads the archive's user words (`words.txt`), if any.
+pub fn user_words(archive: &Path) -> Result<Vec<String>> {
+    let path = archive.join(WORDS_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let (text, _) = crate::corpus::decode(&bytes)
+                .map_err(|why| Error::Invalid(format!("{}: {why}", path.display())))?;
+            Ok(crate::analysis::parse_words(&text))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// An index opened for searching.
+pub struct Opened {
+    /// The index.
+    pub index: Index,
+    /// A reader on its last commit.
+    pub reader: IndexReader,
+    /// Its fields.
+    pub fields: Fields,
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// Its folder.
+    pub dir: PathBuf,
+}
+
+/// Opens the index at `dir` for reading, writing nothing (no lock files): safe on read-only
+/// media. Fails if the index is missing, damaged, or was built by another analyzer than
+/// `analyzers`.
+pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
+    if !dir.join("meta.json").is_file() {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
+    let index = Index::open(ReadOnlyDirectory { inner: mmap }).map_err(|e| match e {
+        // An index this version cannot open (older format) needs rebuilding.
+        TantivyError::IncompatibleIndex(_) => Error::AnalyzerMismatch {
+            path: dir.to_path_buf(),
+            found: format!("an index this version cannot read: {e}"),
+        },
+        e => Error::damaged(dir, e),
+    })?;
+    let metas = index.load_metas()?;
+    // A first build that never committed leaves no index, not one of an unknown analyzer.
+    if metas.payload.is_none() && metas.segments.is_empty() {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
+    let manifest = Manifest::of(&index)?;
+    let expected = analyzers.fingerprint();
+    if manifest.analyzer != expected {
+        return Err(Error::AnalyzerMismatch {
+            path: dir.to_path_buf(),
+            found: if manifest.analyzer.is_empty() {
+                "unknown".into()
+            } else {
+                manifest.analyzer.clone()
+            },
+        });
+    }
+    analyzers.register(&index);
+    let fields = Fields::of(&index.schema())?;
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| Error::damaged(dir, e))?;
+    Ok(Opened {
+        index,
+        reader,
+        fields,
+        manifest,
+        dir: dir.to_path_buf(),
+    })
+}
+
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while this thread runs a [`guarded`] read of the index: a panic there is caught and
+/// reported as a damaged index (the binary's panic hook stays quiet then).
+pub fn in_guarded_read() -> bool {
+    GUARDED.with(|g| g.get())
+}
+
+/// Runs a read of the index at `dir`, turning what damaged data causes (tantivy's data errors,
+/// or a panic deep in a decoder) into [`Error::Damaged`]. Operating-system I/O errors stay.
+pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    let was = GUARDED.with(|g| g.replace(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    GUARDED.with(|g| g.set(was));
+    match outcome {
+        // An error of the operating system (a pulled stick) is not damage; tantivy also
+        // reports undecodable data (a bad zstd frame) as I/O errors, without an OS code.
+        Ok(Err(Error::Tantivy(TantivyError::IoError(e)))) if e.raw_os_error().is_some() => {
+            Err(Error::Tantivy(TantivyError::IoError(e)))
+        }
+        Ok(Err(Error::Tantivy(e))) => Err(Error::damaged(dir, e)),
+        Ok(other) => other,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Error::damaged(dir, format!("inconsistent data: {what}")))
+        }
+    }
+}
+
+/// Makes every file of the index readable by every user (tantivy creates some as 0600), so
+/// an index built as one user can be searched as another.
+pub fn make_readable(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let meta = entry.metadata().map_err(|e| Error::io(entry.path(), e))?;
+        let mode = meta.permissions().mode();
+        if meta.is_file() && mode & 0o444 != 0o444 {
+            std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode | 0o444))
+                .map_err(|e| Error::io(entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Stored passages are compressed with zstd (Chinese text compresses poorly with lz4); level 3
+/// keeps indexing fast, and a hit's block still decompresses in microseconds.
+fn settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(3),
+        }),
+        ..Default::default()
+    }
+}
+
+/// True when `dir` (or, if missing, its nearest existing parent) cannot be written.
+pub fn is_read_only(dir: &Path) -> bool {
+    let mut probe: PathBuf = dir.to_path_buf();
+    while !probe.exists() {
+        match probe.parent() {
+            Some(p) => probe = p.to_path_buf(),
+            None => return true,
+        }
+    }
+    let test = probe.join(format!(".archive-write-test-{}", std::process::id()));
+    match std::fs::File::create(&test) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&test);
+            false
+        }
+        Err(_) => true,
+    }
+}

@@ -297,7 +297,7 @@ mod tests {
             Err(Unread::Bad(status, _)) => Err(status),
             Err(Unread::Gone) => Err(0),
         };
-        assert_eq!(end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET"), Ok(Some(28)));
+        assert_eq!(end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET"), Ok(Some(27)));
         assert_eq!(end(b"GET / HTTP/1.1\r\nHost: x\r\n"), Ok(None));
         assert_eq!(end(b"GET / HTTP/1.1\r"), Ok(None));
         assert_eq!(end(b"GET / HTTP/1.1\nHost: x\n\n"), Err(400));

@@ -95,6 +95,51 @@ fn units(reader: &SegmentReader) -> Result<Column<u64>> {
     Ok(reader.fast_fields().u64("unit")?)
 }
 
+/// Collects the units of the matching documents.
+pub struct Units;
+
+impl Collector for Units {
+    type Fruit = HashSet<u64>;
+    type Child = UnitsSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<UnitsSegment> {
+        Ok(UnitsSegment {
+            units: reader.fast_fields().u64("unit")?,
+            found: HashSet::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashSet<u64>>) -> tantivy::Result<HashSet<u64>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+/// [`Units`] on one segment.
+pub struct UnitsSegment {
+    units: Column<u64>,
+    found: HashSet<u64>,
+}
+
+impl SegmentCollector for UnitsSegment {
+    type Fruit = HashSet<u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.found.extend(self.units.first(doc));
+    }
+
+    fn harvest(self) -> HashSet<u64> {
+        self.found
+    }
+}
+
 /// Collects each unit's best `keep` passages, leaving out those in `without`.
 struct BestPerUnit<'a> {
     keep: usize,
@@ -171,7 +216,7 @@ impl SegmentCollector for BestPerUnitSegment {
         let found = self.best.entry(unit).or_default();
         found.push((score, DocAddress::new(self.ord, doc)));
         // Bounded memory however many passages a story has.
-        if found.len() >= self.keep * 4 {
+        if found.len() >= self.keep.saturating_mul(4) {
             trim(found, self.keep);
         }
     }

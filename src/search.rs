@@ -246,6 +246,9 @@ struct Clause {
     story: Box<dyn Query>,
     /// A phrase: it must be found within one passage.
     phrase: bool,
+    /// It can match inside words or only in order (a Han substring, a phrase): a story holds
+    /// it when one of its passages does, which its whole text's terms cannot tell.
+    in_passages: bool,
     /// Its text terms in order, when it is plain words (for proximity).
     terms: Vec<String>,
 }
@@ -384,18 +387,25 @@ impl Searcher {
             Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
         };
         // Stage 1: stories, by the whole text and title; every word, else some.
+        let mut on_stories = Vec::with_capacity(required.len());
+        for c in &required {
+            on_stories.push(self.on_stories(c)?);
+        }
         let story_query = |occur: Occur| {
             let words = required
                 .iter()
-                .map(|c| match weighed(c) {
-                    true => (Occur::Should, light(&*c.story)),
-                    false => (occur, c.story.box_clone()),
+                .zip(&on_stories)
+                .map(|(c, q)| match weighed(c) {
+                    true => (Occur::Should, light(&**q)),
+                    false => (occur, q.box_clone()),
                 })
                 .collect();
             let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
             filtered(vec![(Occur::Must, words)], self.story_docs())
         };
-        let pool = req.limit.max(STORY_POOL);
+        // Bounded by the stories there are (a request may ask for any number).
+        let units = self.opened.manifest.files.len().max(1);
+        let pool = req.limit.max(STORY_POOL).min(units);
         let mut stories = rank::stories(&self.searcher, &*story_query(Occur::Must), pool, false)?;
         if stories.len() < req.limit && required.len() > 1 {
             let seen: HashSet<u64> = stories.iter().map(|s| s.unit).collect();
@@ -420,7 +430,11 @@ impl Searcher {
                 subs.push((Occur::Must, Box::new(BooleanQuery::new(words))));
             }
             subs.extend(near.iter().map(|q| (Occur::Should, q.box_clone())));
-            filtered(subs, self.units(units))
+            let passages = BooleanQuery::new(vec![
+                (Occur::Must, self.units(units)),
+                (Occur::MustNot, self.story_docs()),
+            ]);
+            filtered(subs, Box::new(passages))
         };
         // Exclusions filter the ranked documents rather than joining the query as MustNot:
         // tantivy 0.27's exclusion of a phrase mis-seeks (a debug assertion fails).
@@ -622,6 +636,7 @@ impl Searcher {
                     query: Box::new(BoostQuery::new(c.query, VARIANT_WEIGHT)),
                     story: Box::new(BoostQuery::new(c.story, VARIANT_WEIGHT)),
                     phrase: false,
+                    in_passages: c.in_passages,
                     terms: Vec::new(),
                 });
             }
@@ -744,6 +759,7 @@ impl Searcher {
             query: any(alternatives),
             story: any(story_alternatives),
             phrase: false,
+            in_passages: false,
             terms: Vec::new(),
         }
     }
@@ -781,6 +797,7 @@ impl Searcher {
             query: Box::new(PhraseQuery::new(terms)),
             story: self.story_words(stems),
             phrase: true,
+            in_passages: true,
             terms: stems.to_vec(),
         }
     }
@@ -792,6 +809,7 @@ impl Searcher {
             query,
             story: self.story_word(term),
             phrase: false,
+            in_passages: false,
             terms: vec![term.to_string()],
         }
     }
@@ -834,7 +852,9 @@ impl Searcher {
             self.text_term(word),
             IndexRecordOption::WithFreqs,
         ));
-        let query = match self.gram_query(word) {
+        let grams = self.gram_query(word);
+        let in_passages = grams.is_some();
+        let query = match grams {
             Some(grams) => Box::new(BooleanQuery::new(vec![
                 (Occur::Should, whole),
                 (Occur::Should, Box::new(BoostQuery::new(grams, GRAM_WEIGHT))),
@@ -842,6 +862,7 @@ impl Searcher {
             None => whole,
         };
         let mut clause = self.word_clause(word, query);
+        clause.in_passages = in_passages;
         if !self.has_term(&self.text_term(word)) {
             clause.terms.clear();
         }
@@ -916,6 +937,7 @@ impl Searcher {
             query,
             story: self.story_words(&terms),
             phrase: true,
+            in_passages: true,
             terms,
         }
     }
@@ -968,6 +990,20 @@ impl Searcher {
             .collect()
     }
 
+    /// A clause on story documents: the story's whole text and title, or (for a clause that
+    /// can match inside words or only in order) any of its passages, which adds no score.
+    fn on_stories(&self, clause: &Clause) -> Result<Box<dyn Query>> {
+        if !clause.in_passages {
+            return Ok(clause.story.box_clone());
+        }
+        let units = self.searcher.search(&*clause.query, &rank::Units)?;
+        let holding = BooleanQuery::new(vec![
+            (Occur::Must, self.units(units.into_iter().collect())),
+            (Occur::Must, self.story_docs()),
+        ]);
+        Ok(any(vec![clause.story.box_clone(), Box::new(holding)]))
+    }
+
     /// Only story documents.
     fn story_docs(&self) -> Box<dyn Query> {
         let story = Term::from_field_u64(self.fields().passage, 0);
@@ -977,18 +1013,14 @@ impl Searcher {
         ))
     }
 
-    /// Only passages of these stories.
+    /// Only documents of these stories, scoring nothing.
     fn units(&self, units: Vec<u64>) -> Box<dyn Query> {
         let f = self.fields();
         let terms = units.into_iter().map(|u| Term::from_field_u64(f.unit, u));
-        let passages = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermSetQuery::new(terms)) as Box<dyn Query>,
-            ),
-            (Occur::MustNot, self.story_docs()),
-        ]);
-        Box::new(ConstScoreQuery::new(Box::new(passages), 0.0))
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermSetQuery::new(terms)),
+            0.0,
+        ))
     }
 
     /// Proximity evidence: each two neighbouring words of the query near each other in a
@@ -1259,6 +1291,7 @@ fn combine(mut clauses: Vec<Clause>, occur: Occur, separator: &str) -> Clause {
     }
     let labels: Vec<&str> = clauses.iter().map(|c| c.label.as_str()).collect();
     let label = labels.join(separator);
+    let in_passages = clauses.iter().any(|c| c.in_passages);
     let (query, story): (Vec<_>, Vec<_>) = clauses
         .into_iter()
         .map(|c| ((occur, c.query), (occur, c.story)))
@@ -1268,6 +1301,7 @@ fn combine(mut clauses: Vec<Clause>, occur: Occur, separator: &str) -> Clause {
         query: Box::new(BooleanQuery::new(query)),
         story: Box::new(BooleanQuery::new(story)),
         phrase: false,
+        in_passages,
         terms: Vec::new(),
     }
 }

@@ -11,8 +11,9 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader}
 
 use crate::error::Result;
 
-/// Weight of a story's best passage in its score, relative to the story's own BM25.
-pub const PASSAGE_WEIGHT: f32 = 1.0;
+/// Weight of a story's best passage in its score, relative to the story's own BM25: the
+/// story's whole text decides most, its best passage (and proximity there) breaks ties.
+pub const PASSAGE_WEIGHT: f32 = 0.25;
 
 /// One story in one language, ranked.
 #[derive(Debug, Clone)]

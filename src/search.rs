@@ -12,8 +12,8 @@ use std::path::Path;
 use serde::Serialize;
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, Term};
@@ -36,16 +36,17 @@ const FUZZY_WEIGHT: f32 = 0.5;
 const VARIANT_WEIGHT: f32 = 0.5;
 /// Longest Han word (in characters) looked up when segmenting a query.
 const MAX_WORD_CHARS: usize = 8;
-/// Weight of a title match relative to a match in a story's text.
-const TITLE_WEIGHT: f32 = 2.0;
+/// Weight of a title match relative to a match in a story's text (the title is a field of
+/// its own, so a title word counts in both).
+const TITLE_WEIGHT: f32 = 1.0;
 /// Stories whose passages are ranked, at least (more when more hits are asked for).
 const STORY_POOL: usize = 50;
 /// Most words between two neighbouring query words that still count as near.
 const NEAR_SLOP: u32 = 3;
 /// Weight of two neighbouring query words found near each other.
-const NEAR_WEIGHT: f32 = 0.5;
+const NEAR_WEIGHT: f32 = 0.2;
 /// Weight of the whole query found as an exact phrase.
-const PHRASE_WEIGHT: f32 = 0.5;
+const PHRASE_WEIGHT: f32 = 0.2;
 /// Snippet length in characters.
 const SNIPPET_CHARS: usize = 200;
 /// Weight of a function word relative to other words.
@@ -814,14 +815,9 @@ impl Searcher {
         }
     }
 
-    /// A text term on story documents: in the whole text, or (boosted) in the title. A term
-    /// the index does not hold as a word (a Han substring) constrains and scores nothing here:
-    /// the passages decide.
+    /// A text term on story documents: in the whole text, or (boosted) in the title.
     fn story_word(&self, term: &str) -> Box<dyn Query> {
         let f = self.fields();
-        if !self.has_term(&self.text_term(term)) {
-            return Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0));
-        }
         let on = |field| -> Box<dyn Query> {
             Box::new(TermQuery::new(
                 Term::from_field_text(field, term),

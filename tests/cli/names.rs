@@ -33,20 +33,21 @@ fn near_matches_rank_below_exact_ones_and_weigh_by_rarity() {
     let exact = top("Osipova");
     let near = top("Osipovva");
     assert_eq!((near.passage, near.lang.as_str()), (exact.passage, "en"));
+    // Passage scores: `score` is the story's, and the bundled archive has one story.
     assert!(
-        near.score < exact.score,
+        near.passage_score < exact.passage_score,
         "{} vs {}",
-        near.score,
-        exact.score
+        near.passage_score,
+        exact.passage_score
     );
     // A near match on a rare name weighs more than one on a word in every other passage.
     let common = top("Kazakhztan");
     assert!(common.text.contains("Kazakhstan"));
     assert!(
-        near.score > common.score * 2.0,
+        near.passage_score > common.passage_score * 2.0,
         "{} vs {}",
-        near.score,
-        common.score
+        near.passage_score,
+        common.passage_score
     );
 }
 

@@ -1199,7 +1199,7 @@ impl Searcher {
         let mut parts = Vec::new();
         let story = loc(&hit.doc, &hit.lang, 0);
         let passage = loc(&hit.doc, &hit.lang, hit.passage);
-        let levels: [(&'static str, &str, Vec<(String, &dyn Query)>); 2] = [
+        let levels: [(&'static str, &str, Labelled); 2] = [
             (
                 "story",
                 &story,
@@ -1255,6 +1255,9 @@ impl Searcher {
         Ok(parts)
     }
 }
+
+/// Queries with their `--explain` labels.
+type Labelled<'a> = Vec<(String, &'a dyn Query)>;
 
 fn doc_loc(doc: &TantivyDocument, f: &Fields) -> String {
     let passage = doc

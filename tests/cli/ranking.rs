@@ -36,10 +36,10 @@ fn a_story_holding_every_word_across_passages_comes_first_and_partial_stories_fo
 #[test]
 fn neighbouring_words_and_the_exact_phrase_rank_higher_in_both_scripts() {
     let env = Env::empty();
-    // Same words and lengths; only their distance differs.
+    // The same words in each script; only their distance differs.
     env.write(
         "archive/far.txt",
-        "Far\n\nThe port opened a new terminal for trucks, and the land stayed dry all year.\n",
+        "Far\n\nThe port opened a new terminal for trucks, and the flat land stayed dry all year.\n",
     );
     env.write(
         "archive/near.txt",

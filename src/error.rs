@@ -64,3 +64,37 @@ impl Error {
         }
     }
 }
+
+/// Whose fault an error is, which decides how a front end reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The caller's: a bad query, date, language or limit (HTTP 400).
+    Input,
+    /// Another process holds the index; trying again later may work (HTTP 503).
+    Busy,
+    /// Reading or writing files failed: missing, unreadable or read-only storage (HTTP 500).
+    Storage,
+    /// The index cannot be used as it is: rebuild it with `archive index` (HTTP 500).
+    Damaged,
+}
+
+impl Error {
+    /// Whose fault this error is.
+    pub fn fault(&self) -> Fault {
+        match self {
+            Error::QuerySyntax { .. } | Error::Invalid(_) => Fault::Input,
+            Error::Busy(_) => Fault::Busy,
+            Error::NoIndex(_) | Error::NoArchive(_) | Error::ReadOnly(_) | Error::Io { .. } => {
+                Fault::Storage
+            }
+            Error::AnalyzerMismatch { .. } | Error::SelfTest(_) => Fault::Damaged,
+            Error::Tantivy(e) => match e {
+                tantivy::TantivyError::IoError(_)
+                | tantivy::TantivyError::LockFailure(..)
+                | tantivy::TantivyError::OpenDirectoryError(_)
+                | tantivy::TantivyError::OpenWriteError(_) => Fault::Storage,
+                _ => Fault::Damaged,
+            },
+        }
+    }
+}

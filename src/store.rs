@@ -102,7 +102,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
     if !dir.join("meta.json").is_file() {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
-    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
+    let mmap = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
     // An index this version cannot open (older format or settings) needs rebuilding.
     let index =
         Index::open(ReadOnlyDirectory { inner: mmap }).map_err(|e| Error::AnalyzerMismatch {
@@ -138,7 +138,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
 /// Opens (creating if needed) the index at `dir` for writing.
 pub fn open_write(dir: &Path, analyzers: &Analyzers) -> Result<Index> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
+    let mmap = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
     let (schema, _) = Fields::schema();
     let index = if Index::exists(&mmap).unwrap_or(false) {
         match Index::open(mmap) {

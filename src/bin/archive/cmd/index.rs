@@ -6,6 +6,7 @@ use anyhow::Result;
 use archive::analysis::Analyzers;
 use archive::{selftest, store, Report};
 
+use crate::output::human::printable;
 use crate::paths::Resolved;
 use crate::progress::Bar;
 
@@ -20,10 +21,10 @@ pub fn update(paths: &Resolved) -> Result<Report> {
     let analyzers = Analyzers::new(store::user_words(&paths.archive)?);
     let report = archive::build(&paths.archive, &paths.index, &analyzers, &Bar::new())?;
     for (path, why) in &report.warnings {
-        eprintln!("archive: warning: {path}: {why}");
+        eprintln!("archive: warning: {}: {}", printable(path), printable(why));
     }
     for (path, why) in &report.skipped {
-        eprintln!("archive: skipped {path}: {why}");
+        eprintln!("archive: skipped {}: {}", printable(path), printable(why));
     }
     self_test(paths, &analyzers)?;
     Ok(report)
@@ -36,7 +37,7 @@ fn self_test(paths: &Resolved, analyzers: &Analyzers) -> Result<()> {
     for f in &outcome.failures {
         eprintln!(
             "archive: SELF-TEST FAILED: {:?} did not find {} [{}] passage {}: {}",
-            f.query, f.passage.doc, f.passage.lang, f.passage.passage, f.passage.text
+            f.query, f.passage.story, f.passage.lang, f.passage.passage, f.passage.text
         );
     }
     if !outcome.failures.is_empty() {

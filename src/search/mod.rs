@@ -102,8 +102,13 @@ impl Searcher {
         Ok(plan)
     }
 
-    /// Answers a request.
+    /// Answers a request. What damaged index data causes, an error or a panic deep in a
+    /// decoder, comes back as [`crate::Error::Damaged`].
     pub fn search(&self, request: &Request) -> Result<Answer> {
+        store::guarded(&self.opened.dir, || self.answer(request))
+    }
+
+    fn answer(&self, request: &Request) -> Result<Answer> {
         let plan = self.plan(request)?;
         let compiled = compile::compile(&plan, request, &self.opened.fields);
         let without = rank::excluded(&self.searcher, &compiled.excluded)?;
@@ -180,6 +185,10 @@ impl Searcher {
     /// The story `story` in language `lang`, every passage in order; `None` when the index
     /// has no such story in that language.
     pub fn story(&self, story: &str, lang: &str) -> Result<Option<Story>> {
+        store::guarded(&self.opened.dir, || self.read_story(story, lang))
+    }
+
+    fn read_story(&self, story: &str, lang: &str) -> Result<Option<Story>> {
         let f = &self.opened.fields;
         let term = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(

@@ -52,14 +52,7 @@ fn bulky_stories(env: &Env, stories: usize) {
 
 /// Hits of `query` (exit 0 or 1 required), with room for every passage.
 fn count(env: &Env, args: &[&str], query: &str) -> usize {
-    let mut all = vec![
-        "search",
-        "--json",
-        "--limit",
-        "100000",
-        "--per-story",
-        "1000",
-    ];
+    let mut all = vec!["search", "--json", "--limit", "1000", "--per-story", "1000"];
     all.extend_from_slice(args);
     all.push(query);
     let out = env.run(&all);

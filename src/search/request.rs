@@ -164,8 +164,34 @@ impl RequestBuilder {
         self
     }
 
+    /// Checks what does not depend on the index (the query's size, the limits, the dates),
+    /// so that a front end can refuse a bad request before opening or building the index.
+    pub fn check(&self) -> Result<()> {
+        self.checked().map(|_| ())
+    }
+
     /// Checks every value; `held` are the languages the index holds.
     pub fn build(self, held: &BTreeSet<String>) -> Result<Request> {
+        let Checked {
+            limit,
+            per_story,
+            since,
+            until,
+        } = self.checked()?;
+        Ok(Request {
+            lang: self.lang.map(|l| language(&l, held)).transpose()?,
+            query: self.query,
+            limit,
+            per_story,
+            exact: self.exact,
+            story: self.story,
+            since,
+            until,
+            explain: self.explain,
+        })
+    }
+
+    fn checked(&self) -> Result<Checked> {
         let chars = self.query.chars().count();
         if chars > MAX_QUERY_CHARS {
             return Err(invalid(format!(
@@ -178,19 +204,21 @@ impl RequestBuilder {
                 "the query has {items} words; at most {MAX_QUERY_ITEMS}"
             )));
         }
-        let lang = self.lang.map(|l| language(&l, held)).transpose()?;
-        Ok(Request {
-            query: self.query,
+        Ok(Checked {
             limit: count("limit", self.limit.unwrap_or(10))?,
             per_story: count("per-story", self.per_story.unwrap_or(3))?,
-            lang,
-            exact: self.exact,
-            story: self.story,
             since: self.since.as_deref().map(day).transpose()?,
             until: self.until.as_deref().map(day).transpose()?,
-            explain: self.explain,
         })
     }
+}
+
+/// The values of a request that are checked without the index.
+struct Checked {
+    limit: usize,
+    per_story: usize,
+    since: Option<Date>,
+    until: Option<Date>,
 }
 
 fn invalid(message: String) -> Error {

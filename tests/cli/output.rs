@@ -137,6 +137,13 @@ fn stories_cannot_drive_the_terminal() {
 #[test]
 fn requests_are_checked_against_the_index_and_the_limits() {
     let env = Env::bundled();
+    // Refused before the index is built: nothing to wait for, nothing written.
+    let zero = env.run(&["search", "--limit", "0", "Khorgos"]);
+    assert_eq!(
+        (zero.code, zero.stderr.as_str()),
+        (2, "archive: limit must be from 1 to 1000, not 0\n")
+    );
+    assert!(!env.root().join("index").exists());
     env.run(&["index"]);
     let fr = env.run(&["search", "--lang", "fr", "Khorgos"]);
     assert_eq!(

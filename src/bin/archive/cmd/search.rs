@@ -12,8 +12,12 @@ use crate::output;
 use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
+    // A request that is wrong whatever the index holds is refused before the index is
+    // opened (or built).
+    let request = request(args.query.join(" "), &args);
+    request.check()?;
     let searcher = open_fresh(paths, args.no_update)?;
-    let request = searcher.request(request(args.query.join(" "), &args))?;
+    let request = searcher.request(request)?;
     let answer = searcher.search(&request)?;
     for e in &answer.expansions {
         let (from, to) = (&e.from, e.to.join(", "));

@@ -277,6 +277,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn library_errors_map_to_whose_fault_they_are() {
+        let status = |e| library_error(e).status;
+        assert_eq!(status(Error::Invalid("bad".into())), 400);
+        assert_eq!(status(Error::Busy("/i".into())), 503);
+        assert_eq!(status(Error::damaged("/i", "garbled")), 500);
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(status(Error::io("/i", io)), 500);
+    }
+
+    #[test]
     fn decoding_is_strict() {
         assert_eq!(decode("a+b%20c").unwrap(), "a b c");
         assert_eq!(
@@ -310,6 +320,9 @@ mod tests {
         assert!(bad("q=a&colour=red").unwrap_err().contains("unknown"));
         assert!(bad("q=a&exact=maybe").is_err());
         assert!(bad("q=a&lang=fr1").is_err());
+        assert!(bad("q=a&lang=fr")
+            .unwrap_err()
+            .contains("no stories in fr; the index holds en, zh"));
         assert!(bad("q=a&since=2022-02-31").is_err());
         assert!(bad(&format!("q={}", "字".repeat(501)))
             .unwrap_err()

@@ -535,13 +535,19 @@ fn a_megabyte_title_is_capped_at_200_characters() {
         title.extend((0..len).map(|_| (b'a' + (rng.next() * 26.0) as u8) as char));
         title.push(' ');
     }
-    let mut story = format!("---\ntitle: {title}\nlang: en\n---\n");
+    // A megabyte date and a megabyte bad line too: each warning quotes only a little.
+    let mut story = format!("---\ntitle: {title}\ndate: {title}\n{title}\nlang: en\n---\n");
     for p in 0..100 {
         story.push_str(&format!("Paragraph {p} about Zharkent.\n\n"));
     }
     env.write("archive/long-title.md", story);
     let out = env.run(&["index"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.len() < 2000,
+        "{} bytes on stderr",
+        out.stderr.len()
+    );
     let hits = env.json(&[
         "search",
         "--json",

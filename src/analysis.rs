@@ -9,6 +9,8 @@
 //! A second analyzer emits overlapping Han bigrams, so any run of two or more Han characters in
 //! a passage can be found even where jieba cuts it differently.
 
+mod regional;
+
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
@@ -74,9 +76,19 @@ pub fn runs(text: &str) -> impl Iterator<Item = (RunKind, usize, &str)> {
     })
 }
 
-/// Folds traditional characters to simplified. The result always has the same byte length as
-/// the input (a conversion that would change it is not applied), so offsets carry over.
+/// Folds traditional characters to simplified, then Taiwan vocabulary to mainland
+/// ([`regional`]). The result always has the same byte length as the input (a conversion that
+/// would change it is not applied), so offsets carry over.
 pub fn fold_han(run: &str) -> Cow<'_, str> {
+    let chars = fold_chars(run);
+    match regional::fold(&chars) {
+        Cow::Owned(words) => Cow::Owned(words),
+        Cow::Borrowed(_) => chars,
+    }
+}
+
+/// Folds traditional characters to simplified, keeping byte lengths.
+fn fold_chars(run: &str) -> Cow<'_, str> {
     let folded = fast2s::convert(run);
     if folded == run || folded.len() != run.len() {
         Cow::Borrowed(run)
@@ -206,13 +218,16 @@ impl Tokenizer for MixedTokenizer {
                     next += 1;
                 }
                 (RunKind::Han, Some(segmenter)) => {
-                    let folded = fold_han(run);
+                    let chars = fold_chars(run);
+                    let folded = regional::fold(&chars);
+                    let first = tokens.len();
                     segmenter.segment(&folded, |from, to, subword| {
                         if !subword {
                             next += 1;
                         }
                         tokens.push(token(&folded[from..to], start + from, start + to, next - 1));
                     });
+                    regional::add_variants(segmenter, &chars, &folded, start, &mut tokens, first);
                 }
                 (RunKind::Han, None) => {}
             }
@@ -311,7 +326,8 @@ impl Analyzers {
         let words = blake3::hash(self.segmenter.user_words().join("\n").as_bytes());
         format!(
             "analyzer {ANALYZER_VERSION}; tantivy 0.27.0; jieba-rs 0.11.0 default dict; \
-             fast2s 0.3.1 t2s; words up to {MAX_WORD_BYTES} bytes; user words {}",
+             fast2s 0.3.1 t2s; {}; words up to {MAX_WORD_BYTES} bytes; user words {}",
+            regional::fingerprint(),
             &words.to_hex()[..16]
         )
     }

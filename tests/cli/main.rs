@@ -7,4 +7,5 @@ mod env;
 mod faults;
 mod field;
 mod names;
+mod regional;
 mod serve;

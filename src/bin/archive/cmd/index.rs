@@ -18,8 +18,10 @@ pub fn run(paths: &Resolved) -> Result<ExitCode> {
 /// Builds or updates the index and self-tests it (one library operation), printing what
 /// happened to single files, and a rebuild of a damaged index, on stderr.
 pub fn update(paths: &Resolved) -> Result<Updated> {
+    // The bar takes over Ctrl-C first, before anything can be written.
+    let bar = Bar::new();
     let analyzers = Analyzers::new(store::user_words(&paths.archive)?);
-    let updated = archive::update(&paths.archive, &paths.index, &analyzers, &Bar::new())?;
+    let updated = archive::update(&paths.archive, &paths.index, &analyzers, &bar)?;
     let report = &updated.report;
     if let Some(why) = &report.damaged {
         eprintln!("archive: the index was damaged ({why}); rebuilt it from the archive");

@@ -172,7 +172,13 @@ pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
         Ok(Err(Error::Tantivy(TantivyError::IoError(e)))) if e.raw_os_error().is_some() => {
             Err(Error::Tantivy(TantivyError::IoError(e)))
         }
-        Ok(Err(Error::Tantivy(e))) => Err(Error::damaged(dir, e)),
+        Ok(Err(Error::Tantivy(
+            e @ (TantivyError::IoError(_)
+            | TantivyError::DataCorruption(_)
+            | TantivyError::OpenReadError(_)
+            | TantivyError::DeserializeError(_)
+            | TantivyError::InternalError(_)),
+        ))) => Err(Error::damaged(dir, e)),
         Ok(other) => other,
         Err(panic) => {
             let what = panic

@@ -1,19 +1,36 @@
-//! Ranking stories, then their passages: a story's score is its whole text's BM25 (title
-//! boosted) plus its best passage's score (BM25 and proximity), so a story holding every word
-//! across its paragraphs is found, and shown by its best passages.
+//! Stage 4, ranking: stories first (BM25 of their whole text and title), then the passages of
+//! those stories (BM25 and proximity), best few per story; a story's score adds a part of its
+//! best passage's, so a story holding every word across its paragraphs is found, and shown by
+//! its best passages. Excluded passages are left out.
 
 use std::collections::{HashMap, HashSet};
 
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, DocSetCollector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::Query;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{
+    DocAddress, DocId, Score, Searcher, Searcher as TantivySearcher, SegmentOrdinal, SegmentReader,
+};
 
 use crate::error::Result;
 
 /// Weight of a story's best passage in its score, relative to the story's own BM25: the
 /// story's whole text decides most, its best passage (and proximity there) breaks ties.
 pub const PASSAGE_WEIGHT: f32 = 0.25;
+
+/// Every passage any of `excluded` matches. Exclusions filter the ranked passages rather than
+/// joining the query as MustNot: tantivy 0.27's exclusion of a phrase mis-seeks (a debug
+/// assertion fails).
+pub fn excluded(
+    searcher: &TantivySearcher,
+    excluded: &[Box<dyn Query>],
+) -> Result<HashSet<DocAddress>> {
+    let mut without = HashSet::new();
+    for q in excluded {
+        without.extend(searcher.search(&**q, &DocSetCollector)?);
+    }
+    Ok(without)
+}
 
 /// One story in one language, ranked.
 #[derive(Debug, Clone)]

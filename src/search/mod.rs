@@ -1,0 +1,347 @@
+//! Answering a query, one stage per module, each stage's output a named type:
+//! [`request`] (a validated [`Request`]) → [`plan`] (the expanded query: a [`Plan`] of typed
+//! [`clause`]s, Han text cut by [`segment`]) → [`compile`] (tantivy queries) → [`rank`] (best
+//! passages) → [`arrange`] (hits with counterparts, pairs and per-story caps; byte ranges from
+//! [`highlight`]) → [`explain`] (scores by term). [`stored`] reads the open index for them.
+
+pub mod answer;
+pub mod arrange;
+pub mod clause;
+pub mod compile;
+pub mod explain;
+pub mod highlight;
+pub mod plan;
+pub mod rank;
+pub mod request;
+pub mod segment;
+pub mod stored;
+pub mod stories;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher as TantivySearcher, Term};
+
+use crate::analysis::Analyzers;
+use crate::error::{Error, Result};
+use crate::query::parse;
+use crate::schema::loc;
+use crate::store::{self, Opened};
+use crate::variants::Variants;
+
+pub use answer::{Answer, Counterpart, Hit, Passage, Story, StoryPassage, TermScore};
+pub use clause::{Expansion, ExpansionKind};
+pub use plan::Plan;
+pub use request::{Request, RequestBuilder};
+
+use clause::{Clause, Role};
+use rank::RankedStory;
+use stored::Stored;
+
+/// Stories whose passages are ranked, at least (more when more hits are asked for).
+const STORY_POOL: usize = 50;
+
+/// An open index, ready to answer queries.
+pub struct Searcher {
+    opened: Opened,
+    searcher: TantivySearcher,
+    variants: Variants,
+    languages: BTreeSet<String>,
+}
+
+impl Searcher {
+    /// Opens the index at `index_dir` for the archive at `archive` (for its word and variant
+    /// lists). Writes nothing.
+    pub fn open(archive: &Path, index_dir: &Path) -> Result<Searcher> {
+        let analyzers = Analyzers::new(store::user_words(archive)?);
+        let opened = store::open_read(index_dir, &analyzers)?;
+        let searcher = opened.reader.searcher();
+        let languages = opened
+            .manifest
+            .files
+            .values()
+            .map(|f| f.lang.clone())
+            .collect();
+        Ok(Searcher {
+            opened,
+            searcher,
+            variants: Variants::load(archive)?,
+            languages,
+        })
+    }
+
+    /// What the index records about its files and analyzer.
+    pub fn manifest(&self) -> &store::Manifest {
+        &self.opened.manifest
+    }
+
+    /// The languages the index holds stories in.
+    pub fn languages(&self) -> &BTreeSet<String> {
+        &self.languages
+    }
+
+    /// Checks a request against this index (its languages) and the limits.
+    pub fn request(&self, builder: RequestBuilder) -> Result<Request> {
+        builder.build(&self.languages)
+    }
+
+    fn stored(&self) -> Stored<'_> {
+        Stored {
+            searcher: &self.searcher,
+            fields: &self.opened.fields,
+            manifest: &self.opened.manifest,
+        }
+    }
+
+    /// The expanded query for a request: what `--explain` shows.
+    pub fn plan(&self, request: &Request) -> Result<Plan> {
+        let parsed = parse(request.query())?;
+        let plan = Plan::new(&parsed, &self.stored(), &self.variants, request.exact());
+        if plan.required.is_empty() {
+            return Err(Error::QuerySyntax {
+                message: "nothing to search for".into(),
+                position: 1,
+            });
+        }
+        Ok(plan)
+    }
+
+    /// Answers a request. What damaged index data causes, an error or a panic deep in a
+    /// decoder, comes back as [`crate::Error::Damaged`].
+    pub fn search(&self, request: &Request) -> Result<Answer> {
+        store::guarded(&self.opened.dir, || self.answer(request))
+    }
+
+    fn answer(&self, request: &Request) -> Result<Answer> {
+        let plan = self.plan(request)?;
+        let f = &self.opened.fields;
+        let compiled = compile::compile(&plan, request, f);
+        let without = rank::excluded(&self.searcher, &compiled.excluded)?;
+        // Function words (`的`, `吗`, `what`) are never required, unless they are all there is.
+        let weighed = |c: &Clause| c.role == Role::FunctionWord && !plan.only_function_words();
+        let light = |q: &dyn Query| -> Box<dyn Query> {
+            compile::weighted(Role::FunctionWord, q.box_clone())
+        };
+        // Nested, so that a filter alone never makes a hit.
+        let filtered = |mut subs: Vec<(Occur, Box<dyn Query>)>, only: Box<dyn Query>| {
+            subs.push((Occur::Must, only));
+            subs.extend(
+                compiled
+                    .filters
+                    .iter()
+                    .map(|q| (Occur::Must, q.box_clone())),
+            );
+            Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
+        };
+        // Stage 1: stories, by their whole text and title; every word, else some.
+        let mut on_stories = Vec::with_capacity(plan.required.len());
+        for (c, (_, on_passages)) in plan.required.iter().zip(&compiled.clauses) {
+            let mut q = stories::on_story(c, f);
+            if stories::in_passages(c) {
+                let units = self.searcher.search(&**on_passages, &rank::Units)?;
+                q = stories::any(vec![q, stories::stories_of(units.into_iter().collect(), f)]);
+            }
+            on_stories.push(q);
+        }
+        let story_query = |occur: Occur| {
+            let words = plan.required.iter().zip(&on_stories);
+            let words = words
+                .map(|(c, q)| match weighed(c) {
+                    true => (Occur::Should, light(&**q)),
+                    false => (occur, q.box_clone()),
+                })
+                .collect();
+            let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
+            filtered(vec![(Occur::Must, words)], stories::story_documents(f))
+        };
+        // Bounded by the stories there are (a request may ask for any number).
+        let units = self.opened.manifest.files.len().max(1);
+        let pool = request.limit().max(STORY_POOL).min(units);
+        let mut ranked = rank::stories(&self.searcher, &*story_query(Occur::Must), pool, false)?;
+        if ranked.len() < request.limit() && plan.required.len() > 1 {
+            let seen: HashSet<u64> = ranked.iter().map(|s| s.unit).collect();
+            let some = rank::stories(&self.searcher, &*story_query(Occur::Should), pool, true)?;
+            ranked.extend(some.into_iter().filter(|s| !seen.contains(&s.unit)));
+        }
+        // Stage 2: their passages, by BM25 and proximity; a phrase must be in one passage.
+        let near = stories::proximity(&plan.required, f);
+        let passage_query = |partial: bool, units: Vec<u64>| {
+            let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (c, (_, q)) in plan.required.iter().zip(&compiled.clauses) {
+                if weighed(c) {
+                    subs.push((Occur::Should, light(&**q)));
+                } else if stories::in_one_passage(c) && !partial {
+                    subs.push((Occur::Must, q.box_clone()));
+                } else {
+                    words.push((Occur::Should, q.box_clone()));
+                }
+            }
+            if !words.is_empty() {
+                subs.push((Occur::Must, Box::new(BooleanQuery::new(words))));
+            }
+            subs.extend(near.iter().map(|q| (Occur::Should, q.box_clone())));
+            filtered(subs, stories::passages_of(units, f))
+        };
+        let keep = request.per_story().max(1);
+        for partial in [false, true] {
+            let units: Vec<u64> = ranked
+                .iter()
+                .filter(|s| s.partial == partial)
+                .map(|s| s.unit)
+                .collect();
+            if !units.is_empty() {
+                let query = passage_query(partial, units);
+                rank::passages(&self.searcher, &*query, keep, &without, &mut ranked)?;
+            }
+        }
+        rank::order(&mut ranked);
+        let mut hits = self.arrange(&ranked, request, &plan)?;
+        if request.explain() {
+            let on_stories: Vec<(String, Box<dyn Query>)> = plan
+                .required
+                .iter()
+                .map(|c| c.label.clone())
+                .zip(on_stories)
+                .collect();
+            let levels = explain::Levels {
+                story: &on_stories,
+                passage: &compiled.clauses,
+                near: &near,
+            };
+            for hit in &mut hits {
+                hit.explain = explain::explain(&self.searcher, f, &levels, hit)?;
+            }
+        }
+        Ok(Answer {
+            partial: !hits.is_empty() && hits.iter().all(|h| h.partial),
+            hits,
+            terms: plan.terms(),
+            expansions: plan.expansions,
+        })
+    }
+
+    /// Hits from ranked stories, their best passages in order (see [`arrange::arrange`]).
+    fn arrange(&self, ranked: &[RankedStory], request: &Request, plan: &Plan) -> Result<Vec<Hit>> {
+        let stored = self.stored();
+        let mut passages = Vec::new();
+        let mut parts = HashMap::new();
+        // A story's passages, a story's counterpart and the per-story cap bound what is read.
+        let enough = request
+            .limit()
+            .saturating_mul(2)
+            .saturating_add(request.per_story());
+        for story in ranked {
+            if passages.len() >= enough {
+                break;
+            }
+            for (score, address) in &story.passages {
+                let p = stored.passage(*address)?;
+                parts.insert(loc(&p.story, &p.lang, p.passage), (story, *score));
+                passages.push((story.score(), p));
+            }
+        }
+        let per_story = request.per_story();
+        let mut hits =
+            arrange::arrange(&passages, request.limit(), per_story, &plan.marks, &stored)?;
+        for hit in &mut hits {
+            if let Some((story, score)) = parts.get(&loc(&hit.story, &hit.lang, hit.passage)) {
+                hit.story_score = story.story_score;
+                hit.passage_score = *score;
+                hit.partial = story.partial;
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Up to `n` passages spread evenly over the index.
+    pub fn sample(&self, n: usize) -> Result<Vec<Passage>> {
+        let total = self.searcher.num_docs() as usize;
+        let step = total.div_ceil(n.max(1)).max(1);
+        let stored = self.stored();
+        let mut out = Vec::new();
+        let mut k = 0usize;
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            for doc in segment.doc_ids_alive() {
+                if k.is_multiple_of(step) {
+                    let passage = stored.passage(DocAddress::new(ord as u32, doc))?;
+                    // A story document is not a passage: try the next document.
+                    if passage.passage == 0 {
+                        continue;
+                    }
+                    out.push(passage);
+                }
+                k += 1;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The story `story` in language `lang`, every passage in order; `None` when the index
+    /// has no such story in that language.
+    pub fn story(&self, story: &str, lang: &str) -> Result<Option<Story>> {
+        store::guarded(&self.opened.dir, || self.read_story(story, lang))
+    }
+
+    fn read_story(&self, story: &str, lang: &str) -> Result<Option<Story>> {
+        let f = &self.opened.fields;
+        let term = |field, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, term(f.story, story)),
+            (Occur::Must, term(f.lang, lang)),
+        ]);
+        let stored = self.stored();
+        let mut passages = Vec::new();
+        for address in self.searcher.search(&query, &DocSetCollector)? {
+            passages.push(stored.passage(address)?);
+        }
+        passages.retain(|p| p.passage > 0);
+        passages.sort_by_key(|p| p.passage);
+        let Some(first) = passages.first() else {
+            return Ok(None);
+        };
+        let langs: BTreeSet<String> = self
+            .opened
+            .manifest
+            .files
+            .values()
+            .filter(|file| file.story == story)
+            .map(|file| file.lang.clone())
+            .collect();
+        Ok(Some(Story {
+            story: story.to_string(),
+            lang: lang.to_string(),
+            title: first.title.clone(),
+            date: first.date.clone(),
+            path: first.path.clone(),
+            langs: langs.into_iter().collect(),
+            passages: passages
+                .into_iter()
+                .map(|p| StoryPassage {
+                    passage: p.passage,
+                    text: p.text,
+                })
+                .collect(),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_searcher_can_be_shared_between_threads() {
+        // `archive serve` answers requests on several threads from one `Arc<Searcher>`.
+        fn shared<T: Send + Sync>() {}
+        shared::<Searcher>();
+    }
+}

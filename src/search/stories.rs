@@ -1,0 +1,169 @@
+//! Stage 3b, compiling for story ranking: each clause on story documents (a story's whole
+//! text and, as a field of its own, its title), and the query on the chosen stories' passages
+//! with proximity evidence (neighbouring query words near each other, the query as a phrase).
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+    TermSetQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
+
+use crate::schema::Fields;
+
+use super::clause::{Clause, Node, Role};
+use super::compile::weighted;
+
+/// Weight of a title match relative to a match in a story's text (the title is a field of
+/// its own, so a title word counts in both).
+const TITLE_WEIGHT: f32 = 1.0;
+/// Most words between two neighbouring query words that still count as near.
+const NEAR_SLOP: u32 = 3;
+/// Weight of two neighbouring query words found near each other.
+const NEAR_WEIGHT: f32 = 0.2;
+/// Weight of the whole query found as an exact phrase.
+const PHRASE_WEIGHT: f32 = 0.2;
+
+/// A clause on story documents. A Han substring matches nothing here: see [`in_passages`].
+pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
+    let q = match &clause.node {
+        Node::Term(t) => story_word(t, f),
+        Node::Phrase(terms) if terms.is_empty() => Box::new(EmptyQuery),
+        Node::Phrase(terms) => all(terms.iter().map(|t| story_word(t, f)).collect()),
+        Node::Grams(_) => Box::new(EmptyQuery),
+        Node::Any(cs) => any(cs.iter().map(|c| on_story(c, f)).collect()),
+        Node::All(cs) => all(cs.iter().map(|c| on_story(c, f)).collect()),
+    };
+    match clause.role {
+        Role::FunctionWord => q,
+        role => weighted(role, q),
+    }
+}
+
+/// True when the clause can match inside words or only in order (a Han substring, a phrase):
+/// a story holds it when one of its passages does, which its whole text's terms cannot tell.
+pub fn in_passages(clause: &Clause) -> bool {
+    match &clause.node {
+        Node::Term(_) => false,
+        Node::Phrase(terms) => terms.len() > 1,
+        Node::Grams(_) => true,
+        Node::Any(cs) | Node::All(cs) => cs.iter().any(in_passages),
+    }
+}
+
+/// True when the clause is a phrase as typed: in a story holding every word, it must be
+/// within one passage.
+pub fn in_one_passage(clause: &Clause) -> bool {
+    let phrase = |c: &Clause| matches!(&c.node, Node::Phrase(t) if t.len() > 1);
+    match &clause.node {
+        Node::Any(cs) => {
+            clause.role == Role::Typed && cs.iter().any(|c| c.role == Role::Typed && phrase(c))
+        }
+        _ => phrase(clause),
+    }
+}
+
+/// Story documents whose story is one of `units`, scoring nothing.
+pub fn stories_of(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
+    all(vec![of_units(units, f), story_documents(f)])
+}
+
+/// Passages of the stories `units`, scoring nothing.
+pub fn passages_of(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, of_units(units, f)),
+        (Occur::MustNot, story_documents(f)),
+    ]))
+}
+
+/// Every story document (passage number 0), scoring nothing.
+pub fn story_documents(f: &Fields) -> Box<dyn Query> {
+    let story = Term::from_field_u64(f.passage, 0);
+    Box::new(ConstScoreQuery::new(
+        Box::new(TermQuery::new(story, IndexRecordOption::Basic)),
+        0.0,
+    ))
+}
+
+fn of_units(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
+    let terms = units.into_iter().map(|u| Term::from_field_u64(f.unit, u));
+    Box::new(ConstScoreQuery::new(
+        Box::new(TermSetQuery::new(terms)),
+        0.0,
+    ))
+}
+
+/// Proximity evidence on passages: each two neighbouring content words of the query near each
+/// other, and the query's words as one exact phrase.
+pub fn proximity(required: &[Clause], f: &Fields) -> Vec<Box<dyn Query>> {
+    let text = |t: &str| Term::from_field_text(f.text, t);
+    let mut out: Vec<Box<dyn Query>> = Vec::new();
+    let content: Vec<&Clause> = required
+        .iter()
+        .filter(|c| c.role != Role::FunctionWord)
+        .collect();
+    for pair in content.windows(2) {
+        let (Some(&a), Some(&b)) = (words(pair[0]).last(), words(pair[1]).first()) else {
+            continue;
+        };
+        if a != b {
+            let mut near = PhraseQuery::new(vec![text(a), text(b)]);
+            near.set_slop(NEAR_SLOP);
+            out.push(Box::new(BoostQuery::new(Box::new(near), NEAR_WEIGHT)));
+        }
+    }
+    let each: Vec<Vec<&str>> = required.iter().map(words).collect();
+    if each.iter().all(|w| !w.is_empty()) {
+        let terms: Vec<Term> = each.into_iter().flatten().map(text).collect();
+        if terms.len() > 2 {
+            let phrase = PhraseQuery::new(terms);
+            out.push(Box::new(BoostQuery::new(Box::new(phrase), PHRASE_WEIGHT)));
+        }
+    }
+    out
+}
+
+/// The clause's words in order, for proximity: a word, a phrase, or a word with its
+/// substring or spelling alternatives; nothing for other groups.
+fn words(clause: &Clause) -> Vec<&str> {
+    match &clause.node {
+        Node::Term(t) => vec![t.as_str()],
+        Node::Phrase(terms) => terms.iter().map(String::as_str).collect(),
+        Node::Any(cs)
+            if cs
+                .iter()
+                .skip(1)
+                .all(|c| matches!(c.role, Role::Substring | Role::Spelling)) =>
+        {
+            cs.first().map(words).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A text term on story documents: in the whole text, or in the title.
+fn story_word(term: &str, f: &Fields) -> Box<dyn Query> {
+    let on = |field| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, term),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    any(vec![
+        on(f.body),
+        Box::new(BoostQuery::new(on(f.head), TITLE_WEIGHT)),
+    ])
+}
+
+/// A query matching when any of `queries` does.
+pub fn any(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+fn all(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Must, q)).collect(),
+    ))
+}

@@ -218,6 +218,8 @@ pub fn build(
                         story: doc.story,
                         lang: doc.article.lang,
                         passages: doc.article.passages.len() as u64,
+                        title: doc.article.title,
+                        date: doc.article.date.unwrap_or_default(),
                     },
                 );
                 if existed {

@@ -5,5 +5,6 @@ mod chinese;
 mod core;
 mod env;
 mod field;
+mod formats;
 mod names;
 mod serve;

@@ -23,13 +23,17 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
         return Err(Error::Invalid("--limit and --per-story must be at least 1".into()).into());
     }
     let searcher = open_fresh(paths, args.no_update)?;
+    // A story may be named as results show it: by a file's path as well as by its id.
+    let story = args
+        .story
+        .map(|s| archive::catalog::resolve(searcher.manifest(), &s).unwrap_or(s));
     let request = Request {
         query: args.query.join(" "),
         limit: args.limit,
         lang,
         exact: args.exact,
         per_story: args.per_story,
-        story: args.story,
+        story,
         since: args.since,
         until: args.until,
         explain: args.explain,
@@ -59,7 +63,7 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
 /// Opens the index, building it when it is missing and updating it when the archive changed
 /// (unless `no_update`); on read-only storage, searches what is there and says it may be old.
 /// The index is opened once when it is current.
-fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
+pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
     let archive_there = paths.archive.is_dir() && !no_update;
     let stale = match Searcher::open(&paths.archive, &paths.index) {
         Ok(searcher) => {

@@ -1,6 +1,13 @@
 //! One story file: optional front matter, language, and its passages (paragraphs).
 
 use crate::analysis::is_han;
+use crate::error::bounded;
+
+/// Longest title kept, in characters (from the front matter or the first line).
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// Longest piece of a story quoted in a warning, in characters.
+const QUOTED_CHARS: usize = 80;
 
 /// A parsed story file in one language.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +127,7 @@ pub fn assemble(
         .and_then(|l| {
             let n = normalize_lang(&l);
             if n.is_none() {
-                warnings.push(format!("unknown language {l:?}"));
+                warnings.push(format!("unknown language {:?}", bounded(&l, QUOTED_CHARS)));
             }
             n
         })
@@ -130,14 +137,22 @@ pub fn assemble(
         if valid_date(&d) {
             Some(d)
         } else {
-            warnings.push(format!("date {d:?} is not YYYY-MM-DD; ignored"));
+            warnings.push(format!(
+                "date {:?} is not YYYY-MM-DD; ignored",
+                bounded(&d, QUOTED_CHARS)
+            ));
             None
         }
     });
-    let title = meta
+    // A title is shown with every hit and stored with every passage: its length is capped.
+    let title: String = meta
         .title
-        .or_else(|| passages.first().map(|p| p.chars().take(200).collect()))
-        .unwrap_or_default();
+        .as_deref()
+        .or_else(|| passages.first().map(String::as_str))
+        .unwrap_or_default()
+        .chars()
+        .take(MAX_TITLE_CHARS)
+        .collect();
     if passages.is_empty() {
         warnings.push("no text".into());
     }
@@ -184,7 +199,10 @@ fn split_front_matter<'a>(
                 k.trim().to_ascii_lowercase(),
                 v.trim().trim_matches('"').to_string(),
             )),
-            None => warnings.push(format!("front matter: line {line:?} is not `key: value`")),
+            None => warnings.push(format!(
+                "front matter: line {:?} is not `key: value`",
+                bounded(line, QUOTED_CHARS)
+            )),
         }
     }
     warnings.push("front matter: no closing `---`; read as text".into());

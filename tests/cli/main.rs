@@ -4,7 +4,10 @@
 mod chinese;
 mod core;
 mod env;
+mod faults;
 mod field;
 mod formats;
 mod names;
+mod output;
+mod regional;
 mod serve;

@@ -17,6 +17,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     // A bug must still end in one line and status 2, never a backtrace.
     std::panic::set_hook(Box::new(|info| {
+        // The library turns a panic while reading a damaged index into an error.
+        if archive::store::in_guarded_read() {
+            return;
+        }
         let what = info
             .payload()
             .downcast_ref::<&str>()
@@ -32,15 +36,23 @@ fn main() -> ExitCode {
     }));
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        // --help and --version print as clap has them.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("archive: {}", cli::one_line(&e));
+            return ExitCode::from(2);
         }
     };
     match cmd::run(cli) {
         Ok(code) => code,
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if matches!(e.downcast_ref(), Some(archive::Error::Interrupted)) => {
+            eprintln!("archive: {}", output::one_line(&e));
+            ExitCode::from(130)
+        }
         Err(e) => {
             eprintln!("archive: {}", output::one_line(&e));
             ExitCode::from(2)

@@ -329,3 +329,21 @@ fn the_bundle_launcher_serves_the_page_and_opens_the_browser() {
     assert_eq!(page.status, 200);
     assert!(page.text().contains("Khorgos"));
 }
+
+#[test]
+fn translations_that_do_not_line_up_are_warned_about_at_index_time() {
+    let env = Env::empty();
+    env.write("archive/s/en.md", "One.\n\nTwo.\n\nThree.\n");
+    env.write("archive/s/zh.md", "一。\n\n二。\n");
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("s: language versions do not line up (passages: s/en.md 3, s/zh.md 2)"),
+        "{}",
+        out.stderr
+    );
+    env.write("archive/s/zh.md", "一。\n\n二。\n\n三。\n");
+    let out = env.run(&["index"]);
+    assert!(!out.stderr.contains("line up"), "{}", out.stderr);
+}

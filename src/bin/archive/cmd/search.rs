@@ -19,7 +19,7 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     let searcher = open_fresh(paths, args.no_update)?;
     // A story may be named as results show it: by a file's path as well as by its id.
     let request = match &args.story {
-        Some(s) => request.story(&catalog::resolve(searcher.manifest(), s).unwrap_or(s.clone())),
+        Some(s) => request.story(catalog::resolve(searcher.manifest(), s).unwrap_or(s.clone())),
         None => request,
     };
     let request = searcher.request(request)?;

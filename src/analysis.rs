@@ -326,9 +326,10 @@ impl Analyzers {
         let words = blake3::hash(self.segmenter.user_words().join("\n").as_bytes());
         format!(
             "analyzer {ANALYZER_VERSION}; tantivy 0.27.0; jieba-rs 0.11.0 default dict; \
-             fast2s 0.3.1 t2s; {}; words up to {MAX_WORD_BYTES} bytes; user words {}",
+             fast2s 0.3.1 t2s; {}; words up to {MAX_WORD_BYTES} bytes; user words {}; {}",
             regional::fingerprint(),
-            &words.to_hex()[..16]
+            &words.to_hex()[..16],
+            crate::formats::EXTRACTION
         )
     }
 }

@@ -13,11 +13,14 @@
 pub mod analysis;
 pub mod article;
 pub mod bundle;
+pub mod catalog;
 pub mod corpus;
 pub mod error;
+pub mod formats;
 #[cfg(test)]
 mod fuzz;
 pub mod indexer;
+pub mod intake;
 pub mod query;
 pub mod schema;
 pub mod search;

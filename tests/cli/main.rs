@@ -6,6 +6,7 @@ mod core;
 mod env;
 mod faults;
 mod field;
+mod formats;
 mod names;
 mod output;
 mod regional;

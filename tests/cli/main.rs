@@ -6,4 +6,5 @@ mod core;
 mod env;
 mod field;
 mod names;
+mod queries;
 mod serve;

@@ -13,12 +13,14 @@ use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
+
+use crate::numbers;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
 /// Bumped whenever the analyzer's output changes, so old indexes are rebuilt.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 /// Name of the main text analyzer in tantivy's tokenizer registry.
 pub const TEXT_ANALYZER: &str = "archive_text";
 /// Name of the Han-bigram analyzer.
@@ -192,16 +194,24 @@ impl Tokenizer for MixedTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let mut tokens = Vec::new();
-        // Sub-words take the position of the word they are part of.
+        // Sub-words and units take the position of the (first) word they are part of.
         let mut next = 0;
-        for (kind, start, run) in runs(text) {
-            match (kind, &self.segmenter) {
+        let runs: Vec<_> = runs(text).collect();
+        let pieces = numbers::join_numbers(text, &runs);
+        let units = match self.segmenter {
+            Some(_) => numbers::units(text, &pieces),
+            None => Vec::new(),
+        };
+        let mut units = units.iter().peekable();
+        for (i, piece) in pieces.iter().enumerate() {
+            let start = piece.start;
+            match (piece.kind, &self.segmenter) {
                 (RunKind::Word, _) => {
-                    tokens.push(token(run, start, start + run.len(), next));
+                    tokens.push(token(&piece.text, start, piece.end, next));
                     next += 1;
                 }
                 (RunKind::Han, Some(segmenter)) => {
-                    let folded = fold_han(run);
+                    let folded = fold_han(&piece.text);
                     segmenter.segment(&folded, |from, to, subword| {
                         if !subword {
                             next += 1;
@@ -210,6 +220,9 @@ impl Tokenizer for MixedTokenizer {
                     });
                 }
                 (RunKind::Han, None) => {}
+            }
+            while let Some(unit) = units.next_if(|u| u.piece == i) {
+                tokens.push(token(&unit.term, unit.start, unit.end, next - 1));
             }
         }
         VecTokenStream::new(tokens)
@@ -478,6 +491,23 @@ mod tests {
     fn latin_terms_never_touch_han_text() {
         assert_eq!(latin_terms("Trains 火车 running"), vec!["train", "run"]);
         assert_eq!(latin_words("Khorgos’ Café"), vec!["khorgos", "cafe"]);
+    }
+
+    #[test]
+    fn numbers_and_dates_are_terms_at_their_words_position() {
+        let toks = tokens(
+            &mut analyzers().text(),
+            "新华社努尔苏丹9月12日电，全长1,700公里",
+        );
+        let at = |term: &str| toks.iter().find(|t| t.0 == term).map(|t| t.3);
+        assert_eq!(at("9月12日"), at("9"));
+        assert_eq!(at("12日"), at("12"));
+        assert_eq!(at("1700公里"), at("1700"));
+        let english = tokens(&mut analyzers().text(), "Nur-Sultan, September 12");
+        assert!(
+            english.iter().any(|t| t.0 == "9月12日" && t.3 == 2),
+            "{english:?}"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod error;
 #[cfg(test)]
 mod fuzz;
 pub mod indexer;
+pub mod numbers;
 pub mod query;
 pub mod schema;
 pub mod search;

@@ -15,6 +15,7 @@ use std::sync::{Arc, OnceLock};
 use jieba_rs::Jieba;
 
 use crate::numbers;
+use crate::pinyin::{PinyinTokenizer, PINYIN_SOURCE};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
@@ -27,6 +28,8 @@ pub const TEXT_ANALYZER: &str = "archive_text";
 pub const GRAMS_ANALYZER: &str = "archive_grams";
 /// Name of the unstemmed Latin-word analyzer (for spelling tolerance).
 pub const WORDS_ANALYZER: &str = "archive_words";
+/// Name of the pinyin analyzer (toneless pinyin of the Han words).
+pub const PINYIN_ANALYZER: &str = "archive_pinyin";
 
 /// True for Han ideographs (CJK unified, extensions and compatibility blocks).
 pub fn is_han(c: char) -> bool {
@@ -154,7 +157,8 @@ pub struct VecTokenStream {
 }
 
 impl VecTokenStream {
-    fn new(tokens: Vec<Token>) -> Self {
+    /// A stream over `tokens`, in order.
+    pub fn new(tokens: Vec<Token>) -> Self {
         VecTokenStream { tokens, next: 0 }
     }
 }
@@ -306,12 +310,16 @@ impl Analyzers {
         }
     }
 
-    /// Registers the three analyzers with an index.
+    /// Registers the analyzers with an index.
     pub fn register(&self, index: &tantivy::Index) {
         let tokenizers = index.tokenizers();
         tokenizers.register(TEXT_ANALYZER, self.text());
         tokenizers.register(GRAMS_ANALYZER, TextAnalyzer::from(BigramTokenizer));
         tokenizers.register(WORDS_ANALYZER, latin_unstemmed());
+        let pinyin = PinyinTokenizer {
+            segmenter: self.segmenter.clone(),
+        };
+        tokenizers.register(PINYIN_ANALYZER, TextAnalyzer::from(pinyin));
     }
 
     /// The identity of this analyzer: anything that changes which terms a text yields.
@@ -319,7 +327,7 @@ impl Analyzers {
         let words = blake3::hash(self.segmenter.user_words().join("\n").as_bytes());
         format!(
             "analyzer {ANALYZER_VERSION}; tantivy 0.27.0; jieba-rs 0.11.0 default dict; \
-             fast2s 0.3.1 t2s; user words {}",
+             fast2s 0.3.1 t2s; {PINYIN_SOURCE}; user words {}",
             &words.to_hex()[..16]
         )
     }

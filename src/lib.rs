@@ -17,6 +17,7 @@ pub mod error;
 mod fuzz;
 pub mod indexer;
 pub mod numbers;
+pub mod pinyin;
 pub mod query;
 pub mod schema;
 pub mod search;

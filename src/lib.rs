@@ -23,6 +23,7 @@ pub mod schema;
 pub mod search;
 pub mod selftest;
 pub mod store;
+pub mod translate;
 pub mod variants;
 
 pub use error::{Error, Result};

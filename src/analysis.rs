@@ -10,6 +10,8 @@
 //! a passage can be found even where jieba cuts it differently.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
@@ -90,14 +92,28 @@ pub fn fold_han(run: &str) -> Cow<'_, str> {
 pub struct Segmenter {
     jieba: OnceLock<Jieba>,
     user_words: Vec<String>,
+    /// Tells this segmenter's cached cuts from another's.
+    id: u64,
 }
+
+/// Cuts of one passage's Han runs, by segmenter: the text field cuts a passage and the pinyin
+/// field reads the same words right after, so jieba runs once per run instead of twice.
+type Cuts = Vec<(usize, usize, bool)>;
+thread_local! {
+    static RECENT_CUTS: std::cell::RefCell<HashMap<(u64, String), Cuts>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+/// Runs whose cuts are kept per thread (about one long passage's worth).
+const RECENT_CUTS_KEPT: usize = 256;
 
 impl Segmenter {
     /// A segmenter that will add `user_words` to jieba's dictionary when first used.
     pub fn new(user_words: Vec<String>) -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Segmenter {
             jieba: OnceLock::new(),
             user_words,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -117,6 +133,26 @@ impl Segmenter {
     /// offsets into `run`: each word, then its dictionary sub-words of two and three characters
     /// in order of their start, so offsets never go backwards.
     pub fn segment(&self, run: &str, mut emit: impl FnMut(usize, usize, bool)) {
+        let key = (self.id, run.to_string());
+        let cached = RECENT_CUTS.with(|c| c.borrow().get(&key).cloned());
+        let cuts = cached.unwrap_or_else(|| {
+            let mut cuts = Vec::new();
+            self.cut(run, |from, to, subword| cuts.push((from, to, subword)));
+            RECENT_CUTS.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.len() >= RECENT_CUTS_KEPT {
+                    c.clear();
+                }
+                c.insert(key, cuts.clone());
+            });
+            cuts
+        });
+        for (from, to, subword) in cuts {
+            emit(from, to, subword);
+        }
+    }
+
+    fn cut(&self, run: &str, mut emit: impl FnMut(usize, usize, bool)) {
         let jieba = self.jieba();
         for word in jieba.cut(run, true) {
             let chars: Vec<usize> = word

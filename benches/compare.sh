@@ -35,7 +35,8 @@
 #   SETS="bundled zh en"           which data sets to run
 #   EN_MB=50  ZH_MIN_CJK=0.3  RUNS=10  WARMUP=3  BUILD_RUNS=5
 #   PREPARE_ONLY=1                 only copy/collect the data sets
-# The corpora come from benches/corpora/make_corpora.sh "$CORPORA" (Debian packages).
+# The corpora come from ../shared/corpora/make_corpora.sh "$CORPORA" (the team's shared script, next to
+# the repository; Debian packages).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -324,10 +325,10 @@ NOISE_START=$(noise)
 for set in $SETS; do
   if [ "$set" != bundled ] && [ ! -e "$CORPORA/.done" ]; then
     log "building the corpora in $CORPORA (Debian packages; a few minutes)"
-    bash "$REPO/benches/corpora/make_corpora.sh" "$CORPORA" >&2 && touch "$CORPORA/.done"
+    bash "$REPO/../shared/corpora/make_corpora.sh" "$CORPORA" >&2 && touch "$CORPORA/.done"
   fi
   if [ "$set" != bundled ] && [ ! -e "$CORPORA/.done" ]; then
-    die "no corpora at $CORPORA (run benches/corpora/make_corpora.sh $CORPORA first, or SETS=bundled)"
+    die "no corpora at $CORPORA (run ../shared/corpora/make_corpora.sh $CORPORA first, or SETS=bundled)"
   fi
   log "preparing $set"
   "prepare_$set"

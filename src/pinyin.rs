@@ -1,10 +1,12 @@
 //! Pinyin: Chinese passages found from a keyboard without a Chinese input method.
 //!
 //! At index time every jieba word (and sub-word) of a Han run is also indexed, in its own field,
-//! as its toneless pinyin with the syllables joined (`霍尔果斯` → `huoerguosi`). At query time
-//! the typed Latin words are reduced to [`key`]s and consecutive keys are joined into the longest
-//! runs the field knows ([`join_known`]), so `huoerguosi`, `Huo'erguosi` and `huo er guo si`
-//! all find `霍尔果斯`.
+//! as its toneless pinyin with the syllables joined, followed by the word itself
+//! (`huoerguosi\x1f霍尔果斯`, see [`term`]): the field is a reading → word table of the words the
+//! index holds. At query time the typed Latin words are reduced to [`key`]s, consecutive keys
+//! are joined into the longest runs that are readings ([`join_known`]), and the words with that
+//! reading are searched as Han words, so `huoerguosi`, `Huo'erguosi` and `huo er guo si` all
+//! find `霍尔果斯` (and say so).
 
 use std::sync::Arc;
 
@@ -17,6 +19,13 @@ use crate::analysis::{fold_han, runs, RunKind, Segmenter, VecTokenStream};
 pub const PINYIN_SOURCE: &str = "pinyin 0.11.0 plain";
 /// Longest run of typed words joined into one pinyin word.
 const MAX_JOINED: usize = 8;
+/// Separates a reading from its word in the field's terms.
+pub const SEPARATOR: char = '\x1f';
+
+/// The field's term for `word` read as `reading`.
+pub fn term(reading: &str, word: &str) -> String {
+    format!("{reading}{SEPARATOR}{word}")
+}
 
 /// Toneless pinyin of a Han word, syllables joined; `None` when a character has no reading.
 pub fn of_word(word: &str) -> Option<String> {
@@ -59,7 +68,7 @@ pub fn join_known(keys: &[String], known: impl Fn(&str) -> bool) -> Vec<(usize, 
     out
 }
 
-/// Emits the pinyin of every jieba word and sub-word of the Han runs (frequencies only).
+/// Emits `reading\x1fword` for every jieba word and sub-word of the Han runs.
 #[derive(Clone)]
 pub struct PinyinTokenizer {
     /// The same segmenter as the text field, so the words are the same.
@@ -77,12 +86,13 @@ impl Tokenizer for PinyinTokenizer {
             }
             let folded = fold_han(run);
             self.segmenter.segment(&folded, |from, to, _| {
-                if let Some(reading) = of_word(&folded[from..to]) {
+                let word = &folded[from..to];
+                if let Some(reading) = of_word(word) {
                     tokens.push(Token {
                         offset_from: start + from,
                         offset_to: start + to,
                         position: tokens.len(),
-                        text: reading,
+                        text: term(&reading, word),
                         position_length: 1,
                     });
                 }
@@ -125,8 +135,8 @@ mod tests {
         analyzer
             .token_stream("托卡耶夫总统 visited 霍尔果斯")
             .process(&mut |t: &Token| terms.push(t.text.clone()));
-        assert!(terms.contains(&"tuokayefu".to_string()), "{terms:?}");
-        assert!(terms.contains(&"zongtong".to_string()), "{terms:?}");
+        assert!(terms.contains(&term("tuokayefu", "托卡耶夫")), "{terms:?}");
+        assert!(terms.contains(&term("zongtong", "总统")), "{terms:?}");
         assert!(!terms.iter().any(|t| t.contains("visit")));
     }
 }

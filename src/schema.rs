@@ -16,7 +16,7 @@ pub struct Fields {
     pub grams: Field,
     /// Unstemmed Latin words of the text (spelling tolerance), frequencies only.
     pub words: Field,
-    /// Toneless pinyin of the Han words (search without a Chinese keyboard), frequencies only.
+    /// `reading\x1fword` for every Han word (search without a Chinese keyboard), no frequencies.
     pub pinyin: Field,
     /// Story id.
     pub story: Field,
@@ -57,10 +57,7 @@ impl Fields {
                 indexed(GRAMS_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
             ),
             words: b.add_text_field("words", indexed(WORDS_ANALYZER, IndexRecordOption::Basic)),
-            pinyin: b.add_text_field(
-                "pinyin",
-                indexed(PINYIN_ANALYZER, IndexRecordOption::WithFreqs),
-            ),
+            pinyin: b.add_text_field("pinyin", indexed(PINYIN_ANALYZER, IndexRecordOption::Basic)),
             story: b.add_text_field("story", STRING | STORED),
             lang: b.add_text_field("lang", STRING | STORED),
             title: b.add_text_field("title", STORED),

@@ -407,7 +407,13 @@ pub fn latin_words(text: &str) -> Vec<String> {
     collect(&mut latin_unstemmed(), text)
 }
 
-fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+/// The analyzer behind [`latin_terms`], to reuse over many texts.
+pub fn latin_stemmer() -> TextAnalyzer {
+    stemmed(MixedTokenizer { segmenter: None })
+}
+
+/// The terms `analyzer` makes of `text`.
+pub fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     analyzer
         .token_stream(text)

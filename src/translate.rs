@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::analysis::latin_terms;
+use crate::analysis::{collect, latin_stemmer};
 
 /// The derived word list: `中文<TAB>sense|sense|sense`, most frequent words first.
 const LIST: &str = include_str!("../data/cedict.tsv");
@@ -33,6 +33,7 @@ pub fn dictionary() -> &'static Dictionary {
 impl Dictionary {
     fn parse(list: &'static str) -> Dictionary {
         let mut english = HashMap::new();
+        let mut stemmer = latin_stemmer();
         // stem key → (sense index, row, word)
         let mut ranked: HashMap<String, Vec<(usize, usize, &'static str)>> = HashMap::new();
         let rows = list.lines().filter(|l| !l.starts_with('#'));
@@ -47,7 +48,7 @@ impl Dictionary {
                     continue;
                 }
                 ranked
-                    .entry(latin_terms(sense).join(" "))
+                    .entry(collect(&mut stemmer, sense).join(" "))
                     .or_default()
                     .push((i, row, word));
             }
@@ -85,6 +86,7 @@ impl Dictionary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::latin_terms;
 
     #[test]
     fn words_translate_both_ways() {

@@ -60,18 +60,29 @@ fn is_story_file(name: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
-/// Lists the story files under `root` (following symbolic links, skipping loops, hidden
-/// entries and the archive's own word lists).
+/// Lists the story files under `root` (following symbolic links that stay inside it, skipping
+/// loops, links that lead out, hidden entries and the archive's own word lists).
 pub fn scan(root: &Path) -> Result<Scan> {
     if !root.is_dir() {
         return Err(Error::NoArchive(root.to_path_buf()));
     }
     let mut scan = Scan::default();
+    let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let outside = std::cell::RefCell::new(Vec::new());
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            let shown = e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+            if shown && leads_outside(&real_root, e.path()) {
+                outside
+                    .borrow_mut()
+                    .push((rel_path(root, e.path()), OUTSIDE.to_string()));
+                return false;
+            }
+            shown
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -121,7 +132,20 @@ pub fn scan(root: &Path) -> Result<Scan> {
             mtime,
         });
     }
+    scan.skipped.extend(outside.into_inner());
     Ok(scan)
+}
+
+/// Why a link out of the archive is skipped.
+pub const OUTSIDE: &str = "a symbolic link leading outside the archive folder; not followed";
+
+/// True when `path` is a symbolic link that resolves outside `real_root` (a canonical path):
+/// such links are never followed, so `ln -s /etc/passwd` or a link to `/proc` reads nothing.
+pub fn leads_outside(real_root: &Path, path: &Path) -> bool {
+    path.is_symlink()
+        && path
+            .canonicalize()
+            .is_ok_and(|real| !real.starts_with(real_root))
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {

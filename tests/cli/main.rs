@@ -4,7 +4,9 @@
 mod chinese;
 mod core;
 mod env;
+mod faults;
 mod field;
 mod names;
 mod queries;
+mod regional;
 mod serve;

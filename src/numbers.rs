@@ -203,6 +203,14 @@ pub fn units(text: &str, pieces: &[Piece]) -> Vec<Unit> {
     out
 }
 
+/// The units of a query word or words, widest first among those starting at the same place.
+pub fn units_of(text: &str) -> Vec<Unit> {
+    let runs: Vec<_> = crate::analysis::runs(text).collect();
+    let mut found = units(text, &join_numbers(text, &runs));
+    found.sort_by_key(|u| (u.start, std::cmp::Reverse(u.end)));
+    found
+}
+
 /// The unit word right after number piece `i`.
 fn unit_after<'a>(pieces: &'a [Piece], i: usize) -> Option<&'a str> {
     let number = &pieces[i];
@@ -275,9 +283,7 @@ mod tests {
     }
 
     fn unit_terms(text: &str) -> Vec<String> {
-        let runs: Vec<_> = runs(text).collect();
-        let pieces = join_numbers(text, &runs);
-        units(text, &pieces).into_iter().map(|u| u.term).collect()
+        units_of(text).into_iter().map(|u| u.term).collect()
     }
 
     #[test]

@@ -3,8 +3,10 @@
 //! The data's path: [`corpus`] walks the archive folder and decodes each story file,
 //! [`article`] splits it into passages, [`indexer`] writes one Tantivy document per passage
 //! (fields in [`schema`]) analysed by [`analysis`], and [`search`] answers queries parsed by
-//! [`query`], expanded through [`variants`], as ranked [`search::Hit`]s. [`store`] owns the
-//! on-disk index. The library never prints; the `archive` binary does.
+//! [`query`], expanded through [`variants`], as ranked [`search::Hit`]s with byte ranges,
+//! one stage per module (request → plan → compile → rank → arrange). [`store`] owns the
+//! on-disk index. The library never prints; the `archive` binary does. Errors say whose fault
+//! they are ([`error::Fault`]).
 
 #![warn(missing_docs)]
 
@@ -29,5 +31,5 @@ pub mod variants;
 
 pub use error::{Error, Result};
 pub use indexer::{build, Progress, Report};
-pub use search::{Answer, Hit, Request, Searcher, Story};
+pub use search::{Answer, Hit, Request, RequestBuilder, Searcher, Story};
 pub use update::{update, Updated};

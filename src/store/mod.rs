@@ -108,7 +108,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
     if !dir.join("meta.json").is_file() {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
-    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
+    let mmap = MmapDirectory::open(dir).map_err(TantivyError::from)?;
     let index = Index::open(ReadOnlyDirectory { inner: mmap }).map_err(|e| match e {
         // An index this version cannot open (older format) needs rebuilding.
         TantivyError::IncompatibleIndex(_) => Error::AnalyzerMismatch {

@@ -3,6 +3,7 @@
 //! bundles, shifted file times. Each test reproduces a case that once broke.
 
 use std::collections::BTreeSet;
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -52,14 +53,7 @@ fn bulky_stories(env: &Env, stories: usize) {
 
 /// Hits of `query` (exit 0 or 1 required), with room for every passage.
 fn count(env: &Env, args: &[&str], query: &str) -> usize {
-    let mut all = vec![
-        "search",
-        "--json",
-        "--limit",
-        "100000",
-        "--per-story",
-        "1000",
-    ];
+    let mut all = vec!["search", "--json", "--limit", "1000", "--per-story", "1000"];
     all.extend_from_slice(args);
     all.push(query);
     let out = env.run(&all);
@@ -194,10 +188,15 @@ fn kill_int_and_term_at_30_points_of_a_rebuild_never_leave_the_index_stuck() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let at = format!("round {round}: {how} after {delay:?}: {stderr}");
         if how != "KILL" {
-            // Ctrl-C and TERM: the run either finished or rolled back, and said so.
+            // Ctrl-C and TERM: the run either finished or rolled back, and said so, or (on a
+            // loaded machine) the signal came before the program took it over, when nothing
+            // had been written yet.
             let code = out.status.code();
+            let before_start = out.status.signal().is_some() && stderr.is_empty();
             assert!(
-                code == Some(0) || (code == Some(130) && stderr.contains("interrupted")),
+                code == Some(0)
+                    || before_start
+                    || (code == Some(130) && stderr.contains("interrupted")),
                 "{at} status {:?}",
                 out.status
             );

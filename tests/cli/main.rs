@@ -7,6 +7,7 @@ mod env;
 mod faults;
 mod field;
 mod names;
+mod output;
 mod queries;
 mod regional;
 mod serve;

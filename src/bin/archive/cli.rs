@@ -105,9 +105,33 @@ pub struct SearchArgs {
     pub no_update: bool,
 }
 
+/// A clap error as one line: what is wrong, and where help is (clap's own message spans
+/// several lines, with a usage block).
+pub fn one_line(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    let first = rendered
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("bad arguments");
+    let what = first.strip_prefix("error: ").unwrap_or(first);
+    format!("{what}; see `archive --help`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn argument_errors_are_one_line() {
+        let e = Cli::try_parse_from(["archive", "search", "--foo", "x"]).unwrap_err();
+        assert_eq!(
+            one_line(&e),
+            "unexpected argument '--foo' found; see `archive --help`"
+        );
+        let e = Cli::try_parse_from(["archive", "search", "-n", "x", "y"]).unwrap_err();
+        assert!(!one_line(&e).contains('\n'));
+    }
 
     #[test]
     fn search_takes_words_flags_and_global_paths() {

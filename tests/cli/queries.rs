@@ -66,7 +66,10 @@ fn hyphenated_words_search_their_parts() {
     for query in ["Eastern Gate", "Khorgos-Eastern Gate", "Khorgos-Dongdamen"] {
         assert_eq!(first(&env, query).1, 31, "{query}");
     }
-    assert_eq!(first(&env, "Xi-Tokayev meeting").1, 21);
+    // ¶21 is the caption of their February meeting (it says `met`); ¶20 says they meet often
+    // (`Meet.`): either, never ¶37's meeting with Ruslan.
+    let meeting = first(&env, "Xi-Tokayev meeting").1;
+    assert!(meeting == 20 || meeting == 21, "¶{meeting}");
     let beijing = env.json(&["search", "--json", "Beijing-Kazakhstan"]);
     assert!(beijing[0].text.contains("Beijing") && beijing[0].text.contains("Kazakhstan"));
     assert_eq!(first(&env, "visa-free"), first(&env, "visa free"));
@@ -98,8 +101,13 @@ fn numbers_and_dates_match_as_units() {
 #[test]
 fn chinese_question_words_are_never_required() {
     let env = Env::bundled();
-    assert_eq!(first(&env, "中国和哈萨克斯坦什么时候建交").1, 2);
-    for query in ["哈萨克斯坦在哪里", "中哈贸易额是多少", "为什么叫熊猫血"] {
+    let hits = found(&env, &["中国和哈萨克斯坦什么时候建交"]);
+    assert_eq!(hits[0].1, 2, "{hits:?}");
+    for query in [
+        "努尔苏丹在哪里",
+        "双边贸易额是多少",
+        "鲁斯兰为什么被称为熊猫侠",
+    ] {
         let out = env.run(&["search", "--json", query]);
         assert_eq!(out.code, 0, "{query}: {}", out.stderr);
         assert!(

@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::translate::{dictionary, Dictionary};
+
 /// Words that never decide whether a passage matches: Chinese particles, pronouns and question
 /// words as the index segments them, and English function words as stemmed. A question like
 /// `什么是无水港？` or `what is a dry port` then needs only its content words.
@@ -28,6 +30,10 @@ pub trait Vocabulary {
     fn near(&self, word: &str, distance: u8) -> Vec<String>;
     /// Indexed Han words whose toneless pinyin, syllables joined, is `reading`.
     fn pinyin(&self, reading: &str) -> Vec<String>;
+    /// The bilingual word list translations come from, if any.
+    fn dictionary(&self) -> Option<&'static Dictionary> {
+        Some(dictionary())
+    }
 }
 
 /// Why a clause is in the query; decides its weight, and whether it may be required.

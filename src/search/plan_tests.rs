@@ -18,6 +18,11 @@ impl Vocabulary for Index {
         self.near.iter().map(|w| w.to_string()).collect()
     }
 
+    // Plans here are about their shape: no translations.
+    fn dictionary(&self) -> Option<&'static crate::translate::Dictionary> {
+        None
+    }
+
     fn pinyin(&self, reading: &str) -> Vec<String> {
         let words = self
             .words

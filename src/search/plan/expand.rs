@@ -6,7 +6,6 @@ use crate::analysis::{is_han, latin_terms};
 use crate::numbers;
 use crate::pinyin;
 use crate::query::Item;
-use crate::translate::dictionary;
 
 use super::{
     all_of, any_of, is_function_word, Clause, ExpansionKind, Node, Planner, Role, Vocabulary,
@@ -138,7 +137,7 @@ impl<V: Vocabulary> Planner<'_, V> {
                     return None;
                 }
                 let stems = latin_terms(&typed[from..to].join(" "));
-                let words = dictionary().chinese_of(&stems);
+                let words = self.vocabulary.dictionary()?.chinese_of(&stems);
                 (!words.is_empty()).then(|| (to, words.iter().map(|w| w.to_string()).collect()))
             });
             match phrase {
@@ -190,7 +189,10 @@ impl<V: Vocabulary> Planner<'_, V> {
             return clause;
         }
         // A single character stands for too many things to be anyone's translation.
-        let words: Vec<String> = dictionary()
+        let Some(dictionary) = self.vocabulary.dictionary() else {
+            return clause;
+        };
+        let words: Vec<String> = dictionary
             .chinese_of(&[stem.to_string()])
             .iter()
             .filter(|w| w.chars().count() > 1)
@@ -219,7 +221,10 @@ impl<V: Vocabulary> Planner<'_, V> {
         {
             return clause;
         }
-        let senses = dictionary().english_of(word);
+        let Some(dictionary) = self.vocabulary.dictionary() else {
+            return clause;
+        };
+        let senses = dictionary.english_of(word);
         if senses.is_empty() {
             return clause;
         }

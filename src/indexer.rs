@@ -384,6 +384,7 @@ fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result
         d.add_text(fields.text, text);
         d.add_text(fields.grams, text);
         d.add_text(fields.words, text);
+        d.add_text(fields.pinyin, text);
         d.add_text(fields.story, &doc.story);
         d.add_text(fields.lang, &a.lang);
         d.add_text(fields.title, &a.title);

@@ -21,11 +21,14 @@ pub mod formats;
 mod fuzz;
 pub mod indexer;
 pub mod intake;
+pub mod numbers;
+pub mod pinyin;
 pub mod query;
 pub mod schema;
 pub mod search;
 pub mod selftest;
 pub mod store;
+pub mod translate;
 pub mod update;
 pub mod variants;
 

@@ -9,5 +9,6 @@ mod field;
 mod formats;
 mod names;
 mod output;
+mod queries;
 mod regional;
 mod serve;

@@ -13,16 +13,22 @@
 pub mod analysis;
 pub mod article;
 pub mod bundle;
+pub mod catalog;
 pub mod corpus;
 pub mod error;
+pub mod formats;
 #[cfg(test)]
 mod fuzz;
 pub mod indexer;
+pub mod intake;
+pub mod numbers;
+pub mod pinyin;
 pub mod query;
 pub mod schema;
 pub mod search;
 pub mod selftest;
 pub mod store;
+pub mod translate;
 pub mod update;
 pub mod variants;
 

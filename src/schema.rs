@@ -6,7 +6,7 @@ use tantivy::schema::{
     STRING,
 };
 
-use crate::analysis::{GRAMS_ANALYZER, TEXT_ANALYZER, WORDS_ANALYZER};
+use crate::analysis::{GRAMS_ANALYZER, PINYIN_ANALYZER, TEXT_ANALYZER, WORDS_ANALYZER};
 
 /// The fields of a passage document.
 #[derive(Clone, Copy, Debug)]
@@ -21,6 +21,8 @@ pub struct Fields {
     pub body: Field,
     /// A story document's title, analysed like the text (a boosted field when ranking).
     pub head: Field,
+    /// `reading\x1fword` for every Han word (search without a Chinese keyboard), no frequencies.
+    pub pinyin: Field,
     /// Story id.
     pub story: Field,
     /// Language code.
@@ -64,6 +66,7 @@ impl Fields {
             words: b.add_text_field("words", indexed(WORDS_ANALYZER, IndexRecordOption::Basic)),
             body: b.add_text_field("body", indexed(TEXT_ANALYZER, IndexRecordOption::WithFreqs)),
             head: b.add_text_field("head", indexed(TEXT_ANALYZER, IndexRecordOption::WithFreqs)),
+            pinyin: b.add_text_field("pinyin", indexed(PINYIN_ANALYZER, IndexRecordOption::Basic)),
             story: b.add_text_field("story", STRING | STORED),
             lang: b.add_text_field("lang", STRING | STORED),
             title: b.add_text_field("title", STORED),
@@ -86,6 +89,7 @@ impl Fields {
             words: f("words")?,
             body: f("body")?,
             head: f("head")?,
+            pinyin: f("pinyin")?,
             story: f("story")?,
             lang: f("lang")?,
             title: f("title")?,

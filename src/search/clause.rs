@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::translate::{dictionary, Dictionary};
+
 /// Words that never decide whether a passage matches: Chinese particles, pronouns and question
 /// words as the index segments them, and English function words as stemmed. A question like
 /// `什么是无水港？` or `what is a dry port` then needs only its content words.
@@ -12,9 +14,11 @@ const FUNCTION_WORDS: &str = "的 了 吗 呢 吧 啊 是 什么 如何 怎么 �
     我 你 我们 它 有 在 和 与 或 及 中 这 那 这些 那些 一个 可以 能 会 应该 要 想 该 得 地 把 被 \
     让 对 从 到 就 都 也 还 又 么 a an and are as at be but by for if in into is it no not of on \
     or such that the their then there these they this to wa will with what how whi which who \
-    when where can should would do doe i my me you your about from ha have get so some ani s";
+    when where can should would do doe i my me you your about from ha have get so some ani s \
+    什么时候 时候 何时 几时 哪里 哪儿 在哪 多少 几 为何 是否 是不是 谁 请问 呢";
 
-fn is_function_word(term: &str) -> bool {
+/// True for a word that never decides whether a passage matches.
+pub(super) fn is_function_word(term: &str) -> bool {
     FUNCTION_WORDS.split_whitespace().any(|w| w == term)
 }
 
@@ -24,6 +28,12 @@ pub trait Vocabulary {
     fn knows(&self, term: &str) -> bool;
     /// Indexed (unstemmed) words within `distance` edits of `word`, other than `word`.
     fn near(&self, word: &str, distance: u8) -> Vec<String>;
+    /// Indexed Han words whose toneless pinyin, syllables joined, is `reading`.
+    fn pinyin(&self, reading: &str) -> Vec<String>;
+    /// The bilingual word list translations come from, if any.
+    fn dictionary(&self) -> Option<&'static Dictionary> {
+        Some(dictionary())
+    }
 }
 
 /// Why a clause is in the query; decides its weight, and whether it may be required.
@@ -39,6 +49,13 @@ pub enum Role {
     Spelling,
     /// A Han word matched as a substring of longer words (through the bigram field).
     Substring,
+    /// A hyphenated word as a phrase (`Khorgos-Dongdamen`), its parts being required words:
+    /// weighs, never required.
+    Joined,
+    /// Han words whose pinyin was typed.
+    Pinyin,
+    /// A translation of a typed word into the other language.
+    Translation,
 }
 
 /// What a clause matches.
@@ -110,6 +127,10 @@ pub enum ExpansionKind {
     Spelling,
     /// The variant list.
     Variant,
+    /// Indexed Han words whose pinyin was typed.
+    Pinyin,
+    /// CC-CEDICT translations.
+    Translation,
 }
 
 impl ExpansionKind {
@@ -118,6 +139,8 @@ impl ExpansionKind {
         match self {
             ExpansionKind::Spelling => "spelling",
             ExpansionKind::Variant => "variant",
+            ExpansionKind::Pinyin => "pinyin",
+            ExpansionKind::Translation => "translation",
         }
     }
 }

@@ -25,6 +25,12 @@ const SPELLING_WEIGHT: f32 = 0.5;
 const VARIANT_WEIGHT: f32 = 0.5;
 /// Weight of a function word relative to other words.
 const FUNCTION_WORD_WEIGHT: f32 = 0.3;
+/// Weight of a hyphenated word's phrase, a bonus over its parts.
+const JOINED_WEIGHT: f32 = 0.5;
+/// Weight of Han words found by their pinyin relative to the words as typed.
+const PINYIN_WEIGHT: f32 = 0.5;
+/// Weight of a translation relative to the word as typed.
+const TRANSLATION_WEIGHT: f32 = 0.6;
 
 /// The tantivy queries for one request.
 pub struct Compiled {
@@ -57,6 +63,9 @@ pub fn weighted(role: Role, q: Box<dyn Query>) -> Box<dyn Query> {
         Role::Variant => VARIANT_WEIGHT,
         Role::Spelling => SPELLING_WEIGHT,
         Role::Substring => GRAM_WEIGHT,
+        Role::Joined => JOINED_WEIGHT,
+        Role::Pinyin => PINYIN_WEIGHT,
+        Role::Translation => TRANSLATION_WEIGHT,
     };
     Box::new(BoostQuery::new(q, weight))
 }

@@ -149,9 +149,11 @@ impl Searcher {
         let story_query = |occur: Occur| {
             let words = plan.required.iter().zip(&on_stories);
             let words = words
-                .map(|(c, q)| match weighed(c) {
-                    true => (Occur::Should, light(&**q)),
-                    false => (occur, q.box_clone()),
+                .map(|(c, q)| match (weighed(c), c.role == Role::Joined) {
+                    (true, _) => (Occur::Should, light(&**q)),
+                    // A hyphenated word's phrase only adds to its parts.
+                    (false, true) => (Occur::Should, q.box_clone()),
+                    (false, false) => (occur, q.box_clone()),
                 })
                 .collect();
             let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
@@ -174,6 +176,8 @@ impl Searcher {
             for (c, (_, q)) in plan.required.iter().zip(&compiled.clauses) {
                 if weighed(c) {
                     subs.push((Occur::Should, light(&**q)));
+                } else if c.role == Role::Joined {
+                    subs.push((Occur::Should, q.box_clone()));
                 } else if stories::in_one_passage(c) && !partial {
                     subs.push((Occur::Must, q.box_clone()));
                 } else {

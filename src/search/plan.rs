@@ -8,8 +8,12 @@ use crate::analysis::{bigrams, fold_han, latin_terms, latin_words, runs, RunKind
 use crate::query::{Item, Parsed};
 use crate::variants::{key, Variants};
 
-use super::clause::{Clause, Expansion, ExpansionKind, Marks, Node, Role, Vocabulary};
+use super::clause::{
+    is_function_word, Clause, Expansion, ExpansionKind, Marks, Node, Role, Vocabulary,
+};
 use super::segment::segment;
+
+mod expand;
 
 /// Shortest word (in letters) that near spellings are looked up for.
 const MIN_SPELLING_LETTERS: usize = 5;
@@ -47,22 +51,28 @@ impl Plan {
             expansions: Vec::new(),
             marks: Marks::default(),
         };
+        let (groups, hyphenated) = expand::split_hyphens(&parsed.groups);
         let groups = if exact {
-            parsed.groups.clone()
+            groups
         } else {
-            join_variant_names(&parsed.groups, variants)
+            join_variant_names(&groups, variants)
         };
-        let mut required = Vec::new();
-        for group in &groups {
-            let mut alternatives: Vec<Vec<Clause>> =
-                group.iter().map(|item| planner.item(item)).collect();
-            // A lone item's words are each required; items joined by OR are alternatives.
-            if alternatives.len() == 1 {
-                required.extend(alternatives.pop().expect("one item"));
-            } else {
-                required.push(any_of(alternatives.into_iter().map(all_of).collect()));
-            }
-        }
+        let mut per_group: Vec<Vec<Clause>> = groups
+            .iter()
+            .map(|group| {
+                let mut alternatives: Vec<Vec<Clause>> =
+                    group.iter().map(|item| planner.item(item)).collect();
+                // A lone item's words are each required; items joined by OR are alternatives.
+                if alternatives.len() == 1 {
+                    alternatives.pop().expect("one item")
+                } else {
+                    vec![any_of(alternatives.into_iter().map(all_of).collect())]
+                }
+            })
+            .collect();
+        planner.joined(&groups, &mut per_group);
+        let mut required: Vec<Clause> = per_group.into_iter().flatten().collect();
+        required.extend(hyphenated.iter().map(|word| planner.hyphenated(word)));
         // Exclusions are matched as typed and are neither highlighted nor reported.
         let mut literal = Planner {
             vocabulary,
@@ -202,6 +212,12 @@ impl<V: Vocabulary> Planner<'_, V> {
     /// A bare word: each Han word and each Latin word (or punctuation-joined compound, which
     /// is a phrase: `Nur-Sultan`) is its own clause.
     fn word(&mut self, word: &str) -> Vec<Clause> {
+        self.units(word).unwrap_or_else(|| self.runs(word))
+    }
+
+    /// A bare word's runs of Han and other text, each Han word and each Latin word or
+    /// compound its own clause.
+    fn runs(&mut self, word: &str) -> Vec<Clause> {
         let mut clauses = Vec::new();
         let mut latin = String::new();
         let mut last_end = 0;
@@ -220,8 +236,9 @@ impl<V: Vocabulary> Planner<'_, V> {
                 RunKind::Han => {
                     clauses.extend(self.latin(&std::mem::take(&mut latin)));
                     let folded = fold_han(run);
-                    for piece in segment(&folded, |w| self.vocabulary.knows(w)) {
-                        clauses.push(self.han(&piece));
+                    for piece in segment(&folded, |w| self.knows_han(w)) {
+                        let clause = self.han(&piece);
+                        clauses.push(self.translated_han(clause, &piece));
                     }
                 }
             }
@@ -236,7 +253,10 @@ impl<V: Vocabulary> Planner<'_, V> {
         let stems = latin_terms(text);
         match stems.len() {
             0 => None,
-            1 => Some(self.latin_word(&stems[0], &latin_words(text)[0], text)),
+            1 => {
+                let clause = self.latin_word(&stems[0], &latin_words(text)[0], text);
+                Some(self.translated_latin(clause, &stems[0], text))
+            }
             _ => {
                 self.marks.stems.extend(stems.iter().cloned());
                 let label = format!("\"{}\"", stems.join(" "));
@@ -251,6 +271,7 @@ impl<V: Vocabulary> Planner<'_, V> {
         let exact = Clause::word(stem, Node::Term(stem.to_string()));
         let letters = raw.chars().count();
         if self.exact
+            || is_function_word(stem)
             || !(MIN_SPELLING_LETTERS..=MAX_SPELLING_LETTERS).contains(&letters)
             || !raw.chars().all(char::is_alphabetic)
             || self.vocabulary.knows(stem)
@@ -316,7 +337,7 @@ impl<V: Vocabulary> Planner<'_, V> {
                 RunKind::Han => {
                     let folded = fold_han(run).into_owned();
                     self.marks.han.insert(folded.clone());
-                    terms.extend(segment(&folded, |w| self.vocabulary.knows(w)));
+                    terms.extend(segment(&folded, |w| self.knows_han(w)));
                     han_only.push_str(&folded);
                 }
             }

@@ -17,6 +17,22 @@ impl Vocabulary for Index {
     fn near(&self, _: &str, _: u8) -> Vec<String> {
         self.near.iter().map(|w| w.to_string()).collect()
     }
+
+    // Plans here are about their shape: no translations.
+    fn dictionary(&self) -> Option<&'static crate::translate::Dictionary> {
+        None
+    }
+
+    fn pinyin(&self, reading: &str) -> Vec<String> {
+        let words = self
+            .words
+            .iter()
+            .filter(|w| w.chars().all(crate::analysis::is_han));
+        words
+            .filter(|w| crate::pinyin::of_word(w).as_deref() == Some(reading))
+            .map(|w| w.to_string())
+            .collect()
+    }
 }
 
 const INDEX: Index = Index {

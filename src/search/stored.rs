@@ -9,12 +9,16 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, Term};
 
 use crate::error::Result;
+use crate::pinyin;
 use crate::schema::{loc, Fields};
 use crate::store::Manifest;
 
 use super::answer::Passage;
 use super::arrange::Counterparts;
 use super::clause::Vocabulary;
+
+/// Most words one reading is looked up for (a one-syllable reading has hundreds).
+const MAX_READINGS_LOOKED_UP: usize = 64;
 
 /// A searcher on the index's last commit and its fields.
 #[derive(Clone, Copy)]
@@ -57,6 +61,40 @@ impl Vocabulary for Stored<'_> {
     fn knows(&self, term: &str) -> bool {
         let term = Term::from_field_text(self.fields.text, term);
         self.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+    }
+
+    fn pinyin(&self, reading: &str) -> Vec<String> {
+        // Terms are `reading\x1fword`: the words are the terms between the reading with its
+        // separator and the reading with the next byte.
+        let from = pinyin::term(reading, "");
+        let to = format!("{reading}{}", char::from(pinyin::SEPARATOR as u8 + 1));
+        let mut found = BTreeSet::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.fields.pinyin) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().range().ge(&from).lt(&to).into_stream() else {
+                continue;
+            };
+            while stream.advance() && found.len() < MAX_READINGS_LOOKED_UP {
+                if let Some(word) = std::str::from_utf8(stream.key())
+                    .ok()
+                    .and_then(|k| k.strip_prefix(&from))
+                {
+                    found.insert(word.to_string());
+                }
+            }
+        }
+        // The most common words first.
+        let mut words: Vec<(u64, String)> = found
+            .into_iter()
+            .map(|w| {
+                let term = Term::from_field_text(self.fields.text, &w);
+                (self.searcher.doc_freq(&term).unwrap_or(0), w)
+            })
+            .collect();
+        words.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        words.into_iter().map(|(_, w)| w).collect()
     }
 
     fn near(&self, word: &str, distance: u8) -> Vec<String> {

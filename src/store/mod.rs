@@ -46,6 +46,12 @@ pub struct FileEntry {
     pub lang: String,
     /// Number of passages.
     pub passages: u64,
+    /// Its title (for `archive list` without reading the stored passages).
+    #[serde(default)]
+    pub title: String,
+    /// Its date `YYYY-MM-DD`, or empty.
+    #[serde(default)]
+    pub date: String,
 }
 
 impl Manifest {

@@ -3,6 +3,7 @@
 mod cli;
 mod cmd;
 mod output;
+mod pager;
 mod paths;
 mod progress;
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use archive::indexer::{self, Freshness};
-use archive::{store, Error, RequestBuilder, Searcher};
+use archive::{catalog, store, Error, RequestBuilder, Searcher};
 
 use crate::cli::SearchArgs;
 use crate::output;
@@ -17,6 +17,11 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     let request = request(args.query.join(" "), &args);
     request.check()?;
     let searcher = open_fresh(paths, args.no_update)?;
+    // A story may be named as results show it: by a file's path as well as by its id.
+    let request = match &args.story {
+        Some(s) => request.story(catalog::resolve(searcher.manifest(), s).unwrap_or(s.clone())),
+        None => request,
+    };
     let request = searcher.request(request)?;
     let answer = searcher.search(&request)?;
     for e in &answer.expansions {
@@ -70,7 +75,7 @@ fn request(query: String, args: &SearchArgs) -> RequestBuilder {
 /// Opens the index, building it when it is missing and updating it when the archive changed
 /// (unless `no_update`); on read-only storage, or while another `archive index` is writing,
 /// searches the last commit and says so. The index is opened once.
-fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
+pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
     let archive_there = paths.archive.is_dir() && !no_update;
     let stale = match Searcher::open(&paths.archive, &paths.index) {
         Ok(searcher) => {

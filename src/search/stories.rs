@@ -124,16 +124,19 @@ pub fn proximity(required: &[Clause], f: &Fields) -> Vec<Box<dyn Query>> {
 }
 
 /// The clause's words in order, for proximity: a word, a phrase, or a word with its
-/// substring or spelling alternatives; nothing for other groups.
+/// substring, spelling, pinyin or translation alternatives (the words as typed count);
+/// nothing for other groups.
 fn words(clause: &Clause) -> Vec<&str> {
     match &clause.node {
         Node::Term(t) => vec![t.as_str()],
         Node::Phrase(terms) => terms.iter().map(String::as_str).collect(),
         Node::Any(cs)
-            if cs
-                .iter()
-                .skip(1)
-                .all(|c| matches!(c.role, Role::Substring | Role::Spelling)) =>
+            if cs.iter().skip(1).all(|c| {
+                matches!(
+                    c.role,
+                    Role::Substring | Role::Spelling | Role::Pinyin | Role::Translation
+                )
+            }) =>
         {
             cs.first().map(words).unwrap_or_default()
         }

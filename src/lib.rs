@@ -21,8 +21,6 @@ pub mod formats;
 mod fuzz;
 pub mod indexer;
 pub mod intake;
-pub mod numbers;
-pub mod pinyin;
 pub mod query;
 pub mod schema;
 pub mod search;

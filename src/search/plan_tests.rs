@@ -29,7 +29,7 @@ impl Vocabulary for Index {
             .iter()
             .filter(|w| w.chars().all(crate::analysis::is_han));
         words
-            .filter(|w| crate::pinyin::of_word(w).as_deref() == Some(reading))
+            .filter(|w| crate::analysis::pinyin::of_word(w).as_deref() == Some(reading))
             .map(|w| w.to_string())
             .collect()
     }

@@ -8,8 +8,8 @@ use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, Term};
 
+use crate::analysis::pinyin;
 use crate::error::Result;
-use crate::pinyin;
 use crate::schema::{loc, Fields};
 use crate::store::Manifest;
 

@@ -2,9 +2,9 @@
 //! parts, pinyin read as the Han words it spells, and translations into the other language
 //! (CC-CEDICT). Each is a typed [`Role`], weighted below what was typed by compiling.
 
+use crate::analysis::numbers;
+use crate::analysis::pinyin;
 use crate::analysis::{is_han, latin_terms};
-use crate::numbers;
-use crate::pinyin;
 use crate::query::Item;
 
 use super::{

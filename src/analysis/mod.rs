@@ -9,17 +9,17 @@
 //! A second analyzer emits overlapping Han bigrams, so any run of two or more Han characters in
 //! a passage can be found even where jieba cuts it differently.
 
+pub mod numbers;
+pub mod pinyin;
 mod regional;
+mod segmenter;
+
+pub use self::segmenter::Segmenter;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use jieba_rs::Jieba;
-
-use crate::numbers;
-use crate::pinyin::{PinyinTokenizer, PINYIN_SOURCE};
+use self::pinyin::{PinyinTokenizer, PINYIN_SOURCE};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
     TokenStream, Tokenizer,
@@ -101,105 +101,6 @@ fn fold_chars(run: &str) -> Cow<'_, str> {
         Cow::Borrowed(run)
     } else {
         Cow::Owned(folded)
-    }
-}
-
-/// The jieba segmenter with the archive's own words, built on first use only: an English-only
-/// workload never pays for the dictionary.
-pub struct Segmenter {
-    jieba: OnceLock<Jieba>,
-    user_words: Vec<String>,
-    /// Tells this segmenter's cached cuts from another's.
-    id: u64,
-}
-
-/// Cuts of one passage's Han runs, by segmenter: the text field cuts a passage and the pinyin
-/// field reads the same words right after, so jieba runs once per run instead of twice.
-type Cuts = Vec<(usize, usize, bool)>;
-thread_local! {
-    static RECENT_CUTS: std::cell::RefCell<HashMap<(u64, String), Cuts>> =
-        std::cell::RefCell::new(HashMap::new());
-}
-/// Runs whose cuts are kept per thread (about one long passage's worth).
-const RECENT_CUTS_KEPT: usize = 256;
-
-impl Segmenter {
-    /// A segmenter that will add `user_words` to jieba's dictionary when first used.
-    pub fn new(user_words: Vec<String>) -> Self {
-        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-        Segmenter {
-            jieba: OnceLock::new(),
-            user_words,
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-        }
-    }
-
-    fn jieba(&self) -> &Jieba {
-        self.jieba.get_or_init(|| {
-            let mut jieba = Jieba::new();
-            for word in &self.user_words {
-                // A frequency high enough that the user's word wins over jieba's own cut.
-                let freq = jieba.suggest_freq(word).max(1000);
-                jieba.add_word(word, Some(freq), None);
-            }
-            jieba
-        })
-    }
-
-    /// Segments a (folded) Han run into words; calls `emit(start, end, is_subword)` with byte
-    /// offsets into `run`: each word, then its dictionary sub-words of two and three characters
-    /// in order of their start, so offsets never go backwards.
-    pub fn segment(&self, run: &str, mut emit: impl FnMut(usize, usize, bool)) {
-        let key = (self.id, run.to_string());
-        let cached = RECENT_CUTS.with(|c| c.borrow().get(&key).cloned());
-        let cuts = cached.unwrap_or_else(|| {
-            let mut cuts = Vec::new();
-            self.cut(run, |from, to, subword| cuts.push((from, to, subword)));
-            RECENT_CUTS.with(|c| {
-                let mut c = c.borrow_mut();
-                if c.len() >= RECENT_CUTS_KEPT {
-                    c.clear();
-                }
-                c.insert(key, cuts.clone());
-            });
-            cuts
-        });
-        for (from, to, subword) in cuts {
-            emit(from, to, subword);
-        }
-    }
-
-    fn cut(&self, run: &str, mut emit: impl FnMut(usize, usize, bool)) {
-        let jieba = self.jieba();
-        for word in jieba.cut(run, true) {
-            let chars: Vec<usize> = word
-                .word
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain(std::iter::once(word.word.len()))
-                .collect();
-            let n = chars.len() - 1;
-            emit(word.byte_start, word.byte_end, false);
-            for i in 0..n {
-                for len in [2, 3] {
-                    if n > len && i + len <= n {
-                        let gram = &word.word[chars[i]..chars[i + len]];
-                        if jieba.has_word(gram) {
-                            emit(
-                                word.byte_start + chars[i],
-                                word.byte_start + chars[i + len],
-                                true,
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The user words, as loaded.
-    pub fn user_words(&self) -> &[String] {
-        &self.user_words
     }
 }
 
@@ -456,140 +357,4 @@ pub fn parse_words(text: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
-        let mut out = Vec::new();
-        analyzer.token_stream(text).process(&mut |t: &Token| {
-            out.push((t.text.clone(), t.offset_from, t.offset_to, t.position))
-        });
-        out
-    }
-
-    fn texts(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-        tokens(analyzer, text).into_iter().map(|t| t.0).collect()
-    }
-
-    fn analyzers() -> Analyzers {
-        Analyzers::new(vec!["努尔苏丹".into(), "托卡耶夫".into()])
-    }
-
-    #[test]
-    fn offsets_point_at_the_token_and_never_go_backwards() {
-        let text = "中石油“SINOOIL”加油站遍布全城，TikTok社交软件 and Running trains";
-        let toks = tokens(&mut analyzers().text(), text);
-        let mut last = 0;
-        for (term, from, to, _) in &toks {
-            assert!(*from >= last, "{term} starts before the previous token");
-            last = *from;
-            let original = &text[*from..*to];
-            let reanalyzed = texts(&mut analyzers().text(), original);
-            assert!(
-                reanalyzed.contains(term),
-                "{term} at {from}..{to} is {original}"
-            );
-        }
-        let terms: Vec<&str> = toks.iter().map(|t| t.0.as_str()).collect();
-        for want in [
-            "sinooil",
-            "石油",
-            "加油站",
-            "tiktok",
-            "社交",
-            "软件",
-            "run",
-            "train",
-        ] {
-            assert!(terms.contains(&want), "{want} not in {terms:?}");
-        }
-        assert!(!terms.iter().any(|t| t.contains('“') || t.trim().is_empty()));
-        let with_word = Analyzers::new(vec!["中石油".into()]);
-        assert!(texts(&mut with_word.text(), text).contains(&"中石油".to_string()));
-    }
-
-    #[test]
-    fn positions_are_word_ordinals_across_scripts() {
-        let toks = tokens(&mut analyzers().text(), "TikTok社交软件 is popular");
-        let positions: Vec<(String, usize)> = toks.into_iter().map(|t| (t.0, t.3)).collect();
-        assert_eq!(
-            positions,
-            vec![
-                ("tiktok".to_string(), 0),
-                ("社交".to_string(), 1),
-                ("软件".to_string(), 2),
-                ("is".to_string(), 3),
-                ("popular".to_string(), 4)
-            ]
-        );
-    }
-
-    #[test]
-    fn subwords_share_their_words_position_and_offsets_stay_inside_it() {
-        let toks = tokens(&mut analyzers().text(), "哈萨克斯坦首都");
-        let word = toks
-            .iter()
-            .find(|t| t.0 == "哈萨克斯坦")
-            .expect("whole word");
-        let sub = toks.iter().find(|t| t.0 == "哈萨克").expect("sub-word");
-        assert_eq!(sub.3, word.3);
-        assert!(sub.1 >= word.1 && sub.2 <= word.2);
-    }
-
-    #[test]
-    fn traditional_text_folds_to_simplified_terms_with_original_offsets() {
-        let text = "努爾蘇丹是首都";
-        let toks = tokens(&mut analyzers().text(), text);
-        let t = toks
-            .iter()
-            .find(|t| t.0 == "努尔苏丹")
-            .expect("folded name");
-        assert_eq!(&text[t.1..t.2], "努爾蘇丹");
-    }
-
-    #[test]
-    fn user_words_stay_whole() {
-        assert!(texts(&mut analyzers().text(), "托卡耶夫总统").contains(&"托卡耶夫".to_string()));
-    }
-
-    #[test]
-    fn bigrams_cover_every_pair_and_do_not_span_runs() {
-        let toks = tokens(&mut TextAnalyzer::from(BigramTokenizer), "霍尔果斯，口岸");
-        let grams: Vec<(&str, usize)> = toks.iter().map(|t| (t.0.as_str(), t.3)).collect();
-        assert_eq!(
-            grams,
-            vec![("霍尔", 0), ("尔果", 1), ("果斯", 2), ("口岸", 4)]
-        );
-    }
-
-    #[test]
-    fn latin_terms_never_touch_han_text() {
-        assert_eq!(latin_terms("Trains 火车 running"), vec!["train", "run"]);
-        assert_eq!(latin_words("Khorgos’ Café"), vec!["khorgos", "cafe"]);
-    }
-
-    #[test]
-    fn numbers_and_dates_are_terms_at_their_words_position() {
-        let toks = tokens(
-            &mut analyzers().text(),
-            "新华社努尔苏丹9月12日电，全长1,700公里",
-        );
-        let at = |term: &str| toks.iter().find(|t| t.0 == term).map(|t| t.3);
-        assert_eq!(at("9月12日"), at("9"));
-        assert_eq!(at("12日"), at("12"));
-        assert_eq!(at("1700公里"), at("1700"));
-        let english = tokens(&mut analyzers().text(), "Nur-Sultan, September 12");
-        assert!(
-            english.iter().any(|t| t.0 == "9月12日" && t.3 == 2),
-            "{english:?}"
-        );
-    }
-
-    #[test]
-    fn fingerprint_changes_with_user_words() {
-        assert_ne!(
-            Analyzers::new(vec![]).fingerprint(),
-            analyzers().fingerprint()
-        );
-    }
-}
+mod tests;

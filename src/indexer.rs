@@ -13,8 +13,10 @@ use tantivy::{IndexWriter, TantivyError, Term};
 use crate::analysis::Analyzers;
 use crate::corpus::{self, Document, SourceFile};
 use crate::error::{Error, Result};
+use crate::fresh::Snapshot;
+use crate::manifest::{self, FileEntry, Manifest, Payload};
 use crate::schema::{day_number, loc, Fields};
-use crate::store::{self, FileEntry, Manifest};
+use crate::store;
 
 /// Memory the index writer may use before flushing a segment, across all its threads.
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
@@ -122,27 +124,39 @@ fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
     plan
 }
 
-/// True when the index at `index_dir` matches the archive's files (by size, time, or content).
-/// A missing index is not fresh.
+/// True when the index at `index_dir` matches the archive's files. A missing index is not fresh.
 pub fn is_fresh(archive: &Path, index_dir: &Path, analyzers: &Analyzers) -> Result<bool> {
     match store::open_read(index_dir, analyzers) {
-        Ok(opened) => matches_archive(archive, &opened.manifest),
+        Ok(opened) => matches_archive(archive, index_dir, &opened.payload),
         Err(Error::NoIndex(_)) => Ok(false),
         Err(e) => Err(e),
     }
 }
 
-/// True when the files of `archive` are those `manifest` recorded (by size, time, or content).
-pub fn matches_archive(archive: &Path, manifest: &Manifest) -> Result<bool> {
+/// True when the files of `archive` are those the commit `payload` of the index at
+/// `index_dir` recorded. The quick check ([`Snapshot::unchanged`]) answers most calls; when it
+/// is unsure, every file is compared (by size, time, or content) and, if none changed, the
+/// snapshot is renewed (when the index is writable) so that the next check is quick again.
+pub fn matches_archive(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<bool> {
+    if Snapshot::load(index_dir, payload.stamp).is_some_and(|s| s.unchanged(archive)) {
+        return Ok(true);
+    }
+    let manifest = Manifest::load(index_dir, payload);
     let scan = corpus::scan(archive)?;
-    let plan = plan(&scan.files, manifest);
+    let plan = plan(&scan.files, &manifest);
     // A file that could not be read is not a reason to re-index on every search.
     let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
-    Ok(plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
+    let matches = manifest.analyzer == payload.analyzer
+        && plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
         && plan
             .load
             .iter()
-            .all(|f| corpus::load(f).is_err() && !manifest.files.contains_key(&f.rel)))
+            .all(|f| corpus::load(f).is_err() && !manifest.files.contains_key(&f.rel));
+    if matches {
+        // Best effort: on read-only storage every search compares every file.
+        let _ = Snapshot::of(&scan).save(index_dir, payload.stamp);
+    }
+    Ok(matches)
 }
 
 /// Builds or updates the index at `index_dir` from the archive at `archive`.
@@ -166,7 +180,8 @@ pub fn build(
             }
             e => e.into(),
         })?;
-    let old = Manifest::of(&index)?;
+    let payload = Payload::of(&index)?;
+    let old = Manifest::load(index_dir, &payload);
     let fingerprint = analyzers.fingerprint();
     let rebuilt = old.analyzer != fingerprint;
     let mut manifest = if rebuilt {
@@ -179,6 +194,7 @@ pub fn build(
         old
     };
     let plan = plan(&scan.files, &manifest);
+    let snapshot = Snapshot::of(&scan);
     let mut report = Report {
         rebuilt,
         unchanged: plan.unchanged,
@@ -239,12 +255,25 @@ pub fn build(
     let touched = !plan.touched.is_empty();
     manifest.files.extend(plan.touched);
     if !report.nothing_to_do() || touched {
-        let payload = serde_json::to_string(&manifest).expect("manifest serializes");
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&payload);
+        let stamp = commit.opstamp();
+        manifest.save(index_dir, stamp)?;
+        snapshot.save(index_dir, stamp)?;
+        commit.set_payload(
+            &Payload {
+                analyzer: manifest.analyzer.clone(),
+                stamp,
+            }
+            .to_json(),
+        );
         commit.commit()?;
         writer.wait_merging_threads()?;
+        manifest::remove_others(index_dir, stamp);
         store::make_readable(index_dir)?;
+    } else if Snapshot::load(index_dir, payload.stamp).as_ref() != Some(&snapshot) {
+        // Nothing to index, but folder times moved (a file saved unchanged, a temporary file
+        // come and gone): renewing the snapshot keeps the searches' check quick.
+        snapshot.save(index_dir, payload.stamp)?;
     }
     let (stories, passages, languages) = manifest.totals();
     report.stories = stories;

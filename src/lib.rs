@@ -4,7 +4,8 @@
 //! [`article`] splits it into passages, [`indexer`] writes one Tantivy document per passage
 //! (fields in [`schema`]) analysed by [`analysis`], and [`search`] answers queries parsed by
 //! [`query`], expanded through [`variants`], as ranked [`search::Hit`]s. [`store`] owns the
-//! on-disk index. The library never prints; the `archive` binary does.
+//! on-disk index, [`manifest`] what each commit records about the archive, and [`fresh`] the
+//! quick check that the archive has not changed since. The library never prints; the `archive` binary does.
 
 #![warn(missing_docs)]
 
@@ -13,9 +14,11 @@ pub mod article;
 pub mod bundle;
 pub mod corpus;
 pub mod error;
+pub mod fresh;
 #[cfg(test)]
 mod fuzz;
 pub mod indexer;
+pub mod manifest;
 pub mod query;
 pub mod schema;
 pub mod search;

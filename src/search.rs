@@ -10,18 +10,19 @@ use std::ops::Bound;
 use std::path::Path;
 
 use serde::Serialize;
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery,
     Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::{
     bigrams, fold_han, latin_spans, latin_terms, latin_words, runs, Analyzers, RunKind,
 };
 use crate::error::{Error, Result};
+use crate::manifest::Payload;
 use crate::query::{parse, Item};
 use crate::schema::{day_number, loc, Fields};
 use crate::store::{self, Opened};
@@ -282,9 +283,31 @@ impl Searcher {
         Ok(out)
     }
 
-    /// What the index records about its files and analyzer.
-    pub fn manifest(&self) -> &store::Manifest {
-        &self.opened.manifest
+    /// The index's last commit, as recorded in its payload.
+    pub fn payload(&self) -> &Payload {
+        &self.opened.payload
+    }
+
+    /// The languages the index holds story `story` in (each file's passages start at 1).
+    fn story_langs(&self, story: &str) -> Result<BTreeSet<String>> {
+        let f = self.fields();
+        let mut all = BTreeSet::new();
+        for segment in self.searcher.segment_readers() {
+            let index = segment.inverted_index(f.lang)?;
+            let mut terms = index.terms().stream().map_err(TantivyError::from)?;
+            while terms.advance() {
+                all.insert(String::from_utf8_lossy(terms.key()).into_owned());
+            }
+        }
+        let mut langs = BTreeSet::new();
+        for lang in all {
+            let term = Term::from_field_text(f.loc, &loc(story, &lang, 1));
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            if self.searcher.search(&query, &Count)? > 0 {
+                langs.insert(lang);
+            }
+        }
+        Ok(langs)
     }
 
     fn fields(&self) -> &Fields {
@@ -400,14 +423,7 @@ impl Searcher {
         let Some(first) = docs.first() else {
             return Ok(None);
         };
-        let langs: BTreeSet<String> = self
-            .opened
-            .manifest
-            .files
-            .values()
-            .filter(|file| file.story == doc)
-            .map(|file| file.lang.clone())
-            .collect();
+        let langs = self.story_langs(doc)?;
         Ok(Some(Story {
             doc: doc.to_string(),
             lang: lang.to_string(),
@@ -887,7 +903,7 @@ impl Searcher {
                 }
                 seen.insert(hit.passage);
             }
-            let other = self.other_language(&hit.doc, &hit.lang);
+            let other = self.other_language(&hit.doc, &hit.lang)?;
             let partner = other
                 .as_deref()
                 .and_then(|l| position.get(&loc(&hit.doc, l, hit.passage)));
@@ -920,21 +936,15 @@ impl Searcher {
     }
 
     /// The story's other language: `zh` for `en`, `en` for `zh`, else any other.
-    fn other_language(&self, story: &str, lang: &str) -> Option<String> {
-        let langs: BTreeSet<&str> = self
-            .opened
-            .manifest
-            .files
-            .values()
-            .filter(|f| f.story == story && f.lang != lang)
-            .map(|f| f.lang.as_str())
-            .collect();
+    fn other_language(&self, story: &str, lang: &str) -> Result<Option<String>> {
+        let mut langs = self.story_langs(story)?;
+        langs.remove(lang);
         let preferred = if lang == "zh" { "en" } else { "zh" };
-        if langs.contains(preferred) {
+        Ok(if langs.contains(preferred) {
             Some(preferred.to_string())
         } else {
-            langs.into_iter().next().map(String::from)
-        }
+            langs.into_iter().next()
+        })
     }
 
     fn counterpart(&self, hit: &Hit, other: Option<&str>) -> Result<Option<Counterpart>> {

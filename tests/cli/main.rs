@@ -5,5 +5,6 @@ mod chinese;
 mod core;
 mod env;
 mod field;
+mod fresh;
 mod names;
 mod serve;

@@ -63,7 +63,9 @@ fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
     let archive_there = paths.archive.is_dir() && !no_update;
     let stale = match Searcher::open(&paths.archive, &paths.index) {
         Ok(searcher) => {
-            if !archive_there || indexer::matches_archive(&paths.archive, searcher.manifest())? {
+            if !archive_there
+                || indexer::matches_archive(&paths.archive, &paths.index, searcher.payload())?
+            {
                 return Ok(searcher);
             }
             Some(searcher)

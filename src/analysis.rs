@@ -9,16 +9,23 @@
 //! A second analyzer emits overlapping Han bigrams, so any run of two or more Han characters in
 //! a passage can be found even where jieba cuts it differently.
 
+mod regional;
+
 use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
+    TokenStream, Tokenizer,
 };
 
 /// Bumped whenever the analyzer's output changes, so old indexes are rebuilt.
 pub const ANALYZER_VERSION: u32 = 1;
+/// Longest word the analyzers keep, in bytes. Longer tokens (a base64 blob, a 100,000-letter
+/// "word") are dropped alike at index and at query time; tantivy could not index a term over
+/// 65,531 bytes anyway.
+pub const MAX_WORD_BYTES: usize = 255;
 /// Name of the main text analyzer in tantivy's tokenizer registry.
 pub const TEXT_ANALYZER: &str = "archive_text";
 /// Name of the Han-bigram analyzer.
@@ -69,9 +76,19 @@ pub fn runs(text: &str) -> impl Iterator<Item = (RunKind, usize, &str)> {
     })
 }
 
-/// Folds traditional characters to simplified. The result always has the same byte length as
-/// the input (a conversion that would change it is not applied), so offsets carry over.
+/// Folds traditional characters to simplified, then Taiwan vocabulary to mainland
+/// ([`regional`]). The result always has the same byte length as the input (a conversion that
+/// would change it is not applied), so offsets carry over.
 pub fn fold_han(run: &str) -> Cow<'_, str> {
+    let chars = fold_chars(run);
+    match regional::fold(&chars) {
+        Cow::Owned(words) => Cow::Owned(words),
+        Cow::Borrowed(_) => chars,
+    }
+}
+
+/// Folds traditional characters to simplified, keeping byte lengths.
+fn fold_chars(run: &str) -> Cow<'_, str> {
     let folded = fast2s::convert(run);
     if folded == run || folded.len() != run.len() {
         Cow::Borrowed(run)
@@ -201,13 +218,16 @@ impl Tokenizer for MixedTokenizer {
                     next += 1;
                 }
                 (RunKind::Han, Some(segmenter)) => {
-                    let folded = fold_han(run);
+                    let chars = fold_chars(run);
+                    let folded = regional::fold(&chars);
+                    let first = tokens.len();
                     segmenter.segment(&folded, |from, to, subword| {
                         if !subword {
                             next += 1;
                         }
                         tokens.push(token(&folded[from..to], start + from, start + to, next - 1));
                     });
+                    regional::add_variants(segmenter, &chars, &folded, start, &mut tokens, first);
                 }
                 (RunKind::Han, None) => {}
             }
@@ -306,7 +326,8 @@ impl Analyzers {
         let words = blake3::hash(self.segmenter.user_words().join("\n").as_bytes());
         format!(
             "analyzer {ANALYZER_VERSION}; tantivy 0.27.0; jieba-rs 0.11.0 default dict; \
-             fast2s 0.3.1 t2s; user words {}",
+             fast2s 0.3.1 t2s; {}; words up to {MAX_WORD_BYTES} bytes; user words {}",
+            regional::fingerprint(),
             &words.to_hex()[..16]
         )
     }
@@ -314,6 +335,7 @@ impl Analyzers {
 
 fn stemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
     TextAnalyzer::builder(tokenizer)
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::English))
@@ -322,6 +344,7 @@ fn stemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
 
 fn latin_unstemmed() -> TextAnalyzer {
     TextAnalyzer::builder(MixedTokenizer { segmenter: None })
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()

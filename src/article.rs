@@ -2,6 +2,9 @@
 
 use crate::analysis::is_han;
 
+/// Longest title kept, in characters (from the front matter or the first line).
+pub const MAX_TITLE_CHARS: usize = 200;
+
 /// A parsed story file in one language.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
@@ -93,9 +96,14 @@ pub fn parse(text: &str, name_lang: Option<&str>) -> Article {
             None
         }
     });
-    let title = field("title")
-        .or_else(|| passages.first().map(|p| p.chars().take(200).collect()))
-        .unwrap_or_default();
+    // A title is shown with every hit and stored with every passage: its length is capped.
+    let title: String = field("title")
+        .as_deref()
+        .or_else(|| passages.first().map(String::as_str))
+        .unwrap_or_default()
+        .chars()
+        .take(MAX_TITLE_CHARS)
+        .collect();
     if passages.is_empty() {
         warnings.push("no text".into());
     }

@@ -4,7 +4,9 @@
 //! Layout: `DEST/archive` (the program), `DEST/data/archive/` (stories), `DEST/data/index/`,
 //! `DEST/README.txt`. An existing bundle is updated: a story file that was changed on the
 //! stick since the last bundle is kept, never overwritten, and files found only on the stick
-//! stay.
+//! stay. The marker is written first, so an interrupted bundle is resumed by running it again;
+//! every file lands through a flushed temporary file and a rename. Links that lead out of the
+//! archive folder are never followed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,10 +15,11 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::analysis::Analyzers;
-use crate::corpus::hash_bytes;
+use crate::corpus::{self, hash_bytes};
 use crate::error::{Error, Result};
 use crate::indexer::{self, Progress, Report};
 use crate::store;
+use crate::update;
 
 /// The file that marks a folder as a bundle and remembers what it was given.
 pub const MARKER: &str = ".archive-bundle.json";
@@ -40,6 +43,8 @@ pub struct BundleReport {
     pub unchanged: usize,
     /// Files left as they were on the stick, with the reason.
     pub kept: Vec<(String, String)>,
+    /// Files of the archive not bundled, with the reason.
+    pub skipped: Vec<(String, String)>,
     /// The bundle's indexing.
     pub index: Report,
 }
@@ -70,8 +75,12 @@ pub fn bundle(
             dest.display()
         )));
     } else {
+        mkdir(dest)?;
+        // Marked before anything else is written: a run that stops halfway can be resumed.
+        write_atomic(&marker_path, b"{}")?;
         Marker::default()
     };
+    remove_temporaries(dest)?;
     let stories = data_dir(dest).join("archive");
     mkdir(&stories)?;
     if same_dir(archive, &stories) {
@@ -81,12 +90,28 @@ pub fn bundle(
     }
     let mut report = BundleReport::default();
     let mut seen = BTreeMap::new();
+    let real_archive = archive.canonicalize().map_err(|e| Error::io(archive, e))?;
+    let outside = std::cell::RefCell::new(Vec::new());
     for entry in WalkDir::new(archive)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_entry(|e| {
+            let shown = e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+            if shown && corpus::leads_outside(&real_archive, e.path()) {
+                let rel = e.path().strip_prefix(archive).unwrap_or(e.path());
+                outside.borrow_mut().push((
+                    rel.to_string_lossy().into_owned(),
+                    corpus::OUTSIDE.to_string(),
+                ));
+                return false;
+            }
+            shown
+        })
     {
+        if progress.cancelled() {
+            return Err(Error::Interrupted);
+        }
         let Ok(entry) = entry else { continue };
         if !entry.file_type().is_file() {
             continue;
@@ -119,6 +144,7 @@ pub fn bundle(
         marker.files.insert(key, hash);
         report.copied += 1;
     }
+    report.skipped = outside.into_inner();
     for entry in WalkDir::new(&stories).into_iter().flatten() {
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(&stories).unwrap_or(entry.path());
@@ -135,7 +161,7 @@ pub fn bundle(
 
     let index = data_dir(dest).join("index");
     let analyzers = Analyzers::new(store::user_words(&stories)?);
-    report.index = indexer::build(&stories, &index, &analyzers, progress)?;
+    report.index = update::update(&stories, &index, &analyzers, progress)?.report;
     indexer::compact(&index, &analyzers)?;
     store::make_readable(&index)?;
     check_sizes(dest)?;
@@ -152,12 +178,30 @@ fn mkdir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
-/// Writes through a temporary file and a rename, so a pulled stick never holds half a file
-/// under the real name (and a running program can be replaced).
+/// Suffix of the temporary files a copy goes through.
+const TEMPORARY: &str = ".archive-tmp";
+
+/// Writes through a hidden temporary file, flushed to the medium, and a rename, so a pulled
+/// stick never holds half a file under the real name (and a running program can be replaced).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("archive-tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    use std::io::Write;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = path.with_file_name(format!(".{name}{TEMPORARY}"));
+    let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// Removes the temporary files an interrupted run left.
+fn remove_temporaries(dest: &Path) -> Result<()> {
+    for entry in WalkDir::new(dest).into_iter().flatten() {
+        if entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(TEMPORARY) {
+            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        }
+    }
+    Ok(())
 }
 
 fn set_mode(path: &Path, mode: u32) -> Result<()> {

@@ -65,8 +65,8 @@ fn is_story_file(name: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
-/// Lists the story files under `root` (following symbolic links, skipping loops, hidden
-/// entries and the archive's own word lists).
+/// Lists the story files under `root` (following symbolic links that stay inside it, skipping
+/// loops, links that lead out, hidden entries and the archive's own word lists).
 pub fn scan(root: &Path) -> Result<Scan> {
     if !root.is_dir() {
         return Err(Error::NoArchive(root.to_path_buf()));
@@ -75,11 +75,22 @@ pub fn scan(root: &Path) -> Result<Scan> {
         started: nanos(Some(std::time::SystemTime::now())),
         ..Scan::default()
     };
+    let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let outside = std::cell::RefCell::new(Vec::new());
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            let shown = e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
+            if shown && leads_outside(&real_root, e.path()) {
+                outside
+                    .borrow_mut()
+                    .push((rel_path(root, e.path()), OUTSIDE.to_string()));
+                return false;
+            }
+            shown
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -132,6 +143,7 @@ pub fn scan(root: &Path) -> Result<Scan> {
             mtime,
         });
     }
+    scan.skipped.extend(outside.into_inner());
     Ok(scan)
 }
 
@@ -139,6 +151,18 @@ pub fn scan(root: &Path) -> Result<Scan> {
 pub fn nanos(time: Option<std::time::SystemTime>) -> u128 {
     time.and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos())
+}
+
+/// Why a link out of the archive is skipped.
+pub const OUTSIDE: &str = "a symbolic link leading outside the archive folder; not followed";
+
+/// True when `path` is a symbolic link that resolves outside `real_root` (a canonical path):
+/// such links are never followed, so `ln -s /etc/passwd` or a link to `/proc` reads nothing.
+pub fn leads_outside(real_root: &Path, path: &Path) -> bool {
+    path.is_symlink()
+        && path
+            .canonicalize()
+            .is_ok_and(|real| !real.starts_with(real_root))
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {

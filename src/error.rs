@@ -47,6 +47,29 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The index cannot be read as it is on disk (truncated, garbled or missing files). The
+    /// archive folder is the source of truth: `archive index` rebuilds it.
+    #[error("the index at {path} is damaged ({detail}); run `archive index` to rebuild it")]
+    Damaged {
+        /// Index folder.
+        path: PathBuf,
+        /// What was found wrong, in a few words.
+        detail: String,
+    },
+    /// The disk ran out of space while indexing; what the run wrote was removed and the last
+    /// commit (if any) is intact.
+    #[error("the disk is full at {path}: this run needed about {} and found room for {}; what it wrote was removed and the index is as it was; free some space and run `archive index` again", mib(*.needed), mib(*.written))]
+    DiskFull {
+        /// Index folder.
+        path: PathBuf,
+        /// Estimated bytes the run needed.
+        needed: u64,
+        /// Bytes it wrote before the disk was full.
+        written: u64,
+    },
+    /// Indexing was interrupted (Ctrl-C or a termination signal) and rolled back.
+    #[error("interrupted: nothing of this run was kept; the index is as it was before")]
+    Interrupted,
     /// An error inside tantivy.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -56,6 +79,30 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// A damaged-index error with a one-line, bounded description of what was found.
+    pub fn damaged(path: impl Into<PathBuf>, detail: impl std::fmt::Display) -> Self {
+        let detail = detail.to_string().replace('\n', " ");
+        Error::Damaged {
+            path: path.into(),
+            detail: crate::error::bounded(&detail, 160),
+        }
+    }
+
+    /// True when the root cause is a full disk (ENOSPC), wherever in the chain it is.
+    pub fn is_disk_full(&self) -> bool {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        while let Some(e) = cause {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::StorageFull || io.raw_os_error() == Some(28) {
+                    return true;
+                }
+            }
+            cause = e.source();
+        }
+        // tantivy flattens some I/O errors into text.
+        self.to_string().contains("os error 28")
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
@@ -63,4 +110,18 @@ impl Error {
             source,
         }
     }
+}
+
+/// `text` cut to at most `max` characters, with `…` where cut: diagnostics stay small whatever
+/// the input.
+pub fn bounded(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// Bytes as MiB with one decimal.
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }

@@ -6,9 +6,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Instant;
 
-use tantivy::directory::error::LockError;
 use tantivy::schema::TantivyDocument;
-use tantivy::{IndexWriter, TantivyError, Term};
+use tantivy::{IndexWriter, Term};
 
 use crate::analysis::Analyzers;
 use crate::corpus::{self, Document, SourceFile};
@@ -29,6 +28,10 @@ pub trait Progress {
     fn advance(&self, path: &str);
     /// Reading is done; committing follows.
     fn finish(&self);
+    /// True once the user asked to stop (Ctrl-C): the run rolls back at the next file.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// A progress sink that ignores everything.
@@ -59,6 +62,8 @@ pub struct Report {
     pub unchanged: usize,
     /// True when the index was rebuilt from scratch (new, or a new analyzer).
     pub rebuilt: bool,
+    /// Why the index on disk could not be read, when it was rebuilt for that.
+    pub damaged: Option<String>,
     /// Files skipped, with the reason.
     pub skipped: Vec<(String, String)>,
     /// Warnings about files that were indexed.
@@ -104,17 +109,14 @@ fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
             Some(e) if e.size == file.size && u128::from(e.mtime) == file.mtime => {
                 plan.unchanged += 1
             }
+            Some(e) if e.size == file.size && whole_hours_apart(e.mtime, file.mtime) => {
+                plan.unchanged += 1;
+                plan.touched.push((file.rel.clone(), retimed(e, file)));
+            }
             Some(e) => match std::fs::read(&file.abs) {
                 Ok(bytes) if corpus::hash_bytes(&bytes) == e.hash => {
                     plan.unchanged += 1;
-                    plan.touched.push((
-                        file.rel.clone(),
-                        FileEntry {
-                            size: file.size,
-                            mtime: file.mtime as u64,
-                            ..e.clone()
-                        },
-                    ));
+                    plan.touched.push((file.rel.clone(), retimed(e, file)));
                 }
                 _ => plan.load.push(file.clone()),
             },
@@ -124,42 +126,80 @@ fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
     plan
 }
 
-/// True when the index at `index_dir` matches the archive's files. A missing index is not fresh.
+/// A FAT file system stores local time, so a stick read in another time zone (or after a
+/// daylight-saving change) shows every file moved by whole hours. Such a shift, up to a day,
+/// with the same size, is taken as no change without reading the file.
+fn whole_hours_apart(indexed: u64, now: u128) -> bool {
+    const HOUR: u128 = 3_600_000_000_000;
+    let diff = u128::from(indexed).abs_diff(now);
+    diff != 0 && diff.is_multiple_of(HOUR) && diff <= 24 * HOUR
+}
+
+fn retimed(entry: &FileEntry, file: &SourceFile) -> FileEntry {
+    FileEntry {
+        size: file.size,
+        mtime: file.mtime as u64,
+        ..entry.clone()
+    }
+}
+
+/// How the archive's files compare with what the index recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Same files, same times: nothing to do.
+    Current,
+    /// Same content, but some files' times moved: worth recording when the index is writable,
+    /// so later checks need not read them.
+    Retimed,
+    /// Files were added, changed or removed.
+    Changed,
+}
+
+/// True when the index at `index_dir` matches the archive's files (by size, time, or content).
+/// A missing index is not fresh.
 pub fn is_fresh(archive: &Path, index_dir: &Path, analyzers: &Analyzers) -> Result<bool> {
     match store::open_read(index_dir, analyzers) {
-        Ok(opened) => matches_archive(archive, index_dir, &opened.payload),
+        Ok(opened) => Ok(freshness(archive, index_dir, &opened.payload)? != Freshness::Changed),
         Err(Error::NoIndex(_)) => Ok(false),
         Err(e) => Err(e),
     }
 }
 
-/// True when the files of `archive` are those the commit `payload` of the index at
+/// How the files of `archive` compare with those the commit `payload` of the index at
 /// `index_dir` recorded. The quick check ([`Snapshot::unchanged`]) answers most calls; when it
-/// is unsure, every file is compared (by size, time, or content) and, if none changed, the
-/// snapshot is renewed (when the index is writable) so that the next check is quick again.
-pub fn matches_archive(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<bool> {
+/// is unsure, every file is compared (by size, time, or content) and, when none changed, the
+/// snapshot is renewed (if the index is writable) so that the next check is quick again.
+pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<Freshness> {
     if Snapshot::load(index_dir, payload.stamp).is_some_and(|s| s.unchanged(archive)) {
-        return Ok(true);
+        return Ok(Freshness::Current);
     }
-    let manifest = Manifest::load(index_dir, payload);
+    let manifest = &Manifest::load(index_dir, payload);
+    if manifest.analyzer != payload.analyzer {
+        return Ok(Freshness::Changed);
+    }
     let scan = corpus::scan(archive)?;
-    let plan = plan(&scan.files, &manifest);
+    let plan = plan(&scan.files, manifest);
     // A file that could not be read is not a reason to re-index on every search.
     let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
-    let matches = manifest.analyzer == payload.analyzer
-        && plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
+    let same = plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
         && plan
             .load
             .iter()
             .all(|f| corpus::load(f).is_err() && !manifest.files.contains_key(&f.rel));
-    if matches {
-        // Best effort: on read-only storage every search compares every file.
-        let _ = Snapshot::of(&scan).save(index_dir, payload.stamp);
-    }
-    Ok(matches)
+    Ok(match (same, plan.touched.is_empty()) {
+        (false, _) => Freshness::Changed,
+        (true, false) => Freshness::Retimed,
+        (true, true) => {
+            // Best effort: on read-only storage every search compares every file.
+            let _ = Snapshot::of(&scan).save(index_dir, payload.stamp);
+            Freshness::Current
+        }
+    })
 }
 
-/// Builds or updates the index at `index_dir` from the archive at `archive`.
+/// Builds or updates the index at `index_dir` from the archive at `archive`. A run that fails
+/// (a full disk, an interruption, any error) removes every file it wrote and leaves the last
+/// commit as it was.
 pub fn build(
     archive: &Path,
     index_dir: &Path,
@@ -171,17 +211,51 @@ pub fn build(
     if store::is_read_only(index_dir) {
         return Err(Error::ReadOnly(index_dir.to_path_buf()));
     }
-    let index = store::open_write(index_dir, analyzers)?;
-    let mut writer: IndexWriter = index
-        .writer_with_num_threads(2, WRITER_MEMORY)
-        .map_err(|e| match e {
-            TantivyError::LockFailure(LockError::LockBusy, _) => {
-                Error::Busy(index_dir.to_path_buf())
+    let before = store::Before::note(index_dir);
+    let mut needed = 0;
+    let result = write(scan, index_dir, analyzers, progress, &mut needed);
+    let mut report = match result {
+        Ok(report) => report,
+        Err(e @ Error::Busy(_)) => return Err(e),
+        Err(e) => {
+            let written = before.restore();
+            if !e.is_disk_full() {
+                return Err(e);
             }
-            e => e.into(),
-        })?;
+            return Err(Error::DiskFull {
+                path: index_dir.to_path_buf(),
+                needed: needed.max(written + written / 4),
+                written,
+            });
+        }
+    };
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// An index takes about this many times the bytes of the text it holds (positions, Han
+/// bigrams, stored text): a rough guide to the room a run needs.
+const INDEX_BYTES_PER_TEXT_BYTE: u64 = 3;
+
+/// The writing part of [`build`]; sets `needed` to the room it expects to need.
+fn write(
+    scan: corpus::Scan,
+    index_dir: &Path,
+    analyzers: &Analyzers,
+    progress: &dyn Progress,
+    needed: &mut u64,
+) -> Result<Report> {
+    let store::Writing {
+        index,
+        mut writer,
+        damaged,
+    } = store::open_write(index_dir, analyzers, 2, WRITER_MEMORY)?;
     let payload = Payload::of(&index)?;
-    let old = Manifest::load(index_dir, &payload);
+    let old = if damaged.is_some() {
+        Manifest::default()
+    } else {
+        Manifest::load(index_dir, &payload)
+    };
     let fingerprint = analyzers.fingerprint();
     let rebuilt = old.analyzer != fingerprint;
     let mut manifest = if rebuilt {
@@ -195,8 +269,10 @@ pub fn build(
     };
     let plan = plan(&scan.files, &manifest);
     let snapshot = Snapshot::of(&scan);
+    *needed = plan.load.iter().map(|f| f.size).sum::<u64>() * INDEX_BYTES_PER_TEXT_BYTE;
     let mut report = Report {
         rebuilt,
+        damaged,
         unchanged: plan.unchanged,
         skipped: scan.skipped,
         ..Default::default()
@@ -209,6 +285,9 @@ pub fn build(
     }
     progress.start(plan.load.len() as u64);
     for file in &plan.load {
+        if progress.cancelled() {
+            return Err(Error::Interrupted);
+        }
         let existed = manifest.files.contains_key(&file.rel);
         if existed {
             writer.delete_term(Term::from_field_text(fields.path, &file.rel));
@@ -252,6 +331,9 @@ pub fn build(
         progress.advance(&file.rel);
     }
     progress.finish();
+    if progress.cancelled() {
+        return Err(Error::Interrupted);
+    }
     let touched = !plan.touched.is_empty();
     manifest.files.extend(plan.touched);
     if !report.nothing_to_do() || touched {
@@ -267,8 +349,8 @@ pub fn build(
             .to_json(),
         );
         commit.commit()?;
-        writer.wait_merging_threads()?;
         manifest::remove_others(index_dir, stamp);
+        writer.wait_merging_threads()?;
         store::make_readable(index_dir)?;
     } else if Snapshot::load(index_dir, payload.stamp).as_ref() != Some(&snapshot) {
         // Nothing to index, but folder times moved (a file saved unchanged, a temporary file
@@ -279,7 +361,6 @@ pub fn build(
     report.stories = stories;
     report.passages = passages;
     report.languages = languages;
-    report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
 
@@ -307,8 +388,9 @@ fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result
 
 /// Merges the index into one segment (fewer files, faster opening; for bundles).
 pub fn compact(index_dir: &Path, analyzers: &Analyzers) -> Result<()> {
-    let index = store::open_write(index_dir, analyzers)?;
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY / 2)?;
+    let store::Writing {
+        index, mut writer, ..
+    } = store::open_write(index_dir, analyzers, 1, WRITER_MEMORY / 2)?;
     let segments = index.searchable_segment_ids()?;
     if segments.len() > 1 {
         writer.merge(&segments).wait()?;

@@ -24,8 +24,10 @@ pub mod schema;
 pub mod search;
 pub mod selftest;
 pub mod store;
+pub mod update;
 pub mod variants;
 
 pub use error::{Error, Result};
 pub use indexer::{build, Progress, Report};
 pub use search::{Answer, Hit, Request, Searcher, Story};
+pub use update::{update, Updated};

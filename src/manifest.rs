@@ -131,6 +131,11 @@ pub(crate) fn write<T: Serialize>(dir: &Path, prefix: &str, stamp: u64, value: &
     Ok(())
 }
 
+/// True for the name of a file a commit's stamp names (or its temporary file).
+pub fn is_manifest_file(name: &str) -> bool {
+    name.starts_with(FILES) || name.starts_with(FOLDERS)
+}
+
 /// Removes the files of every commit but `stamp`'s (and temporary files left by a crash).
 pub fn remove_others(dir: &Path, stamp: u64) {
     let keep = [
@@ -142,7 +147,7 @@ pub fn remove_others(dir: &Path, stamp: u64) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if (name.starts_with(FILES) || name.starts_with(FOLDERS)) && !keep.contains(&name) {
+        if is_manifest_file(&name) && !keep.contains(&name) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

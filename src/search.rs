@@ -322,8 +322,13 @@ impl Searcher {
         Term::from_field_text(self.fields().text, s)
     }
 
-    /// Answers a request.
+    /// Answers a request. What damaged index data causes, an error or a panic deep in a
+    /// decoder, comes back as [`crate::Error::Damaged`].
     pub fn search(&self, req: &Request) -> Result<Answer> {
+        store::guarded(&self.opened.dir, || self.answer(req))
+    }
+
+    fn answer(&self, req: &Request) -> Result<Answer> {
         let mut parsed = parse(&req.query)?;
         if !req.exact {
             parsed.groups = self.join_variant_names(parsed.groups);
@@ -402,6 +407,10 @@ impl Searcher {
     /// The story `doc` in language `lang`, every passage in order; `None` when the index has
     /// no such story in that language.
     pub fn story(&self, doc: &str, lang: &str) -> Result<Option<Story>> {
+        store::guarded(&self.opened.dir, || self.read_story(doc, lang))
+    }
+
+    fn read_story(&self, doc: &str, lang: &str) -> Result<Option<Story>> {
         let f = *self.fields();
         let term = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(

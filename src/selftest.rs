@@ -4,7 +4,7 @@
 
 use tantivy::tokenizer::Token;
 
-use crate::analysis::{is_han, Analyzers};
+use crate::analysis::{is_han, Analyzers, MAX_WORD_BYTES};
 use crate::error::Result;
 use crate::search::{Passage, Request, Searcher};
 
@@ -31,11 +31,12 @@ pub struct Outcome {
 
 /// Queries taken from one passage: its longest Latin word, its longest Han word, and a phrase
 /// of two adjacent Han words, each as written in the passage (original script and case).
+/// Words the analyzer drops (over its length cap) are not taken.
 pub fn queries_for(text: &str, analyzers: &Analyzers) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(word) = text
         .split(|c: char| !c.is_alphanumeric() || is_han(c))
-        .filter(|w| w.chars().count() >= 4)
+        .filter(|w| w.chars().count() >= 4 && w.len() <= MAX_WORD_BYTES)
         .max_by_key(|w| w.chars().count())
     {
         out.push(word.to_string());

@@ -242,12 +242,31 @@ pub struct Served {
 impl Env {
     /// Starts `archive serve --port 0` (plus `args`) and waits for the URL it prints.
     pub fn serve(&self, args: &[&str]) -> Served {
-        let log = self.root().join("serve-stderr.log");
         let mut all = vec!["serve", "--port", "0"];
         all.extend_from_slice(args);
+        self.spawn_served(self.command(&all))
+    }
+
+    /// `archive serve --port 0` allowed at most `limit` open file descriptors (via `prlimit`).
+    pub fn serve_with_fd_limit(&self, limit: u32) -> Served {
+        let plain = self.command(&["serve", "--port", "0"]);
+        let mut limited = Command::new("prlimit");
+        limited
+            .arg(format!("--nofile={limit}:{limit}"))
+            .arg("--")
+            .arg(plain.get_program())
+            .args(plain.get_args())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .current_dir(self.root())
+            .stdin(Stdio::null());
+        self.spawn_served(limited)
+    }
+
+    fn spawn_served(&self, mut command: Command) -> Served {
+        let log = self.root().join("serve-stderr.log");
         // stderr goes to a file: a pipe nobody reads would fill up and stall the server.
-        let mut child = self
-            .command(&all)
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
@@ -317,6 +336,11 @@ impl Served {
     /// What the server has logged so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// True while the server process has not exited.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 }
 

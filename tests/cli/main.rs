@@ -4,7 +4,9 @@
 mod chinese;
 mod core;
 mod env;
+mod faults;
 mod field;
 mod fresh;
 mod names;
+mod regional;
 mod serve;

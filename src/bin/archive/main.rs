@@ -16,6 +16,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     // A bug must still end in one line and status 2, never a backtrace.
     std::panic::set_hook(Box::new(|info| {
+        // The library turns a panic while reading a damaged index into an error.
+        if archive::store::in_guarded_read() {
+            return;
+        }
         let what = info
             .payload()
             .downcast_ref::<&str>()
@@ -40,6 +44,10 @@ fn main() -> ExitCode {
     match cmd::run(cli) {
         Ok(code) => code,
         Err(e) if output::is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if matches!(e.downcast_ref(), Some(archive::Error::Interrupted)) => {
+            eprintln!("archive: {}", output::one_line(&e));
+            ExitCode::from(130)
+        }
         Err(e) => {
             eprintln!("archive: {}", output::one_line(&e));
             ExitCode::from(2)

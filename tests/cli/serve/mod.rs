@@ -2,6 +2,7 @@
 //! serves. The browser and load tests are in the submodules.
 
 mod browser;
+mod faults;
 mod load;
 
 use serde_json::Value;

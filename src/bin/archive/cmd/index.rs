@@ -4,50 +4,33 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use archive::analysis::Analyzers;
-use archive::{selftest, store, Report};
+use archive::{store, Report, Updated};
 
 use crate::paths::Resolved;
 use crate::progress::Bar;
 
 pub fn run(paths: &Resolved) -> Result<ExitCode> {
-    let report = update(paths)?;
-    print_summary(&report);
+    let updated = update(paths)?;
+    print_summary(&updated.report);
     Ok(ExitCode::SUCCESS)
 }
 
-/// Builds or updates the index, printing warnings about single files on stderr.
-pub fn update(paths: &Resolved) -> Result<Report> {
+/// Builds or updates the index and self-tests it (one library operation), printing what
+/// happened to single files, and a rebuild of a damaged index, on stderr.
+pub fn update(paths: &Resolved) -> Result<Updated> {
     let analyzers = Analyzers::new(store::user_words(&paths.archive)?);
-    let report = archive::build(&paths.archive, &paths.index, &analyzers, &Bar::new())?;
+    let updated = archive::update(&paths.archive, &paths.index, &analyzers, &Bar::new())?;
+    let report = &updated.report;
+    if let Some(why) = &report.damaged {
+        eprintln!("archive: the index was damaged ({why}); rebuilt it from the archive");
+    }
     for (path, why) in &report.warnings {
         eprintln!("archive: warning: {path}: {why}");
     }
     for (path, why) in &report.skipped {
         eprintln!("archive: skipped {path}: {why}");
     }
-    self_test(paths, &analyzers)?;
-    Ok(report)
-}
-
-/// Words from a sample of passages must find them again; a miss is loud and fails the run.
-fn self_test(paths: &Resolved, analyzers: &Analyzers) -> Result<()> {
-    let searcher = archive::Searcher::open(&paths.archive, &paths.index)?;
-    let outcome = selftest::run(&searcher, analyzers)?;
-    for f in &outcome.failures {
-        eprintln!(
-            "archive: SELF-TEST FAILED: {:?} did not find {} [{}] passage {}: {}",
-            f.query, f.passage.doc, f.passage.lang, f.passage.passage, f.passage.text
-        );
-    }
-    if !outcome.failures.is_empty() {
-        return Err(archive::Error::SelfTest(format!(
-            "{} of {} sample queries did not find their passage; the index is inconsistent",
-            outcome.failures.len(),
-            outcome.checked
-        ))
-        .into());
-    }
-    Ok(())
+    Ok(updated)
 }
 
 pub fn print_summary(r: &Report) {

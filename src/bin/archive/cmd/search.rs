@@ -4,7 +4,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use archive::{indexer, store, Error, Request, Searcher};
+use archive::indexer::{self, Freshness};
+use archive::{store, Error, Request, Searcher};
 
 use crate::cli::SearchArgs;
 use crate::output;
@@ -57,39 +58,52 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
 }
 
 /// Opens the index, building it when it is missing and updating it when the archive changed
-/// (unless `no_update`); on read-only storage, searches what is there and says it may be old.
-/// The index is opened once when it is current.
+/// (unless `no_update`); on read-only storage, or while another `archive index` is writing,
+/// searches the last commit and says so. The index is opened once.
 fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
     let archive_there = paths.archive.is_dir() && !no_update;
     let stale = match Searcher::open(&paths.archive, &paths.index) {
         Ok(searcher) => {
-            if !archive_there
-                || indexer::matches_archive(&paths.archive, &paths.index, searcher.payload())?
-            {
+            if !archive_there {
                 return Ok(searcher);
             }
-            Some(searcher)
+            match indexer::freshness(&paths.archive, &paths.index, searcher.payload())? {
+                Freshness::Current => return Ok(searcher),
+                // Same content, new times: recorded when possible, so the next search need
+                // not read the files again.
+                Freshness::Retimed if store::is_read_only(&paths.index) => return Ok(searcher),
+                Freshness::Retimed => Some((searcher, Freshness::Retimed)),
+                Freshness::Changed => Some((searcher, Freshness::Changed)),
+            }
         }
         Err(Error::NoIndex(_)) if archive_there => None,
         Err(e) => return Err(e.into()),
     };
     if store::is_read_only(&paths.index) {
-        let Some(searcher) = stale else {
+        let Some((searcher, _)) = stale else {
             return Err(Error::NoIndex(paths.index.clone()).into());
         };
         eprintln!("archive: warning: the archive changed since it was indexed, and the index is read-only; results may be out of date");
         return Ok(searcher);
     }
-    eprintln!(
-        "{}",
-        if stale.is_some() {
-            "the archive changed: updating the index"
-        } else {
-            "no index yet: building it"
-        }
-    );
-    drop(stale);
-    let report = super::index::update(paths)?;
-    super::index::print_summary(&report);
-    Ok(Searcher::open(&paths.archive, &paths.index)?)
+    match &stale {
+        None => eprintln!("no index yet: building it"),
+        Some((_, Freshness::Changed)) => eprintln!("the archive changed: updating the index"),
+        Some(_) => {}
+    }
+    let updated = match super::index::update(paths) {
+        Ok(updated) => updated,
+        Err(e) => match (e.downcast_ref(), stale) {
+            // Readers never wait for the writer: they see its last commit.
+            (Some(Error::Busy(_)), Some((searcher, _))) => {
+                eprintln!("archive: an update is in progress (another `archive index`); searching the last commit");
+                return Ok(searcher);
+            }
+            _ => return Err(e),
+        },
+    };
+    if !updated.report.nothing_to_do() {
+        super::index::print_summary(&updated.report);
+    }
+    Ok(updated.searcher)
 }

@@ -1,228 +1,82 @@
-//! `archive serve`: the archive as a web page and a small JSON API on this machine, read-only.
-//!
-//! Six fixed routes and nothing else: the page (`/`, `/page.css`, `/page.js`, `/icon.svg`,
-//! compiled into the binary), `/api/search` and `/api/story`. No URL is ever mapped to a file, so no URL can
-//! read one. tiny_http reads and queues requests; a few worker threads answer them from one
-//! shared `Searcher`.
+//! The six routes and the API's parameters: a request's method, target and Host header in, a
+//! `Reply` out. No I/O but the index, so routing is tested directly.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
-use std::net::{IpAddr, SocketAddr};
-use std::process::ExitCode;
-use std::sync::{mpsc, Arc};
-use std::time::Instant;
+use std::net::IpAddr;
+use std::sync::{Condvar, Mutex};
 
-use anyhow::{anyhow, Context, Result};
-use archive::analysis::Analyzers;
-use archive::{indexer, store, Error, Request, Searcher};
-use serde::Serialize;
-use tiny_http::{Header, Method, Response, Server};
+use archive::{Error, Request, Searcher};
 
-use crate::cli::ServeArgs;
+use super::reply::{Reply, CSS, HTML, JS, SVG};
 use crate::output;
-use crate::paths::Resolved;
 
-const PAGE: &str = include_str!("../serve/page.html");
-const STYLE: &str = include_str!("../serve/page.css");
-const SCRIPT: &str = include_str!("../serve/page.js");
-const ICON: &str = include_str!("../serve/icon.svg");
+const PAGE: &str = include_str!("../../serve/page.html");
+const STYLE: &str = include_str!("../../serve/page.css");
+const SCRIPT: &str = include_str!("../../serve/page.js");
+const ICON: &str = include_str!("../../serve/icon.svg");
 
 /// Longest query, in characters: far beyond anything typed, short enough that no query is slow.
 const MAX_QUERY_CHARS: usize = 500;
 /// Most hits, and most passages per story, one request may ask for.
 const MAX_LIMIT: usize = 100;
 /// Longest request target, in bytes (a maximal query, percent-encoded, fits).
-const MAX_URL_BYTES: usize = 8192;
-/// Threads answering requests. Searches are short and CPU-bound; a couple more threads than
-/// cores keep one slow query from holding up the page's next keystroke.
-const WORKERS: usize = 4;
+pub const MAX_URL_BYTES: usize = 8192;
 
-/// The page's own script, style and API only: nothing inline, nothing from elsewhere, no
-/// forms, no framing. Sent with every response, so an API answer opened as a page is inert too.
-const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-                   connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; \
-                   frame-ancestors 'none'";
-
-const HTML: &str = "text/html; charset=utf-8";
-const CSS: &str = "text/css; charset=utf-8";
-const JS: &str = "text/javascript; charset=utf-8";
-const SVG: &str = "image/svg+xml; charset=utf-8";
-const JSON: &str = "application/json; charset=utf-8";
-const TEXT: &str = "text/plain; charset=utf-8";
-
-pub fn run(paths: &Resolved, args: ServeArgs) -> Result<ExitCode> {
-    // Opening is read-only; a missing index is the usual one-line error. Serving never builds
-    // or updates the index: the archive may be on a stick that must not be written.
-    let searcher = Searcher::open(&paths.archive, &paths.index)?;
-    warn_if_stale(paths);
-    let wanted = SocketAddr::new(args.listen, args.port);
-    let server = Server::http(wanted).map_err(|e| anyhow!("cannot listen on {wanted}: {e}"))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .context("the server has no IP address")?;
-    if !addr.ip().is_loopback() {
-        eprintln!(
-            "archive: warning: listening on {addr}: anyone who can reach this machine can read the archive"
-        );
-    }
-    let site = Arc::new(Site {
-        searcher,
-        port: addr.port(),
-        loopback: addr.ip().is_loopback(),
-    });
-    // The URL is the only line on stdout, so a script (or a test) can read it. (An IPv6
-    // address prints in brackets, as a URL wants it.)
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "http://{addr}/")?;
-    stdout.flush()?;
-    drop(stdout);
-    eprintln!("serving {} read-only; Ctrl-C stops", paths.index.display());
-
-    let server = Arc::new(server);
-    let (failed, failure) = mpsc::channel();
-    for _ in 0..WORKERS {
-        let (server, site, failed) = (server.clone(), site.clone(), failed.clone());
-        std::thread::spawn(move || loop {
-            match server.recv() {
-                Ok(request) => respond(&site, request),
-                // tiny_http stops accepting after an error on the listening socket.
-                Err(e) => {
-                    let _ = failed.send(e);
-                    return;
-                }
-            }
-        });
-    }
-    let e = failure.recv().context("every worker stopped")?;
-    Err(anyhow!(e).context("the server stopped"))
-}
+/// Searches run at once; more wait. Searches are CPU-bound, so more than a couple per core
+/// only adds memory, never speed; a few keep one slow query from holding up the page.
+const SEARCHES_AT_ONCE: usize = 4;
 
 /// An open index and what requests are checked against.
-struct Site {
+pub struct Site {
     searcher: Searcher,
+    /// Searches running now (at most `SEARCHES_AT_ONCE`).
+    running: Mutex<usize>,
+    finished: Condvar,
     port: u16,
     /// Listening on loopback only: then the Host header must name this machine.
     loopback: bool,
 }
 
-/// What to send back.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    content_type: &'static str,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Reply {
-        Reply {
-            status: 200,
-            content_type,
-            body: body.into(),
+impl Site {
+    pub fn new(searcher: Searcher, port: u16, loopback: bool) -> Site {
+        Site {
+            searcher,
+            running: Mutex::new(0),
+            finished: Condvar::new(),
+            port,
+            loopback,
         }
     }
 
-    fn json(status: u16, value: &impl Serialize) -> Reply {
-        Reply {
-            status,
-            content_type: JSON,
-            body: json_bytes(value),
+    /// Runs `work` on the searcher once fewer than `SEARCHES_AT_ONCE` others are running.
+    fn with_searcher<T>(&self, work: impl FnOnce(&Searcher) -> T) -> T {
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        while *running >= SEARCHES_AT_ONCE {
+            running = self
+                .finished
+                .wait(running)
+                .unwrap_or_else(|e| e.into_inner());
         }
-    }
-
-    /// An API error: `{"error": "one line"}`.
-    fn api_error(status: u16, why: impl Into<String>) -> Reply {
-        #[derive(Serialize)]
-        struct Failure {
-            error: String,
-        }
-        Reply::json(
-            status,
-            &Failure {
-                error: why.into().replace('\n', " "),
-            },
-        )
-    }
-
-    fn text(status: u16, why: &str) -> Reply {
-        Reply {
-            status,
-            content_type: TEXT,
-            body: format!("{why}\n").into_bytes(),
-        }
+        *running += 1;
+        drop(running);
+        let _done = Finished(self);
+        work(&self.searcher)
     }
 }
 
-/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same values, but no
-/// bytes a browser could take for markup, whatever it is told the type is. (These characters
-/// only ever occur inside JSON strings, where the escapes mean the same.)
-fn json_bytes(value: &impl Serialize) -> Vec<u8> {
-    let raw = serde_json::to_vec(value).expect("plain data always serializes");
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 16);
-    for b in raw {
-        match b {
-            b'<' => out.extend_from_slice(br"\u003c"),
-            b'>' => out.extend_from_slice(br"\u003e"),
-            b'&' => out.extend_from_slice(br"\u0026"),
-            b => out.push(b),
-        }
-    }
-    out
-}
+/// Counts a search as finished when dropped, however it ended.
+struct Finished<'a>(&'a Site);
 
-fn respond(site: &Site, request: tiny_http::Request) {
-    let started = Instant::now();
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string());
-    let reply = answer(site, request.method(), request.url(), host.as_deref());
-    let mut response = Response::from_data(reply.body)
-        .with_status_code(reply.status)
-        .with_header(header("Content-Type", reply.content_type))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
-        .with_header(header("Content-Security-Policy", CSP))
-        .with_header(header("X-Frame-Options", "DENY"))
-        .with_header(header("Referrer-Policy", "no-referrer"))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("Server", "archive"));
-    if reply.status == 405 {
-        response = response.with_header(header("Allow", "GET, HEAD"));
+impl Drop for Finished<'_> {
+    fn drop(&mut self) {
+        *self.0.running.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
+        self.0.finished.notify_one();
     }
-    eprintln!(
-        "{} {} {} {:.1} ms",
-        request.method(),
-        printable(request.url()),
-        reply.status,
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    // A client that went away is not the server's problem.
-    let _ = request.respond(response);
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name, value).expect("headers are ASCII")
-}
-
-/// A request target as it may appear in a log line: no control characters (they could drive
-/// the terminal), at most 200 characters.
-fn printable(url: &str) -> String {
-    let mut out: String = url
-        .chars()
-        .take(200)
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if url.chars().count() > 200 {
-        out.push('…');
-    }
-    out
 }
 
 /// The reply to one request. Pure (no I/O but the index), so routing is tested directly.
-fn answer(site: &Site, method: &Method, url: &str, host: Option<&str>) -> Reply {
-    if !matches!(method, Method::Get | Method::Head) {
+pub fn answer(site: &Site, method: &str, url: &str, host: Option<&str>) -> Reply {
+    if !matches!(method, "GET" | "HEAD") {
         return Reply::text(405, "only GET and HEAD");
     }
     if url.len() > MAX_URL_BYTES {
@@ -275,7 +129,7 @@ fn search(site: &Site, query: &str) -> Reply {
         Ok(r) => r,
         Err(why) => return Reply::api_error(400, why),
     };
-    match site.searcher.search(&request) {
+    match site.with_searcher(|s| s.search(&request)) {
         Ok(answer) => Reply::json(200, &output::records(&answer)),
         Err(e) => library_error(e),
     }
@@ -293,7 +147,7 @@ fn story(site: &Site, query: &str) -> Reply {
         Ok(l) => l,
         Err(why) => return Reply::api_error(400, why),
     };
-    match site.searcher.story(doc, &lang) {
+    match site.with_searcher(|s| s.story(doc, &lang)) {
         Ok(Some(story)) => Reply::json(200, &story),
         Ok(None) => Reply::api_error(404, format!("no story {doc:?} in {lang:?}")),
         Err(e) => library_error(e),
@@ -428,21 +282,6 @@ fn language(value: &str) -> Result<String, String> {
         .ok_or_else(|| format!("unknown language {value:?}; use en or zh"))
 }
 
-/// Says on stderr when the archive changed since it was indexed: serving never re-indexes.
-fn warn_if_stale(paths: &Resolved) {
-    if !paths.archive.is_dir() {
-        return;
-    }
-    let Ok(words) = store::user_words(&paths.archive) else {
-        return;
-    };
-    if let Ok(false) = indexer::is_fresh(&paths.archive, &paths.index, &Analyzers::new(words)) {
-        eprintln!(
-            "archive: warning: the archive changed since it was indexed; run `archive index` and restart `archive serve` to search the changes"
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,20 +339,5 @@ mod tests {
         assert!(!is_local_host("127.0.0.1:8081", 8080));
         assert!(!is_local_host("evil.example:8080", 8080));
         assert!(!is_local_host("[::1:8080", 8080));
-    }
-
-    #[test]
-    fn json_never_holds_markup() {
-        let body = json_bytes(&"<script>alert(1)</script> & \\<");
-        let text = String::from_utf8(body).unwrap();
-        assert!(!text.contains('<') && !text.contains('>') && !text.contains('&'));
-        let back: String = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, "<script>alert(1)</script> & \\<");
-    }
-
-    #[test]
-    fn log_lines_carry_no_control_characters() {
-        assert_eq!(printable("/a\x1b[31mb"), "/a?[31mb");
-        assert!(printable(&"x".repeat(300)).ends_with('…'));
     }
 }

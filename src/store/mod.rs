@@ -1,22 +1,25 @@
-//! The index on disk: opening it for reading without writing a byte, and opening it for
-//! writing. What each commit records about the archive is in [`crate::manifest`].
+//! The index on disk: opening it for reading without writing a byte (damage reported as
+//! such), and opening it for writing (`write`). What each commit records about the archive is
+//! in [`crate::manifest`].
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
-use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle, WritePtr,
-};
+use tantivy::directory::MmapDirectory;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy};
+use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyError};
 
 use crate::analysis::Analyzers;
 use crate::corpus::WORDS_FILE;
 use crate::error::{Error, Result};
 use crate::manifest::Payload;
 use crate::schema::Fields;
+
+mod readonly;
+mod write;
+
+use readonly::ReadOnlyDirectory;
+pub use write::{file_names, open_write, Before, Writing};
 
 /// Reads the archive's user words (`words.txt`), if any.
 pub fn user_words(archive: &Path) -> Result<Vec<String>> {
@@ -42,21 +45,31 @@ pub struct Opened {
     pub fields: Fields,
     /// Its last commit's payload (the manifest's files are read only when needed).
     pub payload: Payload,
+    /// Its folder.
+    pub dir: PathBuf,
 }
 
 /// Opens the index at `dir` for reading, writing nothing (no lock files): safe on read-only
-/// media. Fails if the index is missing or was built by another analyzer than `analyzers`.
+/// media. Fails if the index is missing, damaged, or was built by another analyzer than
+/// `analyzers`.
 pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
     if !dir.join("meta.json").is_file() {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
     let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
-    // An index this version cannot open (older format or settings) needs rebuilding.
-    let index =
-        Index::open(ReadOnlyDirectory { inner: mmap }).map_err(|e| Error::AnalyzerMismatch {
+    let index = Index::open(ReadOnlyDirectory { inner: mmap }).map_err(|e| match e {
+        // An index this version cannot open (older format) needs rebuilding.
+        TantivyError::IncompatibleIndex(_) => Error::AnalyzerMismatch {
             path: dir.to_path_buf(),
             found: format!("an index this version cannot read: {e}"),
-        })?;
+        },
+        e => Error::damaged(dir, e),
+    })?;
+    let metas = index.load_metas()?;
+    // A first build that never committed leaves no index, not one of an unknown analyzer.
+    if metas.payload.is_none() && metas.segments.is_empty() {
+        return Err(Error::NoIndex(dir.to_path_buf()));
+    }
     let payload = Payload::of(&index)?;
     let expected = analyzers.fingerprint();
     if payload.analyzer != expected {
@@ -74,40 +87,50 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
-        .try_into()?;
+        .try_into()
+        .map_err(|e| Error::damaged(dir, e))?;
     Ok(Opened {
         index,
         reader,
         fields,
         payload,
+        dir: dir.to_path_buf(),
     })
 }
 
-/// Opens (creating if needed) the index at `dir` for writing.
-pub fn open_write(dir: &Path, analyzers: &Analyzers) -> Result<Index> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
-    let (schema, _) = Fields::schema();
-    let index = if Index::exists(&mmap).unwrap_or(false) {
-        match Index::open(mmap) {
-            Ok(index)
-                if index.schema() == schema
-                    && index.settings().docstore_compression == settings().docstore_compression =>
-            {
-                index
-            }
-            // An index of an older schema or format is rebuilt from scratch.
-            _ => Index::create(
-                MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?,
-                schema,
-                settings(),
-            )?,
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while this thread runs a [`guarded`] read of the index: a panic there is caught and
+/// reported as a damaged index (the binary's panic hook stays quiet then).
+pub fn in_guarded_read() -> bool {
+    GUARDED.with(|g| g.get())
+}
+
+/// Runs a read of the index at `dir`, turning what damaged data causes (tantivy's data errors,
+/// or a panic deep in a decoder) into [`Error::Damaged`]. Operating-system I/O errors stay.
+pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    let was = GUARDED.with(|g| g.replace(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    GUARDED.with(|g| g.set(was));
+    match outcome {
+        // An error of the operating system (a pulled stick) is not damage; tantivy also
+        // reports undecodable data (a bad zstd frame) as I/O errors, without an OS code.
+        Ok(Err(Error::Tantivy(TantivyError::IoError(e)))) if e.raw_os_error().is_some() => {
+            Err(Error::Tantivy(TantivyError::IoError(e)))
         }
-    } else {
-        Index::create(mmap, schema, settings())?
-    };
-    analyzers.register(&index);
-    Ok(index)
+        Ok(Err(Error::Tantivy(e))) => Err(Error::damaged(dir, e)),
+        Ok(other) => other,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(Error::damaged(dir, format!("inconsistent data: {what}")))
+        }
+    }
 }
 
 /// Makes every file of the index readable by every user (tantivy creates some as 0600), so
@@ -153,55 +176,5 @@ pub fn is_read_only(dir: &Path) -> bool {
             false
         }
         Err(_) => true,
-    }
-}
-
-/// A directory that reads through `MmapDirectory` and refuses every write. Its lock is a
-/// no-op: a reader on it never creates tantivy's lock file.
-#[derive(Debug, Clone)]
-struct ReadOnlyDirectory {
-    inner: MmapDirectory,
-}
-
-fn read_only_error() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::PermissionDenied,
-        "the index is opened read-only",
-    )
-}
-
-impl Directory for ReadOnlyDirectory {
-    fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        self.inner.get_file_handle(path)
-    }
-    fn delete(&self, path: &Path) -> Result<(), DeleteError> {
-        Err(DeleteError::IoError {
-            io_error: Arc::new(read_only_error()),
-            filepath: path.to_path_buf(),
-        })
-    }
-    fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
-        self.inner.exists(path)
-    }
-    fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        Err(OpenWriteError::IoError {
-            io_error: Arc::new(read_only_error()),
-            filepath: path.to_path_buf(),
-        })
-    }
-    fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
-        self.inner.atomic_read(path)
-    }
-    fn atomic_write(&self, _path: &Path, _data: &[u8]) -> io::Result<()> {
-        Err(read_only_error())
-    }
-    fn sync_directory(&self) -> io::Result<()> {
-        Ok(())
-    }
-    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
-        Ok(DirectoryLock::from(Box::new(())))
-    }
-    fn watch(&self, _callback: WatchCallback) -> tantivy::Result<WatchHandle> {
-        Ok(WatchHandle::empty())
     }
 }

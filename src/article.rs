@@ -1,9 +1,13 @@
 //! One story file: optional front matter, language, and its passages (paragraphs).
 
 use crate::analysis::is_han;
+use crate::error::bounded;
 
 /// Longest title kept, in characters (from the front matter or the first line).
 pub const MAX_TITLE_CHARS: usize = 200;
+
+/// Longest piece of a story quoted in a warning, in characters.
+const QUOTED_CHARS: usize = 80;
 
 /// A parsed story file in one language.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +84,10 @@ pub fn parse(text: &str, name_lang: Option<&str>) -> Article {
         .and_then(|l| {
             let n = normalize_lang(&l);
             if n.is_none() {
-                warnings.push(format!("front matter: unknown language {l:?}"));
+                warnings.push(format!(
+                    "front matter: unknown language {:?}",
+                    bounded(&l, QUOTED_CHARS)
+                ));
             }
             n
         })
@@ -91,7 +98,8 @@ pub fn parse(text: &str, name_lang: Option<&str>) -> Article {
             Some(d)
         } else {
             warnings.push(format!(
-                "front matter: date {d:?} is not YYYY-MM-DD; ignored"
+                "front matter: date {:?} is not YYYY-MM-DD; ignored",
+                bounded(&d, QUOTED_CHARS)
             ));
             None
         }
@@ -144,7 +152,10 @@ fn split_front_matter<'a>(
                 k.trim().to_ascii_lowercase(),
                 v.trim().trim_matches('"').to_string(),
             )),
-            None => warnings.push(format!("front matter: line {line:?} is not `key: value`")),
+            None => warnings.push(format!(
+                "front matter: line {:?} is not `key: value`",
+                bounded(line, QUOTED_CHARS)
+            )),
         }
     }
     warnings.push("front matter: no closing `---`; read as text".into());

@@ -215,7 +215,13 @@ pub fn build(
     let mut needed = 0;
     let result = write(scan, index_dir, analyzers, progress, &mut needed);
     let mut report = match result {
-        Ok(report) => report,
+        // Committed: from here on the new files are the index; nothing may be undone.
+        Ok((report, Some(writer))) => {
+            writer.wait_merging_threads()?;
+            store::make_readable(index_dir)?;
+            report
+        }
+        Ok((report, None)) => report,
         Err(e @ Error::Busy(_)) => return Err(e),
         Err(e) => {
             let written = before.restore();
@@ -237,14 +243,15 @@ pub fn build(
 /// bigrams, stored text): a rough guide to the room a run needs.
 const INDEX_BYTES_PER_TEXT_BYTE: u64 = 3;
 
-/// The writing part of [`build`]; sets `needed` to the room it expects to need.
+/// The writing part of [`build`], up to and including the commit; sets `needed` to the room it
+/// expects to need. Returns the writer when it committed.
 fn write(
     scan: corpus::Scan,
     index_dir: &Path,
     analyzers: &Analyzers,
     progress: &dyn Progress,
     needed: &mut u64,
-) -> Result<Report> {
+) -> Result<(Report, Option<IndexWriter>)> {
     let store::Writing {
         index,
         mut writer,
@@ -334,9 +341,9 @@ fn write(
     if progress.cancelled() {
         return Err(Error::Interrupted);
     }
-    let touched = !plan.touched.is_empty();
+    let committed = !report.nothing_to_do() || !plan.touched.is_empty();
     manifest.files.extend(plan.touched);
-    if !report.nothing_to_do() || touched {
+    if committed {
         let mut commit = writer.prepare_commit()?;
         let stamp = commit.opstamp();
         manifest.save(index_dir, stamp)?;
@@ -350,8 +357,6 @@ fn write(
         );
         commit.commit()?;
         manifest::remove_others(index_dir, stamp);
-        writer.wait_merging_threads()?;
-        store::make_readable(index_dir)?;
     } else if Snapshot::load(index_dir, payload.stamp).as_ref() != Some(&snapshot) {
         // Nothing to index, but folder times moved (a file saved unchanged, a temporary file
         // come and gone): renewing the snapshot keeps the searches' check quick.
@@ -361,7 +366,7 @@ fn write(
     report.stories = stories;
     report.passages = passages;
     report.languages = languages;
-    Ok(report)
+    Ok((report, committed.then_some(writer)))
 }
 
 fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result<()> {

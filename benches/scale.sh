@@ -81,7 +81,7 @@ for mb in $SIZES; do
   rss=$(($(tail -1 "$SCALE_DIR/rss") / 1024))
   size=$(du -sb "$idx" | cut -f1)
   unchanged=$(median "$ARCHIVE" --archive "$data" --index "$idx" index)
-  victim=$(find "$data/copy-1" -name '*.txt' | sort | head -1)
+  victim=$(find "$data/copy-1" -name '*.txt' | sort | sed -n 1p)
   one=$(median bash -c "echo 'one more line' >> '$victim' && exec '$ARCHIVE' --archive '$data' --index '$idx' index")
   row="| $(awk -v r="$raw" 'BEGIN {printf "%.0f MB", r / 1e6}') | $files | $(printf '%.1f' "$secs") | $(awk -v r="$raw" -v s="$secs" 'BEGIN {printf "%.1f", r / 1e6 / s}') | $rss | $(awk -v i="$size" -v r="$raw" 'BEGIN {printf "%.2f", i / r}') | $(printf '%.2f' "$unchanged") | $(printf '%.2f' "$one") |"
   IFS='|' read -ra qs <<<"$QUERIES"

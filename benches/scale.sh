@@ -62,8 +62,11 @@ median() {
   printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
 }
 
-echo "| archive | files | index s | MB/s | peak RSS MB | index/raw | unchanged \`index\` s | one file changed s | $(echo "$QUERIES" | sed 's/|/ | /g; s/\([^|]*\)/`\1` search ms/g') |"
-echo "|$(printf ' --- |%.0s' $(seq 1 $((8 + $(echo "$QUERIES" | tr -cd '|' | wc -c)))))"
+IFS='|' read -ra qs <<<"$QUERIES"
+head="| archive | files | index s | MB/s | peak RSS MB | index/raw | unchanged \`index\` s | one file changed s |"
+for q in "${qs[@]}"; do head+=" \`$q\` search ms |"; done
+echo "$head"
+echo "|$(printf ' --- |%.0s' $(seq 1 $((8 + ${#qs[@]}))))"
 data="$SCALE_DIR/data"
 for mb in $SIZES; do
   log "$mb MB: copying"
@@ -84,7 +87,6 @@ for mb in $SIZES; do
   victim=$(find "$data/copy-1" -name '*.txt' | sort | sed -n 1p)
   one=$(median bash -c "echo 'one more line' >> '$victim' && exec '$ARCHIVE' --archive '$data' --index '$idx' index")
   row="| $(awk -v r="$raw" 'BEGIN {printf "%.0f MB", r / 1e6}') | $files | $(printf '%.1f' "$secs") | $(awk -v r="$raw" -v s="$secs" 'BEGIN {printf "%.1f", r / 1e6 / s}') | $rss | $(awk -v i="$size" -v r="$raw" 'BEGIN {printf "%.2f", i / r}') | $(printf '%.2f' "$unchanged") | $(printf '%.2f' "$one") |"
-  IFS='|' read -ra qs <<<"$QUERIES"
   for q in "${qs[@]}"; do
     hyperfine -N -i --style none --output pipe --warmup 3 --min-runs 10 --export-json "$SCALE_DIR/q.json" \
       "$ARCHIVE --archive $data --index $idx search --json $q" >/dev/null 2>&1

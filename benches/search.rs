@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use archive::analysis::Analyzers;
 use archive::indexer::{self, NoProgress};
-use archive::{store, Request, Searcher};
+use archive::{store, RequestBuilder, Searcher};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 /// The default queries: one English, one Chinese (typed without spaces, segmented at query time).
@@ -45,7 +45,9 @@ fn search(c: &mut Criterion) {
     });
     let searcher = Searcher::open(&archive, &index).expect("open");
     for (name, query) in queries.split(';').filter_map(|q| q.split_once('=')) {
-        let request = Request::new(query);
+        let request = searcher
+            .request(RequestBuilder::new(query))
+            .expect("request");
         assert!(
             !searcher.search(&request).expect("search").hits.is_empty(),
             "{query} finds nothing"

@@ -12,16 +12,21 @@
 mod regional;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
+
+use crate::numbers;
+use crate::pinyin::{PinyinTokenizer, PINYIN_SOURCE};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
     TokenStream, Tokenizer,
 };
 
 /// Bumped whenever the analyzer's output changes, so old indexes are rebuilt.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 /// Longest word the analyzers keep, in bytes. Longer tokens (a base64 blob, a 100,000-letter
 /// "word") are dropped alike at index and at query time; tantivy could not index a term over
 /// 65,531 bytes anyway.
@@ -32,6 +37,8 @@ pub const TEXT_ANALYZER: &str = "archive_text";
 pub const GRAMS_ANALYZER: &str = "archive_grams";
 /// Name of the unstemmed Latin-word analyzer (for spelling tolerance).
 pub const WORDS_ANALYZER: &str = "archive_words";
+/// Name of the pinyin analyzer (toneless pinyin of the Han words).
+pub const PINYIN_ANALYZER: &str = "archive_pinyin";
 
 /// True for Han ideographs (CJK unified, extensions and compatibility blocks).
 pub fn is_han(c: char) -> bool {
@@ -102,14 +109,28 @@ fn fold_chars(run: &str) -> Cow<'_, str> {
 pub struct Segmenter {
     jieba: OnceLock<Jieba>,
     user_words: Vec<String>,
+    /// Tells this segmenter's cached cuts from another's.
+    id: u64,
 }
+
+/// Cuts of one passage's Han runs, by segmenter: the text field cuts a passage and the pinyin
+/// field reads the same words right after, so jieba runs once per run instead of twice.
+type Cuts = Vec<(usize, usize, bool)>;
+thread_local! {
+    static RECENT_CUTS: std::cell::RefCell<HashMap<(u64, String), Cuts>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+/// Runs whose cuts are kept per thread (about one long passage's worth).
+const RECENT_CUTS_KEPT: usize = 256;
 
 impl Segmenter {
     /// A segmenter that will add `user_words` to jieba's dictionary when first used.
     pub fn new(user_words: Vec<String>) -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Segmenter {
             jieba: OnceLock::new(),
             user_words,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -129,6 +150,26 @@ impl Segmenter {
     /// offsets into `run`: each word, then its dictionary sub-words of two and three characters
     /// in order of their start, so offsets never go backwards.
     pub fn segment(&self, run: &str, mut emit: impl FnMut(usize, usize, bool)) {
+        let key = (self.id, run.to_string());
+        let cached = RECENT_CUTS.with(|c| c.borrow().get(&key).cloned());
+        let cuts = cached.unwrap_or_else(|| {
+            let mut cuts = Vec::new();
+            self.cut(run, |from, to, subword| cuts.push((from, to, subword)));
+            RECENT_CUTS.with(|c| {
+                let mut c = c.borrow_mut();
+                if c.len() >= RECENT_CUTS_KEPT {
+                    c.clear();
+                }
+                c.insert(key, cuts.clone());
+            });
+            cuts
+        });
+        for (from, to, subword) in cuts {
+            emit(from, to, subword);
+        }
+    }
+
+    fn cut(&self, run: &str, mut emit: impl FnMut(usize, usize, bool)) {
         let jieba = self.jieba();
         for word in jieba.cut(run, true) {
             let chars: Vec<usize> = word
@@ -169,7 +210,8 @@ pub struct VecTokenStream {
 }
 
 impl VecTokenStream {
-    fn new(tokens: Vec<Token>) -> Self {
+    /// A stream over `tokens`, in order.
+    pub fn new(tokens: Vec<Token>) -> Self {
         VecTokenStream { tokens, next: 0 }
     }
 }
@@ -209,16 +251,24 @@ impl Tokenizer for MixedTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let mut tokens = Vec::new();
-        // Sub-words take the position of the word they are part of.
+        // Sub-words and units take the position of the (first) word they are part of.
         let mut next = 0;
-        for (kind, start, run) in runs(text) {
-            match (kind, &self.segmenter) {
+        let runs: Vec<_> = runs(text).collect();
+        let pieces = numbers::join_numbers(text, &runs);
+        let units = match self.segmenter {
+            Some(_) => numbers::units(text, &pieces),
+            None => Vec::new(),
+        };
+        let mut units = units.iter().peekable();
+        for (i, piece) in pieces.iter().enumerate() {
+            let start = piece.start;
+            match (piece.kind, &self.segmenter) {
                 (RunKind::Word, _) => {
-                    tokens.push(token(run, start, start + run.len(), next));
+                    tokens.push(token(&piece.text, start, piece.end, next));
                     next += 1;
                 }
                 (RunKind::Han, Some(segmenter)) => {
-                    let chars = fold_chars(run);
+                    let chars = fold_chars(&piece.text);
                     let folded = regional::fold(&chars);
                     let first = tokens.len();
                     segmenter.segment(&folded, |from, to, subword| {
@@ -230,6 +280,9 @@ impl Tokenizer for MixedTokenizer {
                     regional::add_variants(segmenter, &chars, &folded, start, &mut tokens, first);
                 }
                 (RunKind::Han, None) => {}
+            }
+            while let Some(unit) = units.next_if(|u| u.piece == i) {
+                tokens.push(token(&unit.term, unit.start, unit.end, next - 1));
             }
         }
         VecTokenStream::new(tokens)
@@ -313,12 +366,16 @@ impl Analyzers {
         }
     }
 
-    /// Registers the three analyzers with an index.
+    /// Registers the analyzers with an index.
     pub fn register(&self, index: &tantivy::Index) {
         let tokenizers = index.tokenizers();
         tokenizers.register(TEXT_ANALYZER, self.text());
         tokenizers.register(GRAMS_ANALYZER, TextAnalyzer::from(BigramTokenizer));
         tokenizers.register(WORDS_ANALYZER, latin_unstemmed());
+        let pinyin = PinyinTokenizer {
+            segmenter: self.segmenter.clone(),
+        };
+        tokenizers.register(PINYIN_ANALYZER, TextAnalyzer::from(pinyin));
     }
 
     /// The identity of this analyzer: anything that changes which terms a text yields.
@@ -326,9 +383,11 @@ impl Analyzers {
         let words = blake3::hash(self.segmenter.user_words().join("\n").as_bytes());
         format!(
             "analyzer {ANALYZER_VERSION}; tantivy 0.27.0; jieba-rs 0.11.0 default dict; \
-             fast2s 0.3.1 t2s; {}; words up to {MAX_WORD_BYTES} bytes; user words {}",
+             fast2s 0.3.1 t2s; {}; {PINYIN_SOURCE}; words up to {MAX_WORD_BYTES} bytes; \
+             user words {}; {}",
             regional::fingerprint(),
-            &words.to_hex()[..16]
+            &words.to_hex()[..16],
+            crate::formats::EXTRACTION
         )
     }
 }
@@ -373,7 +432,13 @@ pub fn latin_words(text: &str) -> Vec<String> {
     collect(&mut latin_unstemmed(), text)
 }
 
-fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+/// The analyzer behind [`latin_terms`], to reuse over many texts.
+pub fn latin_stemmer() -> TextAnalyzer {
+    stemmed(MixedTokenizer { segmenter: None })
+}
+
+/// The terms `analyzer` makes of `text`.
+pub fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     analyzer
         .token_stream(text)
@@ -501,6 +566,23 @@ mod tests {
     fn latin_terms_never_touch_han_text() {
         assert_eq!(latin_terms("Trains 火车 running"), vec!["train", "run"]);
         assert_eq!(latin_words("Khorgos’ Café"), vec!["khorgos", "cafe"]);
+    }
+
+    #[test]
+    fn numbers_and_dates_are_terms_at_their_words_position() {
+        let toks = tokens(
+            &mut analyzers().text(),
+            "新华社努尔苏丹9月12日电，全长1,700公里",
+        );
+        let at = |term: &str| toks.iter().find(|t| t.0 == term).map(|t| t.3);
+        assert_eq!(at("9月12日"), at("9"));
+        assert_eq!(at("12日"), at("12"));
+        assert_eq!(at("1700公里"), at("1700"));
+        let english = tokens(&mut analyzers().text(), "Nur-Sultan, September 12");
+        assert!(
+            english.iter().any(|t| t.0 == "9月12日" && t.3 == 2),
+            "{english:?}"
+        );
     }
 
     #[test]

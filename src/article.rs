@@ -67,8 +67,30 @@ pub fn valid_date(s: &str) -> bool {
     matches!((num(0..4), num(5..7), num(8..10)), (Some(_), Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d))
 }
 
-/// Parses a story file. `name_lang` is the language its file name implies (`zh.md`), if any.
-pub fn parse(text: &str, name_lang: Option<&str>) -> Article {
+/// What a file says about itself: its front matter, or a page's or document's metadata.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metadata {
+    /// The title, when given.
+    pub title: Option<String>,
+    /// The date, when given (checked to be `YYYY-MM-DD`).
+    pub date: Option<String>,
+    /// The language tag, when given (normalised).
+    pub lang: Option<String>,
+    /// Where the story comes from, when given.
+    pub source: Option<String>,
+}
+
+/// How the body of a text story file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// Paragraphs separated by blank lines.
+    Plain,
+    /// Markdown, rendered to text.
+    Markdown,
+}
+
+/// Parses a text story file. `name_lang` is the language its file name implies (`zh.md`).
+pub fn parse(text: &str, name_lang: Option<&str>, body_kind: Body) -> Article {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut warnings = Vec::new();
     let (fields, body) = split_front_matter(text, &mut warnings);
@@ -79,33 +101,52 @@ pub fn parse(text: &str, name_lang: Option<&str>) -> Article {
             .map(|(_, v)| v.clone())
             .filter(|v| !v.is_empty())
     };
-    let passages = passages(body);
-    let lang = field("lang")
+    let meta = Metadata {
+        title: field("title"),
+        date: field("date"),
+        lang: field("lang"),
+        source: field("source"),
+    };
+    let passages = match body_kind {
+        Body::Plain => passages(body),
+        Body::Markdown => crate::formats::markdown_passages(body),
+    };
+    assemble(meta, passages, name_lang, warnings)
+}
+
+/// An article from its metadata and passages: the language from the metadata, else the file
+/// name, else the text's script; the title from the metadata, else the first passage.
+pub fn assemble(
+    meta: Metadata,
+    passages: Vec<String>,
+    name_lang: Option<&str>,
+    mut warnings: Vec<String>,
+) -> Article {
+    let lang = meta
+        .lang
         .and_then(|l| {
             let n = normalize_lang(&l);
             if n.is_none() {
-                warnings.push(format!(
-                    "front matter: unknown language {:?}",
-                    bounded(&l, QUOTED_CHARS)
-                ));
+                warnings.push(format!("unknown language {:?}", bounded(&l, QUOTED_CHARS)));
             }
             n
         })
         .or_else(|| name_lang.and_then(normalize_lang))
-        .unwrap_or_else(|| detect_lang(body));
-    let date = field("date").and_then(|d| {
+        .unwrap_or_else(|| detect_lang(&passages.join("\n")));
+    let date = meta.date.and_then(|d| {
         if valid_date(&d) {
             Some(d)
         } else {
             warnings.push(format!(
-                "front matter: date {:?} is not YYYY-MM-DD; ignored",
+                "date {:?} is not YYYY-MM-DD; ignored",
                 bounded(&d, QUOTED_CHARS)
             ));
             None
         }
     });
     // A title is shown with every hit and stored with every passage: its length is capped.
-    let title: String = field("title")
+    let title: String = meta
+        .title
         .as_deref()
         .or_else(|| passages.first().map(String::as_str))
         .unwrap_or_default()
@@ -119,10 +160,16 @@ pub fn parse(text: &str, name_lang: Option<&str>) -> Article {
         title,
         date,
         lang,
-        source: field("source"),
+        source: meta.source,
         passages,
         warnings,
     }
+}
+
+/// A text story file's body: what follows its front matter, if any.
+pub fn body_of(text: &str) -> &str {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    split_front_matter(text, &mut Vec::new()).1
 }
 
 /// Splits `---` front matter (simple `key: value` lines) from the body.
@@ -197,6 +244,7 @@ mod tests {
         let a = parse(
             "---\ntitle: T\ndate: 2022-09-12\nlang: zh-CN\nsource: 新华社\n---\n\n第一段\n第二行\n\n第二段\n",
             None,
+            Body::Plain,
         );
         assert_eq!(a.title, "T");
         assert_eq!(a.date.as_deref(), Some("2022-09-12"));
@@ -207,20 +255,27 @@ mod tests {
 
     #[test]
     fn plain_text_takes_title_from_first_line_and_detects_language() {
-        let a = parse("Khorgos dry port\n\nTrains come and go.\nEvery day.", None);
+        let a = parse(
+            "Khorgos dry port\n\nTrains come and go.\nEvery day.",
+            None,
+            Body::Plain,
+        );
         assert_eq!(a.title, "Khorgos dry port");
         assert_eq!(a.lang, "en");
         assert_eq!(a.passages[1], "Trains come and go. Every day.");
-        assert_eq!(parse("霍尔果斯口岸，SINOOIL加油站", None).lang, "zh");
+        assert_eq!(
+            parse("霍尔果斯口岸，SINOOIL加油站", None, Body::Plain).lang,
+            "zh"
+        );
     }
 
     #[test]
     fn malformed_front_matter_warns_but_keeps_the_text() {
-        let a = parse("---\ntitle: x\nno colon here\n", None);
+        let a = parse("---\ntitle: x\nno colon here\n", None, Body::Plain);
         assert!(a.warnings.iter().any(|w| w.contains("not `key: value`")));
         assert!(a.warnings.iter().any(|w| w.contains("no closing")));
         assert!(!a.passages.is_empty());
-        let b = parse("---\ndate: 12/09/2022\n---\ntext", None);
+        let b = parse("---\ndate: 12/09/2022\n---\ntext", None, Body::Plain);
         assert_eq!(b.date, None);
         assert_eq!(b.warnings.len(), 1);
     }

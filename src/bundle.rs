@@ -27,6 +27,12 @@ pub const MARKER: &str = ".archive-bundle.json";
 pub const MAX_FILE: u64 = 4 * 1024 * 1024 * 1024 - 1;
 
 const GUIDE: &str = include_str!("bundle_guide.txt");
+/// For reporters who never open a terminal: a script that serves the page and opens the
+/// browser, and a desktop entry that runs it.
+const LAUNCHERS: [(&str, &str); 2] = [
+    ("start-archive.sh", include_str!("bundle_launcher.sh")),
+    ("Archive.desktop", include_str!("bundle_launcher.desktop")),
+];
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Marker {
@@ -158,6 +164,10 @@ pub fn bundle(
     write_atomic(&dest.join("archive"), &program)?;
     set_mode(&dest.join("archive"), 0o755)?;
     write_atomic(&dest.join("README.txt"), GUIDE.as_bytes())?;
+    for (name, text) in LAUNCHERS {
+        write_atomic(&dest.join(name), text.as_bytes())?;
+        set_mode(&dest.join(name), 0o755)?;
+    }
 
     let index = data_dir(dest).join("index");
     let analyzers = Analyzers::new(store::user_words(&stories)?);

@@ -6,8 +6,9 @@ use std::time::UNIX_EPOCH;
 
 use walkdir::WalkDir;
 
-use crate::article::{self, normalize_lang, Article};
+use crate::article::{normalize_lang, Article};
 use crate::error::{Error, Result};
+use crate::formats::{self, Format};
 
 /// Files larger than this are skipped with a warning (a story is never this big; a dump is).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -56,13 +57,6 @@ pub struct Scan {
     pub folders: Vec<(String, u128)>,
     /// When the walk began (ns since the epoch).
     pub started: u128,
-}
-
-fn is_story_file(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [".md", ".txt", ".markdown", ".text"]
-        .iter()
-        .any(|e| lower.ends_with(e))
 }
 
 /// Lists the story files under `root` (following symbolic links that stay inside it, skipping
@@ -118,7 +112,11 @@ pub fn scan(root: &Path) -> Result<Scan> {
             continue;
         }
         let rel = rel_path(root, entry.path());
-        if rel == WORDS_FILE || rel == VARIANTS_FILE || !is_story_file(&rel) {
+        if rel == WORDS_FILE || rel == VARIANTS_FILE {
+            continue;
+        }
+        if let Err(why) = Format::of(&rel) {
+            scan.skipped.push((rel, why));
             continue;
         }
         let meta = match entry.metadata() {
@@ -200,9 +198,8 @@ pub fn load(file: &SourceFile) -> std::result::Result<Document, String> {
 /// Decodes and parses a story file's bytes (see [`load`]).
 pub fn load_bytes(rel: &str, bytes: &[u8]) -> std::result::Result<Document, String> {
     let hash = hash_bytes(bytes);
-    let (text, encoding) = decode(bytes)?;
     let (story, name_lang) = story_of(rel);
-    let article = article::parse(&text, name_lang.as_deref());
+    let (article, encoding) = formats::read(Format::of(rel)?, bytes, name_lang.as_deref())?;
     Ok(Document {
         story,
         rel: rel.to_string(),

@@ -125,3 +125,42 @@ pub fn bounded(text: &str, max: usize) -> String {
 fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
+
+/// Whose fault an error is, which decides how a front end reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The caller's: a bad query, date, language or limit (HTTP 400).
+    Input,
+    /// Another process holds the index; trying again later may work (HTTP 503).
+    Busy,
+    /// Reading or writing files failed: missing, unreadable or read-only storage (HTTP 500).
+    Storage,
+    /// The index cannot be used as it is: rebuild it with `archive index` (HTTP 500).
+    Damaged,
+}
+
+impl Error {
+    /// Whose fault this error is.
+    pub fn fault(&self) -> Fault {
+        match self {
+            Error::QuerySyntax { .. } | Error::Invalid(_) => Fault::Input,
+            Error::Busy(_) => Fault::Busy,
+            Error::NoIndex(_) | Error::NoArchive(_) | Error::ReadOnly(_) | Error::Io { .. } => {
+                Fault::Storage
+            }
+            Error::DiskFull { .. } => Fault::Storage,
+            // The user stopped it.
+            Error::Interrupted => Fault::Input,
+            Error::AnalyzerMismatch { .. } | Error::SelfTest(_) | Error::Damaged { .. } => {
+                Fault::Damaged
+            }
+            Error::Tantivy(e) => match e {
+                tantivy::TantivyError::IoError(_)
+                | tantivy::TantivyError::LockFailure(..)
+                | tantivy::TantivyError::OpenDirectoryError(_)
+                | tantivy::TantivyError::OpenWriteError(_) => Fault::Storage,
+                _ => Fault::Damaged,
+            },
+        }
+    }
+}

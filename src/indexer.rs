@@ -2,7 +2,7 @@
 //! content hash; only added, changed and removed files are applied, in one atomic commit, so
 //! an interrupted run leaves the previous index intact. An analyzer change rebuilds everything.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -320,6 +320,8 @@ fn write(
                         story: doc.story,
                         lang: doc.article.lang,
                         passages: doc.article.passages.len() as u64,
+                        title: doc.article.title,
+                        date: doc.article.date.unwrap_or_default(),
                     },
                 );
                 if existed {
@@ -343,6 +345,7 @@ fn write(
     }
     let committed = !report.nothing_to_do() || !plan.touched.is_empty();
     manifest.files.extend(plan.touched);
+    report.warnings.extend(misaligned(&manifest, &plan.load));
     if committed {
         let mut commit = writer.prepare_commit()?;
         let stamp = commit.opstamp();
@@ -369,6 +372,39 @@ fn write(
     Ok((report, committed.then_some(writer)))
 }
 
+/// Stories changed in this run whose language versions differ in passage count: passages
+/// are paired by number, so a counterpart would be another paragraph.
+fn misaligned(manifest: &Manifest, loaded: &[SourceFile]) -> Vec<(String, String)> {
+    let changed: BTreeSet<&str> = loaded
+        .iter()
+        .filter_map(|f| manifest.files.get(&f.rel))
+        .map(|e| e.story.as_str())
+        .collect();
+    let mut versions: BTreeMap<&str, Vec<(&String, u64)>> = BTreeMap::new();
+    for (path, e) in &manifest.files {
+        if changed.contains(e.story.as_str()) {
+            versions
+                .entry(e.story.as_str())
+                .or_default()
+                .push((path, e.passages));
+        }
+    }
+    versions
+        .into_iter()
+        .filter(|(_, v)| v.iter().any(|(_, n)| *n != v[0].1))
+        .map(|(story, v)| {
+            let counts: Vec<String> = v.iter().map(|(p, n)| format!("{p} {n}")).collect();
+            (
+                story.to_string(),
+                format!(
+                    "language versions do not line up (passages: {}); passages are paired by number",
+                    counts.join(", ")
+                ),
+            )
+        })
+        .collect()
+}
+
 fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result<()> {
     let a = &doc.article;
     let date = a.date.clone().unwrap_or_default();
@@ -378,6 +414,7 @@ fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result
         d.add_text(fields.text, text);
         d.add_text(fields.grams, text);
         d.add_text(fields.words, text);
+        d.add_text(fields.pinyin, text);
         d.add_text(fields.story, &doc.story);
         d.add_text(fields.lang, &a.lang);
         d.add_text(fields.title, &a.title);

@@ -71,6 +71,10 @@ pub struct FileEntry {
     pub lang: String,
     /// Number of passages.
     pub passages: u64,
+    /// Its title (for `archive list` without reading the stored passages).
+    pub title: String,
+    /// Its date `YYYY-MM-DD`, or empty.
+    pub date: String,
 }
 
 impl Manifest {

@@ -5,7 +5,7 @@ use tantivy::schema::{
     STRING,
 };
 
-use crate::analysis::{GRAMS_ANALYZER, TEXT_ANALYZER, WORDS_ANALYZER};
+use crate::analysis::{GRAMS_ANALYZER, PINYIN_ANALYZER, TEXT_ANALYZER, WORDS_ANALYZER};
 
 /// The fields of a passage document.
 #[derive(Clone, Copy, Debug)]
@@ -16,6 +16,8 @@ pub struct Fields {
     pub grams: Field,
     /// Unstemmed Latin words of the text (spelling tolerance), frequencies only.
     pub words: Field,
+    /// `reading\x1fword` for every Han word (search without a Chinese keyboard), no frequencies.
+    pub pinyin: Field,
     /// Story id.
     pub story: Field,
     /// Language code.
@@ -55,6 +57,7 @@ impl Fields {
                 indexed(GRAMS_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
             ),
             words: b.add_text_field("words", indexed(WORDS_ANALYZER, IndexRecordOption::Basic)),
+            pinyin: b.add_text_field("pinyin", indexed(PINYIN_ANALYZER, IndexRecordOption::Basic)),
             story: b.add_text_field("story", STRING | STORED),
             lang: b.add_text_field("lang", STRING | STORED),
             title: b.add_text_field("title", STORED),
@@ -74,6 +77,7 @@ impl Fields {
             text: f("text")?,
             grams: f("grams")?,
             words: f("words")?,
+            pinyin: f("pinyin")?,
             story: f("story")?,
             lang: f("lang")?,
             title: f("title")?,

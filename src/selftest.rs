@@ -75,7 +75,7 @@ pub fn run(searcher: &Searcher, analyzers: &Analyzers) -> Result<Outcome> {
             let request = Request {
                 limit: usize::MAX / 8,
                 per_story: usize::MAX / 8,
-                story: Some(passage.doc.clone()),
+                story: Some(passage.story.clone()),
                 lang: Some(passage.lang.clone()),
                 exact: true,
                 ..Request::new(query.clone())

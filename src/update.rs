@@ -42,7 +42,7 @@ pub fn update(
             outcome.failures.len(),
             outcome.checked,
             bounded(&first.query, 60),
-            bounded(&first.passage.doc, 60),
+            bounded(&first.passage.story, 60),
             first.passage.lang,
             first.passage.passage,
             bounded(&first.passage.text, 120),

@@ -56,7 +56,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
     if !dir.join("meta.json").is_file() {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
-    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
+    let mmap = MmapDirectory::open(dir).map_err(TantivyError::from)?;
     let index = Index::open(ReadOnlyDirectory { inner: mmap }).map_err(|e| match e {
         // An index this version cannot open (older format) needs rebuilding.
         TantivyError::IncompatibleIndex(_) => Error::AnalyzerMismatch {
@@ -120,7 +120,13 @@ pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
         Ok(Err(Error::Tantivy(TantivyError::IoError(e)))) if e.raw_os_error().is_some() => {
             Err(Error::Tantivy(TantivyError::IoError(e)))
         }
-        Ok(Err(Error::Tantivy(e))) => Err(Error::damaged(dir, e)),
+        Ok(Err(Error::Tantivy(
+            e @ (TantivyError::IoError(_)
+            | TantivyError::DataCorruption(_)
+            | TantivyError::OpenReadError(_)
+            | TantivyError::DeserializeError(_)
+            | TantivyError::InternalError(_)),
+        ))) => Err(Error::damaged(dir, e)),
         Ok(other) => other,
         Err(panic) => {
             let what = panic

@@ -35,7 +35,7 @@ pub fn open_write(
     memory: usize,
 ) -> Result<Writing> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mmap = MmapDirectory::open(dir).map_err(|e| Error::Invalid(format!("{e}")))?;
+    let mmap = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
     let (schema, _) = Fields::schema();
     let writer_of = |index: &Index| {
         index

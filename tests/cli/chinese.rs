@@ -35,8 +35,10 @@ fn traditional_and_simplified_find_each_other() {
         "50",
         "努尔苏丹",
     ]);
-    assert!(both.iter().any(|h| h.doc == "tw-notes"));
-    assert!(both.iter().any(|h| h.doc == "2022-09-12-china-kazakhstan"));
+    assert!(both.iter().any(|h| h.story == "tw-notes"));
+    assert!(both
+        .iter()
+        .any(|h| h.story == "2022-09-12-china-kazakhstan"));
 }
 
 #[test]
@@ -64,7 +66,7 @@ fn whole_word_matches_rank_above_substring_matches() {
     env.write("archive/a.txt", "码头\n\n他在出口岸边卸货。\n");
     env.write("archive/b.txt", "铁路\n\n铁路口岸今天开放。\n");
     let hits = env.json(&["search", "--json", "口岸"]);
-    let docs: Vec<&str> = hits.iter().map(|h| h.doc.as_str()).collect();
+    let docs: Vec<&str> = hits.iter().map(|h| h.story.as_str()).collect();
     assert_eq!(docs, vec!["b", "a"]);
     assert!(
         hits[0].score > hits[1].score * 2.0,

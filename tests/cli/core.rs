@@ -56,7 +56,10 @@ fn json_lines_follow_the_documented_contract() {
     for (i, h) in hits.iter().enumerate() {
         assert_eq!(h.rank, i + 1);
         assert!(h.score > 0.0);
-        assert_eq!(h.doc, "2022-09-12-china-kazakhstan");
+        assert_eq!(
+            (h.story.as_str(), h.doc.as_str()),
+            ("2022-09-12-china-kazakhstan", "2022-09-12-china-kazakhstan")
+        );
         assert_eq!(h.path, format!("2022-09-12-china-kazakhstan/{}.md", h.lang));
         for [a, b] in &h.highlights {
             assert_eq!(&h.text[*a..*b], "SINOOIL");
@@ -99,7 +102,7 @@ fn exit_codes_are_those_of_grep() {
     assert_eq!(zero.code, 2);
     assert_eq!(
         zero.stderr.trim(),
-        "archive: --limit and --per-story must be at least 1"
+        "archive: limit must be from 1 to 1000, not 0"
     );
 }
 
@@ -189,7 +192,7 @@ fn a_plain_folder_of_text_files_is_searchable() {
     let hits = env.json(&["search", "--json", "trains"]);
     assert_eq!(hits[0].title, "Khorgos dry port visit");
     assert_eq!(
-        (hits[0].doc.as_str(), hits[0].lang.as_str()),
+        (hits[0].story.as_str(), hits[0].lang.as_str()),
         ("notes/khorgos", "en")
     );
     assert_eq!(hits[0].date, "");
@@ -204,8 +207,24 @@ fn a_plain_folder_of_text_files_is_searchable() {
 #[test]
 fn stdout_closed_early_is_not_an_error() {
     let env = Env::bundled();
+    // Far more output than a pipe holds, so the write fails after `head` exits.
+    let story = crate::env::project().join("archive/2022-09-12-china-kazakhstan");
+    for i in 0..40 {
+        crate::env::copy_dir(&story, &env.root().join(format!("archive/copy-{i:02}")));
+    }
     env.run(&["index"]);
-    let out = env.run_piped_to_head(&["search", "--limit", "50", "Kazakhstan"]);
+    let args = [
+        "search",
+        "--limit",
+        "1000",
+        "--per-story",
+        "1000",
+        "Kazakhstan",
+    ];
+    assert!(env.run(&args).stdout.len() > 256 * 1024);
+    let out = env.run_piped_to_head(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("1. "), "{}", out.stdout);
     assert!(
         !out.stderr.contains("Broken pipe") && !out.stderr.contains("panicked"),
         "{}",

@@ -32,6 +32,8 @@ pub struct Output {
 pub struct JsonHit {
     pub rank: usize,
     pub score: f32,
+    pub story: String,
+    /// The documented alias of `story`.
     pub doc: String,
     pub lang: String,
     pub title: String,
@@ -57,6 +59,7 @@ pub struct JsonCounterpart {
     pub text: String,
     pub matched: bool,
     pub highlights: Vec<[usize; 2]>,
+    pub excerpt_range: [usize; 2],
 }
 
 #[derive(Debug, Deserialize)]
@@ -79,6 +82,8 @@ pub struct JsonExpansion {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JsonStory {
+    pub story: String,
+    /// The documented alias of `story`.
     pub doc: String,
     pub lang: String,
     pub title: String,

@@ -3,6 +3,7 @@
 //! bundles, shifted file times. Each test reproduces a case that once broke.
 
 use std::collections::BTreeSet;
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -52,14 +53,7 @@ fn bulky_stories(env: &Env, stories: usize) {
 
 /// Hits of `query` (exit 0 or 1 required), with room for every passage.
 fn count(env: &Env, args: &[&str], query: &str) -> usize {
-    let mut all = vec![
-        "search",
-        "--json",
-        "--limit",
-        "100000",
-        "--per-story",
-        "1000",
-    ];
+    let mut all = vec!["search", "--json", "--limit", "1000", "--per-story", "1000"];
     all.extend_from_slice(args);
     all.push(query);
     let out = env.run(&all);
@@ -185,6 +179,8 @@ fn kill_int_and_term_at_30_points_of_a_rebuild_never_leave_the_index_stuck() {
     assert_eq!(env.run(&["index"]).code, 0);
     let update = started.elapsed();
     let index = env.root().join("index");
+    // Left by `kill -9` (an OS lock, released then, but the file stays).
+    let lock = index.join(".tantivy-writer.lock");
     let mut rng = Lcg(0x5eed);
     for round in 0..30 {
         // Three rounds in four revise 60 stories (deletions and additions); the fourth changes
@@ -197,23 +193,38 @@ fn kill_int_and_term_at_30_points_of_a_rebuild_never_leave_the_index_stuck() {
         }
         let how = ["KILL", "INT", "TERM"][round % 3];
         let span = if rebuild { full } else { update };
-        let delay = Duration::from_millis(20) + span.mul_f64(rng.next() * 1.2);
-        let child = env
+        let delay = span.mul_f64(rng.next() * 1.2);
+        // Kill points are counted from when the run holds the writer lock: a process still
+        // starting up (slow on a loaded machine) has nothing to roll back.
+        let _ = std::fs::remove_file(&lock);
+        let mut child = env
             .command(&["index"])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        let waiting = Instant::now();
+        let running = |child: &mut std::process::Child| child.try_wait().unwrap().is_none();
+        while !lock.exists() && running(&mut child) && waiting.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
         std::thread::sleep(delay);
-        signal(child.id(), how);
+        if running(&mut child) {
+            signal(child.id(), how);
+        }
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         let at = format!("round {round}: {how} after {delay:?}: {stderr}");
         if how != "KILL" {
-            // Ctrl-C and TERM: the run either finished or rolled back, and said so.
+            // Ctrl-C and TERM: the run either finished or rolled back, and said so, or (on a
+            // loaded machine) the signal came before the program took it over, when nothing
+            // had been written yet.
             let code = out.status.code();
+            let before_start = out.status.signal().is_some() && stderr.is_empty();
             assert!(
-                code == Some(0) || (code == Some(130) && stderr.contains("interrupted")),
+                code == Some(0)
+                    || before_start
+                    || (code == Some(130) && stderr.contains("interrupted")),
                 "{at} status {:?}",
                 out.status
             );

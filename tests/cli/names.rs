@@ -55,6 +55,8 @@ fn han_text_is_never_fuzzy() {
     let env = Env::bundled();
     // One character off 霍尔果斯: found only as far as its exact bigrams go, never as a spelling.
     let out = env.run(&["search", "--json", "--lang", "zh", "霍尔果期"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("\"lang\":\"zh\""), "{}", out.stdout);
     assert!(!out.stderr.contains("also searched"), "{}", out.stderr);
     assert!(!out.stdout.contains("\"kind\":\"spelling\""));
 }
@@ -145,7 +147,7 @@ fn per_story_caps_distinct_passages_and_filters_narrow_by_story_and_date() {
     for story in ["2022-09-12-china-kazakhstan", "later"] {
         let mut passages: Vec<u64> = capped
             .iter()
-            .filter(|h| h.doc == story)
+            .filter(|h| h.story == story)
             .map(|h| h.passage)
             .collect();
         passages.sort();
@@ -161,7 +163,7 @@ fn per_story_caps_distinct_passages_and_filters_narrow_by_story_and_date() {
         "later",
         "Kazakhstan",
     ]);
-    assert!(only.iter().all(|h| h.doc == "later") && only.len() == 2);
+    assert!(only.iter().all(|h| h.story == "later") && only.len() == 2);
     let since = env.json(&[
         "search",
         "--json",
@@ -186,7 +188,7 @@ fn per_story_caps_distinct_passages_and_filters_narrow_by_story_and_date() {
     assert_eq!(bad.code, 2);
     assert_eq!(
         bad.stderr.trim(),
-        "archive: date \"2022-13-01\" is not YYYY-MM-DD"
+        "archive: date \"2022-13-01\" is not YYYY-MM-DD (a real calendar day)"
     );
 }
 

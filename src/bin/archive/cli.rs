@@ -16,7 +16,7 @@ pub struct Cli {
     #[command(flatten)]
     pub paths: Paths,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// Where the archive and its index are.
@@ -55,6 +55,56 @@ pub enum Command {
     /// Prints the page's address on stdout and serves until stopped (Ctrl-C); logs go to
     /// stderr. Read-only: run `archive index` first, and restart after re-indexing.
     Serve(ServeArgs),
+    /// Copy files into the archive as new stories (.md, .txt, .html, .htm, .docx), with front
+    /// matter saying their title, date and language. Prints each new story's id.
+    ///
+    /// Each file is a story of its own, named from its date and title, unless --story names
+    /// one story for all of them (one file per language: `--story ID en.html zh.html`).
+    /// Nothing existing is overwritten. The next search indexes the new stories.
+    Add(AddArgs),
+    /// List the indexed stories, newest first: id, date, languages, passages, title.
+    List {
+        /// JSON Lines: one object per story.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one story as text (through a pager on a terminal when longer than the screen).
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The files to add.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Add the files as the language versions of this story (new, or existing).
+    #[arg(long, value_name = "ID")]
+    pub story: Option<String>,
+    /// The story's title (one file only; default: the file's own).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The story's date (default: the file's own, if any).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// The file's language, en or zh (one file only; default: from the file, else detected).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The story: its id, or a file path as search results show it.
+    #[arg(value_name = "ID")]
+    pub story: String,
+    /// The language version to show (default: English when there is one).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Only this passage.
+    #[arg(long, value_name = "N")]
+    pub passage: Option<u64>,
+    /// The story as one JSON object (as /api/story answers it).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -105,9 +155,33 @@ pub struct SearchArgs {
     pub no_update: bool,
 }
 
+/// A clap error as one line: what is wrong, and where help is (clap's own message spans
+/// several lines, with a usage block).
+pub fn one_line(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    let first = rendered
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("bad arguments");
+    let what = first.strip_prefix("error: ").unwrap_or(first);
+    format!("{what}; see `archive --help`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn argument_errors_are_one_line() {
+        let e = Cli::try_parse_from(["archive", "search", "--foo", "x"]).unwrap_err();
+        assert_eq!(
+            one_line(&e),
+            "unexpected argument '--foo' found; see `archive --help`"
+        );
+        let e = Cli::try_parse_from(["archive", "search", "-n", "x", "y"]).unwrap_err();
+        assert!(!one_line(&e).contains('\n'));
+    }
 
     #[test]
     fn search_takes_words_flags_and_global_paths() {
@@ -126,7 +200,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(cli.paths.root, Some(PathBuf::from("/r")));
-        let Command::Search(s) = cli.command else {
+        let Some(Command::Search(s)) = cli.command else {
             panic!("not search")
         };
         assert_eq!(s.query, vec!["霍尔果斯", "口岸"]);
@@ -136,18 +210,30 @@ mod tests {
     #[test]
     fn serve_listens_on_loopback_unless_told_otherwise() {
         let cli = Cli::try_parse_from(["archive", "serve"]).unwrap();
-        let Command::Serve(s) = cli.command else {
+        let Some(Command::Serve(s)) = cli.command else {
             panic!("not serve")
         };
         assert_eq!((s.listen.to_string(), s.port), ("127.0.0.1".into(), 8080));
         let cli =
             Cli::try_parse_from(["archive", "serve", "--port", "0", "--listen", "::1"]).unwrap();
-        let Command::Serve(s) = cli.command else {
+        let Some(Command::Serve(s)) = cli.command else {
             panic!("not serve")
         };
         assert_eq!((s.listen.to_string(), s.port), ("::1".into(), 0));
         assert!(Cli::try_parse_from(["archive", "serve", "--port", "65536"]).is_err());
         assert!(Cli::try_parse_from(["archive", "serve", "--listen", "example.com"]).is_err());
+    }
+
+    #[test]
+    fn add_takes_files_and_a_story() {
+        let cli =
+            Cli::try_parse_from(["archive", "add", "--story", "s", "en.html", "zh.html"]).unwrap();
+        let Some(Command::Add(a)) = cli.command else {
+            panic!("not add")
+        };
+        assert_eq!((a.story.as_deref(), a.files.len()), (Some("s"), 2));
+        assert!(Cli::try_parse_from(["archive", "add"]).is_err());
+        assert!(Cli::try_parse_from(["archive"]).unwrap().command.is_none());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod cli;
 mod cmd;
 mod output;
+mod pager;
 mod paths;
 mod progress;
 
@@ -35,10 +36,14 @@ fn main() -> ExitCode {
     }));
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+        // --help and --version print as clap has them.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("archive: {}", cli::one_line(&e));
+            return ExitCode::from(2);
         }
     };
     match cmd::run(cli) {

@@ -125,7 +125,10 @@ fn serve_refuses_bad_requests_with_a_one_line_reason() {
         ("/api/search?q=%E9%9C", "not UTF-8"),
         ("/api/search?q=%zz", "percent-encoding"),
         ("/api/search?q=Khorgos&exact=maybe", "exact"),
-        ("/api/story?doc=2022-09-12-china-kazakhstan", "doc and lang"),
+        (
+            "/api/story?doc=2022-09-12-china-kazakhstan",
+            "story and lang",
+        ),
     ];
     for (target, why) in cases {
         let r = served.get(target);
@@ -276,7 +279,14 @@ fn serve_story_returns_every_passage_in_order() {
     let r = served.get(&format!("/api/story?doc={STORY}&lang=en"));
     assert_eq!(r.status, 200, "{}", r.text());
     let story: JsonStory = r.json();
-    assert_eq!((story.doc.as_str(), story.lang.as_str()), (STORY, "en"));
+    assert_eq!(
+        (
+            story.story.as_str(),
+            story.doc.as_str(),
+            story.lang.as_str()
+        ),
+        (STORY, STORY, "en")
+    );
     assert_eq!(story.date, "2022-09-12");
     assert_eq!(story.path, format!("{STORY}/en.md"));
     assert_eq!(story.langs, vec!["en", "zh"]);

@@ -6,6 +6,7 @@ use anyhow::Result;
 use archive::analysis::Analyzers;
 use archive::{store, Report, Updated};
 
+use crate::output::human::printable;
 use crate::paths::Resolved;
 use crate::progress::Bar;
 
@@ -18,17 +19,22 @@ pub fn run(paths: &Resolved) -> Result<ExitCode> {
 /// Builds or updates the index and self-tests it (one library operation), printing what
 /// happened to single files, and a rebuild of a damaged index, on stderr.
 pub fn update(paths: &Resolved) -> Result<Updated> {
+    // The bar takes over Ctrl-C first, before anything can be written.
+    let bar = Bar::new();
     let analyzers = Analyzers::new(store::user_words(&paths.archive)?);
-    let updated = archive::update(&paths.archive, &paths.index, &analyzers, &Bar::new())?;
+    let updated = archive::update(&paths.archive, &paths.index, &analyzers, &bar)?;
     let report = &updated.report;
     if let Some(why) = &report.damaged {
-        eprintln!("archive: the index was damaged ({why}); rebuilt it from the archive");
+        eprintln!(
+            "archive: the index was damaged ({}); rebuilt it from the archive",
+            printable(why)
+        );
     }
     for (path, why) in &report.warnings {
-        eprintln!("archive: warning: {path}: {why}");
+        eprintln!("archive: warning: {}: {}", printable(path), printable(why));
     }
     for (path, why) in &report.skipped {
-        eprintln!("archive: skipped {path}: {why}");
+        eprintln!("archive: skipped {}: {}", printable(path), printable(why));
     }
     Ok(updated)
 }

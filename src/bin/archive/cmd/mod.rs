@@ -1,23 +1,43 @@
 //! One module per subcommand, and the dispatch.
 
+mod add;
 mod bundle;
 mod index;
+mod list;
 mod search;
 mod serve;
+mod show;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
+use clap::CommandFactory;
 
 use crate::cli::{Cli, Command};
 use crate::paths;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let Some(command) = cli.command else {
+        return no_command();
+    };
     let paths = paths::resolve(&cli.paths)?;
-    match cli.command {
+    match command {
         Command::Index => index::run(&paths),
         Command::Search(args) => search::run(&paths, args),
         Command::Bundle { dest } => bundle::run(&paths, &dest),
         Command::Serve(args) => serve::run(&paths, args),
+        Command::Add(args) => add::run(&paths, args),
+        Command::List { json } => list::run(&paths, json),
+        Command::Show(args) => show::run(&paths, args),
     }
+}
+
+/// `archive` alone: someone at a terminal gets the short help; a script gets an error.
+fn no_command() -> Result<ExitCode> {
+    if !std::io::stdout().is_terminal() {
+        bail!("no command given; `archive --help` lists them");
+    }
+    print!("{}", Cli::command().render_help());
+    Ok(ExitCode::SUCCESS)
 }

@@ -5,39 +5,32 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use archive::indexer::{self, Freshness};
-use archive::{store, Error, Request, Searcher};
+use archive::{catalog, store, Error, RequestBuilder, Searcher};
 
 use crate::cli::SearchArgs;
 use crate::output;
 use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
-    let lang = args
-        .lang
-        .as_deref()
-        .map(|l| {
-            archive::article::normalize_lang(l)
-                .ok_or_else(|| Error::Invalid(format!("unknown language {l:?}; use en or zh")))
-        })
-        .transpose()?;
-    if args.limit == 0 || args.per_story == 0 {
-        return Err(Error::Invalid("--limit and --per-story must be at least 1".into()).into());
-    }
+    // A request that is wrong whatever the index holds is refused before the index is
+    // opened (or built).
+    let request = request(args.query.join(" "), &args);
+    request.check()?;
     let searcher = open_fresh(paths, args.no_update)?;
-    let request = Request {
-        query: args.query.join(" "),
-        limit: args.limit,
-        lang,
-        exact: args.exact,
-        per_story: args.per_story,
-        story: args.story,
-        since: args.since,
-        until: args.until,
-        explain: args.explain,
+    // A story may be named as results show it: by a file's path as well as by its id.
+    let request = match &args.story {
+        Some(s) => request.story(catalog::resolve(&searcher.manifest(), s).unwrap_or(s.clone())),
+        None => request,
     };
+    let request = searcher.request(request)?;
     let answer = searcher.search(&request)?;
     for e in &answer.expansions {
-        eprintln!("also searched: {} → {}", e.from, e.to.join(", "));
+        let (from, to) = (&e.from, e.to.join(", "));
+        eprintln!(
+            "also searched: {} → {}",
+            output::human::printable(from),
+            output::human::printable(&to)
+        );
     }
     if answer.partial {
         eprintln!("no passage holds every word; showing passages that hold some");
@@ -45,9 +38,9 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
-        output::json(&mut out, &answer)?;
+        output::json::lines(&mut out, &answer)?;
     } else {
-        output::human(&mut out, &answer, args.explain, output::use_colour())?;
+        output::human::print(&mut out, &answer, args.explain, output::use_colour())?;
     }
     out.flush()?;
     Ok(if answer.hits.is_empty() {
@@ -57,10 +50,32 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     })
 }
 
+/// The request the flags ask for, checked later against the index.
+fn request(query: String, args: &SearchArgs) -> RequestBuilder {
+    let mut b = RequestBuilder::new(query)
+        .limit(args.limit)
+        .per_story(args.per_story)
+        .exact(args.exact)
+        .explain(args.explain);
+    if let Some(lang) = &args.lang {
+        b = b.lang(lang);
+    }
+    if let Some(story) = &args.story {
+        b = b.story(story);
+    }
+    if let Some(day) = &args.since {
+        b = b.since(day);
+    }
+    if let Some(day) = &args.until {
+        b = b.until(day);
+    }
+    b
+}
+
 /// Opens the index, building it when it is missing and updating it when the archive changed
 /// (unless `no_update`); on read-only storage, or while another `archive index` is writing,
 /// searches the last commit and says so. The index is opened once.
-fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
+pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
     let archive_there = paths.archive.is_dir() && !no_update;
     let stale = match Searcher::open(&paths.archive, &paths.index) {
         Ok(searcher) => {

@@ -15,8 +15,6 @@ const reader = $("reader");
 
 const LANG_NAMES = { en: "English", zh: "中文" };
 const langName = (code) => LANG_NAMES[code] || code;
-/// Characters of a counterpart shown beside a hit (the hit's own snippet comes from the API).
-const COUNTERPART_CHARS = 200;
 /// Quiet time after a keystroke before searching.
 const DEBOUNCE_MS = 200;
 
@@ -64,35 +62,6 @@ function appendMarked(parent, text, ranges, start = 0, end = text.length) {
   }
   parent.append(text.slice(at, end));
   if (end < text.length) parent.append("…");
-}
-
-// An excerpt of about `chars` code units starting a little before the first range.
-function excerpt(text, ranges, chars) {
-  if (text.length <= chars) return [0, text.length];
-  const first = ranges.length ? ranges[0][0] : 0;
-  let start = Math.max(0, Math.min(first - Math.floor(chars / 4), text.length - chars));
-  let end = start + chars;
-  // Never cut a surrogate pair in half.
-  const low = (i) => i > 0 && i < text.length && /[\uDC00-\uDFFF]/.test(text[i]);
-  if (low(start)) start -= 1;
-  if (low(end)) end += 1;
-  return [start, end];
-}
-
-// Moves an excerpt's cut points off the middle of a Latin word, by at most a few characters
-// and never past a highlight. (Han text has no spaces and may be cut anywhere.)
-function tidy(text, ranges, [start, end]) {
-  const letter = (c) => c !== undefined && /[A-Za-z0-9\u00C0-\u024F]/.test(c);
-  const firstMark = ranges.length ? ranges[0][0] : end;
-  if (start > 0 && letter(text[start - 1]) && letter(text[start])) {
-    const space = text.indexOf(" ", start);
-    if (space !== -1 && space - start < 20 && space + 1 <= firstMark) start = space + 1;
-  }
-  if (end < text.length && letter(text[end - 1]) && letter(text[end])) {
-    const space = text.lastIndexOf(" ", end);
-    if (space > start && end - space < 20) end = space;
-  }
-  return [start, end];
 }
 
 function el(tag, props = {}, ...children) {
@@ -199,8 +168,9 @@ function render(hits) {
 }
 
 function hitCard(hit) {
+  // Excerpts are the API's (the terminal shows the same ones).
   const own = toUnits(hit.text, hit.highlights);
-  const snippet = tidy(hit.text, own, toUnits(hit.text, [hit.snippet_range])[0]);
+  const snippet = toUnits(hit.text, [hit.snippet_range])[0];
   const meta = [hit.date, `¶${hit.passage}`, hit.path].filter(Boolean).join(" · ");
   const pair = el("div", { class: "pair" });
   pair.append(passageBox(hit.lang, hit.passage, hit.text, own, snippet, ""));
@@ -209,16 +179,16 @@ function hitCard(hit) {
   if (c) {
     const theirs = toUnits(c.text, c.highlights);
     marks[c.lang] = theirs;
-    const cut = tidy(c.text, theirs, excerpt(c.text, theirs, COUNTERPART_CHARS));
+    const cut = toUnits(c.text, [c.excerpt_range])[0];
     pair.append(passageBox(c.lang, c.passage, c.text, theirs, cut, c.matched ? "also matched" : "counterpart", true));
     pair.classList.add("two");
   }
   const read = el("button", { class: "read", type: "button", text: `Read the whole story (${langName(hit.lang)})` });
-  read.addEventListener("click", () => openStory(hit.doc, hit.lang, hit.passage, marks, read));
+  read.addEventListener("click", () => openStory(hit.story, hit.lang, hit.passage, marks, read));
   return el(
     "article",
-    { class: "hit", "data-doc": hit.doc, "data-passage": String(hit.passage) },
-    el("h2", {}, el("span", { class: "rank", text: `${hit.rank}. ` }), hit.title || hit.doc),
+    { class: "hit", "data-story": hit.story, "data-passage": String(hit.passage) },
+    el("h2", {}, el("span", { class: "rank", text: `${hit.rank}. ` }), hit.title || hit.story),
     el("p", { class: "meta", text: meta }),
     pair,
     read,
@@ -240,9 +210,9 @@ function passageBox(code, passage, text, ranges, [start, end], tag, counterpart 
 
 let opener = null;
 
-async function openStory(doc, code, passage, marks, from) {
+async function openStory(id, code, passage, marks, from) {
   opener = from;
-  const params = new URLSearchParams({ doc, lang: code });
+  const params = new URLSearchParams({ story: id, lang: code });
   let story;
   try {
     const { ok, status, body } = await getJSON("/api/story?" + params);
@@ -255,7 +225,7 @@ async function openStory(doc, code, passage, marks, from) {
     say(`no answer from the server (${e.message})`, true);
     return;
   }
-  $("reader-title").textContent = story.title || story.doc;
+  $("reader-title").textContent = story.title || story.story;
   $("reader-title").lang = story.lang;
   $("reader-meta").textContent = [story.date, story.path].filter(Boolean).join(" · ");
   const langs = $("reader-langs");
@@ -263,7 +233,7 @@ async function openStory(doc, code, passage, marks, from) {
     ...story.langs.map((l) => {
       const b = el("button", { type: "button", lang: l, "aria-pressed": String(l === story.lang), text: langName(l) });
       b.addEventListener("click", () => {
-        if (l !== story.lang) openStory(doc, l, passage, marks, opener);
+        if (l !== story.lang) openStory(id, l, passage, marks, opener);
       });
       return b;
     }),

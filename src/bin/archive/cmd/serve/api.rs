@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::{Condvar, Mutex};
 
-use archive::{Error, Request, Searcher};
+use archive::error::Fault;
+use archive::{Error, RequestBuilder, Searcher};
 
 use super::reply::{Reply, CSS, HTML, JS, SVG};
 use crate::output;
@@ -15,10 +16,6 @@ const STYLE: &str = include_str!("../../serve/page.css");
 const SCRIPT: &str = include_str!("../../serve/page.js");
 const ICON: &str = include_str!("../../serve/icon.svg");
 
-/// Longest query, in characters: far beyond anything typed, short enough that no query is slow.
-const MAX_QUERY_CHARS: usize = 500;
-/// Most hits, and most passages per story, one request may ask for.
-const MAX_LIMIT: usize = 100;
 /// Longest request target, in bytes (a maximal query, percent-encoded, fits).
 pub const MAX_URL_BYTES: usize = 8192;
 
@@ -129,8 +126,8 @@ fn search(site: &Site, query: &str) -> Reply {
         Ok(r) => r,
         Err(why) => return Reply::api_error(400, why),
     };
-    match site.with_searcher(|s| s.search(&request)) {
-        Ok(answer) => Reply::json(200, &output::records(&answer)),
+    match site.with_searcher(|s| s.request(request).and_then(|r| s.search(&r))) {
+        Ok(answer) => Reply::json(200, &output::json::records(&answer)),
         Err(e) => library_error(e),
     }
 }
@@ -140,29 +137,30 @@ fn story(site: &Site, query: &str) -> Reply {
         Ok(p) => p,
         Err(why) => return Reply::api_error(400, why),
     };
-    let (Some(doc), Some(lang)) = (p.get("doc"), p.get("lang")) else {
-        return Reply::api_error(400, "doc and lang are both needed");
+    // `doc` is the older name of `story`, kept as an alias.
+    let (Some(story), Some(lang)) = (p.get("story").or(p.get("doc")), p.get("lang")) else {
+        return Reply::api_error(400, "story and lang are both needed");
     };
-    let lang = match language(lang) {
-        Ok(l) => l,
-        Err(why) => return Reply::api_error(400, why),
+    let Some(lang) = archive::article::normalize_lang(lang) else {
+        return Reply::api_error(400, format!("unknown language {lang:?}"));
     };
-    match site.with_searcher(|s| s.story(doc, &lang)) {
-        Ok(Some(story)) => Reply::json(200, &story),
-        Ok(None) => Reply::api_error(404, format!("no story {doc:?} in {lang:?}")),
+    match site.with_searcher(|s| s.story(story, &lang)) {
+        Ok(Some(story)) => Reply::json(200, &output::json::story(&story)),
+        Ok(None) => Reply::api_error(404, format!("no story {story:?} in {lang:?}")),
         Err(e) => library_error(e),
     }
 }
 
-/// The caller's mistakes are 400s; anything else is the server's, logged and a 500.
+/// The caller's mistakes are 400s; the server's are logged, 503 when trying again may help,
+/// else 500.
 fn library_error(e: Error) -> Reply {
-    match e {
-        Error::QuerySyntax { .. } | Error::Invalid(_) => Reply::api_error(400, e.to_string()),
-        e => {
-            eprintln!("archive: {e}");
-            Reply::api_error(500, e.to_string())
-        }
-    }
+    let status = match e.fault() {
+        Fault::Input => return Reply::api_error(400, e.to_string()),
+        Fault::Busy => 503,
+        Fault::Storage | Fault::Damaged => 500,
+    };
+    eprintln!("archive: {e}");
+    Reply::api_error(status, e.to_string())
 }
 
 const SEARCH_PARAMS: &[&str] = &[
@@ -176,7 +174,7 @@ const SEARCH_PARAMS: &[&str] = &[
     "story",
     "explain",
 ];
-const STORY_PARAMS: &[&str] = &["doc", "lang"];
+const STORY_PARAMS: &[&str] = &["story", "doc", "lang"];
 
 /// The query string's parameters, decoded. Unknown or repeated names are refused rather than
 /// ignored, so a typo is an error and not a silently unfiltered search. An empty value is the
@@ -229,44 +227,41 @@ fn decode(s: &str) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| format!("{s:?} is not UTF-8 once decoded"))
 }
 
-fn search_request(p: &BTreeMap<String, String>) -> Result<Request, String> {
+/// The request the parameters ask for; the library checks the values.
+fn search_request(p: &BTreeMap<String, String>) -> Result<RequestBuilder, String> {
     let q = p.get("q").ok_or("missing parameter q (the query)")?;
-    let chars = q.chars().count();
-    if chars > MAX_QUERY_CHARS {
-        return Err(format!(
-            "the query is {chars} characters long; at most {MAX_QUERY_CHARS}"
-        ));
-    }
-    let mut request = Request::new(q.as_str());
+    let mut b = RequestBuilder::new(q.as_str());
     if let Some(v) = p.get("limit") {
-        request.limit = count("limit", v)?;
+        b = b.limit(count("limit", v)?);
     }
     if let Some(v) = p.get("per_story") {
-        request.per_story = count("per_story", v)?;
+        b = b.per_story(count("per_story", v)?);
     }
     if let Some(v) = p.get("lang") {
-        request.lang = Some(language(v)?);
+        b = b.lang(v);
     }
     if let Some(v) = p.get("exact") {
-        request.exact = flag("exact", v)?;
+        b = b.exact(flag("exact", v)?);
     }
     if let Some(v) = p.get("explain") {
-        request.explain = flag("explain", v)?;
+        b = b.explain(flag("explain", v)?);
     }
-    // Dates are checked by the library, with the message the command line gives.
-    request.since = p.get("since").cloned();
-    request.until = p.get("until").cloned();
-    request.story = p.get("story").cloned();
-    Ok(request)
+    if let Some(v) = p.get("since") {
+        b = b.since(v);
+    }
+    if let Some(v) = p.get("until") {
+        b = b.until(v);
+    }
+    if let Some(v) = p.get("story") {
+        b = b.story(v);
+    }
+    Ok(b)
 }
 
 fn count(name: &str, value: &str) -> Result<usize, String> {
-    match value.parse::<usize>() {
-        Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{name} must be a number from 1 to {MAX_LIMIT}, not {value:?}"
-        )),
-    }
+    value
+        .parse::<usize>()
+        .map_err(|_| format!("{name} must be a number, not {value:?}"))
 }
 
 fn flag(name: &str, value: &str) -> Result<bool, String> {
@@ -277,14 +272,19 @@ fn flag(name: &str, value: &str) -> Result<bool, String> {
     }
 }
 
-fn language(value: &str) -> Result<String, String> {
-    archive::article::normalize_lang(value)
-        .ok_or_else(|| format!("unknown language {value:?}; use en or zh"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn library_errors_map_to_whose_fault_they_are() {
+        let status = |e| library_error(e).status;
+        assert_eq!(status(Error::Invalid("bad".into())), 400);
+        assert_eq!(status(Error::Busy("/i".into())), 503);
+        assert_eq!(status(Error::damaged("/i", "garbled")), 500);
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(status(Error::io("/i", io)), 500);
+    }
 
     #[test]
     fn decoding_is_strict() {
@@ -301,27 +301,29 @@ mod tests {
 
     #[test]
     fn parameters_are_checked() {
-        let p = params("q=Khorgos&limit=5&lang=zh-CN&exact=1&since=", SEARCH_PARAMS).unwrap();
-        let r = search_request(&p).unwrap();
+        let held = ["en".to_string(), "zh".to_string()].into();
+        let bad = |q: &str| {
+            params(q, SEARCH_PARAMS)
+                .and_then(|p| search_request(&p))
+                .and_then(|b| b.build(&held).map_err(|e| e.to_string()))
+        };
+        let r = bad("q=Khorgos&limit=5&lang=zh-CN&exact=1&since=").unwrap();
         assert_eq!(
-            (
-                r.query.as_str(),
-                r.limit,
-                r.lang.as_deref(),
-                r.exact,
-                r.since
-            ),
+            (r.query(), r.limit(), r.lang(), r.exact(), r.since()),
             ("Khorgos", 5, Some("zh"), true, None)
         );
-        let bad = |q: &str| params(q, SEARCH_PARAMS).and_then(|p| search_request(&p));
         assert!(bad("limit=5").unwrap_err().contains("missing parameter q"));
         assert!(bad("q=a&limit=0").is_err());
-        assert!(bad("q=a&limit=101").is_err());
+        assert!(bad("q=a&limit=1001").is_err());
         assert!(bad("q=a&limit=x").is_err());
         assert!(bad("q=a&q=b").unwrap_err().contains("twice"));
         assert!(bad("q=a&colour=red").unwrap_err().contains("unknown"));
         assert!(bad("q=a&exact=maybe").is_err());
         assert!(bad("q=a&lang=fr1").is_err());
+        assert!(bad("q=a&lang=fr")
+            .unwrap_err()
+            .contains("no stories in fr; the index holds en, zh"));
+        assert!(bad("q=a&since=2022-02-31").is_err());
         assert!(bad(&format!("q={}", "字".repeat(501)))
             .unwrap_err()
             .contains("501 characters"));

@@ -1,0 +1,39 @@
+//! `archive add`: new stories from files; their ids on stdout, what was written on stderr.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use archive::intake::{self, AddOptions};
+
+use crate::cli::AddArgs;
+use crate::paths::Resolved;
+
+pub fn run(paths: &Resolved, args: AddArgs) -> Result<ExitCode> {
+    let opts = AddOptions {
+        story: args.story,
+        title: args.title,
+        date: args.date,
+        lang: args.lang,
+    };
+    let files = intake::prepare(&paths.archive, &args.files, &opts)?;
+    intake::write(&paths.archive, &files)?;
+    let mut ids: Vec<&str> = Vec::new();
+    for f in &files {
+        eprintln!(
+            "added {} → {} ({}, {} passages): {}",
+            f.from.display(),
+            f.rel,
+            f.lang,
+            f.passages,
+            f.title
+        );
+        if !ids.contains(&f.story.as_str()) {
+            ids.push(&f.story);
+        }
+    }
+    for id in ids {
+        println!("{id}");
+    }
+    eprintln!("the next `archive search` (or `archive index`) indexes it");
+    Ok(ExitCode::SUCCESS)
+}

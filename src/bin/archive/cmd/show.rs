@@ -1,0 +1,74 @@
+//! `archive show`: one story as text, through a pager when it is longer than the terminal.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use archive::{article::normalize_lang, catalog, Error};
+
+use crate::cli::ShowArgs;
+use crate::pager;
+use crate::paths::Resolved;
+
+pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
+    let searcher = super::search::open_fresh(paths, false)?;
+    let manifest = searcher.manifest();
+    let id = catalog::resolve(&manifest, &args.story).ok_or_else(|| {
+        Error::Invalid(format!(
+            "no story {:?} in the index (`archive list` shows them)",
+            args.story
+        ))
+    })?;
+    let langs: Vec<String> = manifest
+        .files
+        .values()
+        .filter(|f| f.story == id)
+        .map(|f| f.lang.clone())
+        .collect();
+    let lang = match &args.lang {
+        Some(l) => normalize_lang(l)
+            .ok_or_else(|| Error::Invalid(format!("unknown language {l:?}; use en or zh")))?,
+        None if langs.iter().any(|l| l == "en") => "en".into(),
+        None => langs.iter().min().cloned().unwrap_or_default(),
+    };
+    let story = searcher.story(&id, &lang)?.ok_or_else(|| {
+        Error::Invalid(format!(
+            "story {id} has no {lang} version (it has {})",
+            langs.join(", ")
+        ))
+    })?;
+    if let Some(n) = args.passage {
+        if n == 0 || n as usize > story.passages.len() {
+            return Err(Error::Invalid(format!(
+                "story {id} ({lang}) has passages 1 to {}",
+                story.passages.len()
+            ))
+            .into());
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string(&story)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut text = String::new();
+    if args.passage.is_none() {
+        text.push_str(&format!("{}\n", story.title));
+        let date = if story.date.is_empty() {
+            "undated"
+        } else {
+            &story.date
+        };
+        text.push_str(&format!(
+            "{id} · {lang} · {date} · {} · {} passages (languages: {})\n\n",
+            story.path,
+            story.passages.len(),
+            story.langs.join(", ")
+        ));
+    }
+    for p in &story.passages {
+        if args.passage.is_none_or(|n| n == p.passage) {
+            text.push_str(&format!("¶{} {}\n\n", p.passage, p.text));
+        }
+    }
+    pager::page(text.trim_end_matches('\n'))?;
+    Ok(ExitCode::SUCCESS)
+}

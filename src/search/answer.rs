@@ -1,0 +1,127 @@
+//! What a search returns: ranked hits with byte ranges, and stored stories. Values only; the
+//! binary's printers turn the ranges into marks, colour or JSON.
+
+use serde::Serialize;
+
+use super::clause::Expansion;
+
+/// One term's part of a hit's score.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TermScore {
+    /// The query term (after segmentation, folding and stemming).
+    pub term: String,
+    /// Its part of the score.
+    pub score: f32,
+    /// Its share of the score, 0 to 1.
+    pub share: f32,
+}
+
+/// The same passage in the story's other language.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Counterpart {
+    /// Its language.
+    pub lang: String,
+    /// Its passage number.
+    pub passage: u64,
+    /// Its text.
+    pub text: String,
+    /// True when it matched the query too (the two are shown as one pair).
+    pub matched: bool,
+    /// Byte ranges of matched words in `text`.
+    pub highlights: Vec<[usize; 2]>,
+    /// Byte range of the excerpt to show beside the hit.
+    pub excerpt_range: [usize; 2],
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    /// 1-based rank.
+    pub rank: usize,
+    /// BM25 score.
+    pub score: f32,
+    /// Story id.
+    pub story: String,
+    /// Language.
+    pub lang: String,
+    /// Story title.
+    pub title: String,
+    /// Story date, or empty.
+    pub date: String,
+    /// Source file, relative to the archive folder.
+    pub path: String,
+    /// Passage number, from 1.
+    pub passage: u64,
+    /// The whole passage.
+    pub text: String,
+    /// Byte range of the excerpt to show in `text`.
+    pub snippet_range: [usize; 2],
+    /// Byte ranges of matched words in `text`.
+    pub highlights: Vec<[usize; 2]>,
+    /// The same passage in the other language, if the story has one.
+    pub counterpart: Option<Counterpart>,
+    /// The rank of the hit that is this one's counterpart, when both are hits (a pair).
+    pub paired_with: Option<usize>,
+    /// Each query term's part of the score (filled for `--explain`).
+    pub explain: Vec<TermScore>,
+}
+
+/// The answer to a request.
+#[derive(Debug, Clone, Default)]
+pub struct Answer {
+    /// Hits, best first.
+    pub hits: Vec<Hit>,
+    /// True when no passage matched every word and these are partial matches.
+    pub partial: bool,
+    /// Spelling and variant expansions that were searched, each once.
+    pub expansions: Vec<Expansion>,
+    /// The query's terms after segmentation, folding and stemming, one entry per clause.
+    pub terms: Vec<String>,
+}
+
+/// A stored passage with what the index stores about its story.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Passage {
+    /// Story id.
+    pub story: String,
+    /// Language.
+    pub lang: String,
+    /// Passage number, from 1.
+    pub passage: u64,
+    /// Text.
+    pub text: String,
+    /// Story title.
+    pub title: String,
+    /// Story date, or empty.
+    pub date: String,
+    /// Source file, relative to the archive folder.
+    pub path: String,
+}
+
+/// One story in one language, passage by passage: what a reader opens from a hit.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Story {
+    /// Story id.
+    pub story: String,
+    /// This version's language.
+    pub lang: String,
+    /// Its title.
+    pub title: String,
+    /// Its date, or empty.
+    pub date: String,
+    /// Its source file, relative to the archive folder.
+    pub path: String,
+    /// Every language the story is in (this one included), sorted.
+    pub langs: Vec<String>,
+    /// Its passages in order.
+    pub passages: Vec<StoryPassage>,
+}
+
+/// One passage of a [`Story`].
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StoryPassage {
+    /// Passage number, from 1.
+    pub passage: u64,
+    /// Its text.
+    pub text: String,
+}

@@ -397,7 +397,12 @@ for s in [s for s in ('bundled', 'zh', 'en') if s in raw]:
     print()
     med = {(q[1], q[3]): q[4] for q in qs}
     lang = {q[1]: q[2] for q in qs}
+    worst_of = lambda peer: max(med[(l, 'archive')] / med[(l, peer)] for l in qlabels)
+    worst = worst_of('fts5')
+    checks.append((f'every query ≤ SQLite FTS5 ({names[s]}; worst archive/FTS5)', f'{worst:.2f}×', worst <= 1))
     if s == 'bundled':
+        worst = worst_of('rg')
+        checks.append(('every query ≤ `rg -i` (bundled; worst archive/rg)', f'{worst:.2f}×', worst <= 1))
         worst = max(med[(l, 'archive')] / med[(l, 'rg')] for l in qlabels if lang[l] == 'en')
         checks.append(('English query ≤ 1.5× `rg -i` (bundled; worst query)', f'{worst:.2f}×', worst <= 1.5))
         en = statistics.median(med[(l, 'archive')] for l in qlabels if lang[l] == 'en')
@@ -407,14 +412,14 @@ for s in [s for s in ('bundled', 'zh', 'en') if s in raw]:
         checks.append(('Chinese query ≤ 2× English query (bundled; median of medians, worst pair)',
                        f'{zh / en:.2f}×, {worst_zh:.2f}×', zh / en <= 2))
     else:
-        worst = max(med[(l, 'archive')] / min(med[(l, 'fts5')], med[(l, 'xapian')]) for l in qlabels)
-        checks.append((f'every archive query faster than FTS5 and Xapian ({names[s]}; worst archive/fastest peer)',
-                       f'{worst:.2f}×', worst < 1))
+        worst = worst_of('xapian')
+        checks.append((f'every query ≤ 1.5× Xapian ({names[s]}; worst archive/Xapian)', f'{worst:.2f}×', worst <= 1.5))
     if (s, 'archive') in builds:
         secs, size, rss, cpu = builds[(s, 'archive')]
         if s == 'zh':
-            checks.append(('indexing ≥ 8 MB/s of Chinese text', f'{mb(raw[s][0]) / secs:.2f} MB/s', mb(raw[s][0]) / secs >= 8))
-        checks.append((f'index size ≤ 1.2× raw text ({names[s]})', f'{size / raw[s][0]:.2f}×', size / raw[s][0] <= 1.2))
+            checks.append(('indexing ≥ 10 MB/s of Chinese text (whole `archive index`)', f'{mb(raw[s][0]) / secs:.2f} MB/s', mb(raw[s][0]) / secs >= 10))
+        limit = 1.5 if s == 'zh' else 1.2
+        checks.append((f'index size ≤ {limit}× raw text ({names[s]})', f'{size / raw[s][0]:.2f}×', size / raw[s][0] <= limit))
         checks.append((f'peak memory while indexing ≤ 300 MB ({names[s]})', f'{rss:.0f} MB', rss <= 300))
 start = json.load(open(f'{res}/start.json'))['results']
 print('### Process start (`--version`)\n')

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::store::Manifest;
+use crate::manifest::Manifest;
 
 /// One story of the index, in every language it has.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -79,7 +79,7 @@ pub fn resolve(manifest: &Manifest, name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::FileEntry;
+    use crate::manifest::FileEntry;
 
     fn entry(story: &str, lang: &str, date: &str, title: &str) -> FileEntry {
         FileEntry {

@@ -52,6 +52,11 @@ pub struct Scan {
     pub files: Vec<SourceFile>,
     /// Files skipped, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// Every folder walked (`""` for the root), with its modification time (ns since the
+    /// epoch), taken after the folder was listed: the freshness check's snapshot.
+    pub folders: Vec<(String, u128)>,
+    /// When the walk began (ns since the epoch).
+    pub started: u128,
 }
 
 /// Lists the story files under `root` (following symbolic links that stay inside it, skipping
@@ -60,7 +65,10 @@ pub fn scan(root: &Path) -> Result<Scan> {
     if !root.is_dir() {
         return Err(Error::NoArchive(root.to_path_buf()));
     }
-    let mut scan = Scan::default();
+    let mut scan = Scan {
+        started: nanos(Some(std::time::SystemTime::now())),
+        ..Scan::default()
+    };
     let real_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let outside = std::cell::RefCell::new(Vec::new());
     let walker = WalkDir::new(root)
@@ -93,6 +101,13 @@ pub fn scan(root: &Path) -> Result<Scan> {
                 continue;
             }
         };
+        if entry.file_type().is_dir() {
+            if let Ok(meta) = entry.metadata() {
+                let rel = rel_path(root, entry.path());
+                scan.folders.push((rel, nanos(meta.modified().ok())));
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -118,11 +133,7 @@ pub fn scan(root: &Path) -> Result<Scan> {
             ));
             continue;
         }
-        let mtime = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
+        let mtime = nanos(meta.modified().ok());
         scan.files.push(SourceFile {
             rel,
             abs: entry.path().to_path_buf(),
@@ -132,6 +143,12 @@ pub fn scan(root: &Path) -> Result<Scan> {
     }
     scan.skipped.extend(outside.into_inner());
     Ok(scan)
+}
+
+/// A time in ns since the epoch (0 when unknown).
+pub fn nanos(time: Option<std::time::SystemTime>) -> u128 {
+    time.and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
 }
 
 /// Why a link out of the archive is skipped.

@@ -12,8 +12,10 @@ use tantivy::{IndexWriter, Term};
 use crate::analysis::Analyzers;
 use crate::corpus::{self, Document, SourceFile};
 use crate::error::{Error, Result};
+use crate::fresh::Snapshot;
+use crate::manifest::{self, FileEntry, Manifest, Payload};
 use crate::schema::{self, day_number, loc, Fields};
-use crate::store::{self, FileEntry, Manifest};
+use crate::store;
 
 /// Memory the index writer may use before flushing a segment, across all its threads.
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
@@ -157,15 +159,24 @@ pub enum Freshness {
 /// A missing index is not fresh.
 pub fn is_fresh(archive: &Path, index_dir: &Path, analyzers: &Analyzers) -> Result<bool> {
     match store::open_read(index_dir, analyzers) {
-        Ok(opened) => Ok(freshness(archive, &opened.manifest)? != Freshness::Changed),
+        Ok(opened) => Ok(freshness(archive, index_dir, &opened.payload)? != Freshness::Changed),
         Err(Error::NoIndex(_)) => Ok(false),
         Err(e) => Err(e),
     }
 }
 
-/// How the files of `archive` compare with those `manifest` recorded (by size, time, or
-/// content).
-pub fn freshness(archive: &Path, manifest: &Manifest) -> Result<Freshness> {
+/// How the files of `archive` compare with those the commit `payload` of the index at
+/// `index_dir` recorded. The quick check ([`Snapshot::unchanged`]) answers most calls; when it
+/// is unsure, every file is compared (by size, time, or content) and, when none changed, the
+/// snapshot is renewed (if the index is writable) so that the next check is quick again.
+pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<Freshness> {
+    if Snapshot::load(index_dir, payload.stamp).is_some_and(|s| s.unchanged(archive)) {
+        return Ok(Freshness::Current);
+    }
+    let manifest = &Manifest::load(index_dir, payload);
+    if manifest.analyzer != payload.analyzer {
+        return Ok(Freshness::Changed);
+    }
     let scan = corpus::scan(archive)?;
     let plan = plan(&scan.files, manifest);
     // A file that could not be read is not a reason to re-index on every search.
@@ -178,7 +189,11 @@ pub fn freshness(archive: &Path, manifest: &Manifest) -> Result<Freshness> {
     Ok(match (same, plan.touched.is_empty()) {
         (false, _) => Freshness::Changed,
         (true, false) => Freshness::Retimed,
-        (true, true) => Freshness::Current,
+        (true, true) => {
+            // Best effort: on read-only storage every search compares every file.
+            let _ = Snapshot::of(&scan).save(index_dir, payload.stamp);
+            Freshness::Current
+        }
     })
 }
 
@@ -242,10 +257,11 @@ fn write(
         mut writer,
         damaged,
     } = store::open_write(index_dir, analyzers, 2, WRITER_MEMORY)?;
+    let payload = Payload::of(&index)?;
     let old = if damaged.is_some() {
         Manifest::default()
     } else {
-        Manifest::of(&index)?
+        Manifest::load(index_dir, &payload)
     };
     let fingerprint = analyzers.fingerprint();
     let rebuilt = old.analyzer != fingerprint;
@@ -259,6 +275,7 @@ fn write(
         old
     };
     let plan = plan(&scan.files, &manifest);
+    let snapshot = Snapshot::of(&scan);
     *needed = plan.load.iter().map(|f| f.size).sum::<u64>() * INDEX_BYTES_PER_TEXT_BYTE;
     let mut report = Report {
         rebuilt,
@@ -330,10 +347,23 @@ fn write(
     manifest.files.extend(plan.touched);
     report.warnings.extend(misaligned(&manifest, &plan.load));
     if committed {
-        let payload = serde_json::to_string(&manifest).expect("manifest serializes");
         let mut commit = writer.prepare_commit()?;
-        commit.set_payload(&payload);
+        let stamp = commit.opstamp();
+        manifest.save(index_dir, stamp)?;
+        snapshot.save(index_dir, stamp)?;
+        commit.set_payload(
+            &Payload {
+                analyzer: manifest.analyzer.clone(),
+                stamp,
+            }
+            .to_json(),
+        );
         commit.commit()?;
+        manifest::remove_others(index_dir, stamp);
+    } else if Snapshot::load(index_dir, payload.stamp).as_ref() != Some(&snapshot) {
+        // Nothing to index, but folder times moved (a file saved unchanged, a temporary file
+        // come and gone): renewing the snapshot keeps the searches' check quick.
+        snapshot.save(index_dir, payload.stamp)?;
     }
     let (stories, passages, languages) = manifest.totals();
     report.stories = stories;

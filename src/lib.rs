@@ -5,8 +5,9 @@
 //! (fields in [`schema`]) analysed by [`analysis`], and [`search`] answers queries parsed by
 //! [`query`], expanded through [`variants`], as ranked [`search::Hit`]s with byte ranges,
 //! one stage per module (request → plan → compile → rank → arrange). [`store`] owns the
-//! on-disk index. The library never prints; the `archive` binary does. Errors say whose fault
-//! they are ([`error::Fault`]).
+//! on-disk index, [`manifest`] what each commit records about the archive, and [`fresh`] the
+//! quick check that the archive has not changed since. The library never prints; the `archive`
+//! binary does. Errors say whose fault they are ([`error::Fault`]).
 
 #![warn(missing_docs)]
 
@@ -17,10 +18,12 @@ pub mod catalog;
 pub mod corpus;
 pub mod error;
 pub mod formats;
+pub mod fresh;
 #[cfg(test)]
 mod fuzz;
 pub mod indexer;
 pub mod intake;
+pub mod manifest;
 pub mod query;
 pub mod schema;
 pub mod search;

@@ -14,7 +14,7 @@ use super::highlight::{counterpart_range, highlight, snippet_range};
 /// What arranging needs to know about stories beyond the ranked passages.
 pub trait Counterparts {
     /// The language to pair a passage of `story` in `lang` with, if the story has another.
-    fn other_language(&self, story: &str, lang: &str) -> Option<String>;
+    fn other_language(&self, story: &str, lang: &str) -> Result<Option<String>>;
     /// The text of passage `passage` of `story` in `lang`, if there is one.
     fn text(&self, story: &str, lang: &str, passage: u64) -> Result<Option<String>>;
 }
@@ -46,7 +46,7 @@ pub fn arrange(
             }
             seen.insert(p.passage);
         }
-        let other = stories.other_language(&p.story, &p.lang);
+        let other = stories.other_language(&p.story, &p.lang)?;
         let counterpart = match other {
             None => None,
             Some(lang) => match position.get(&loc(&p.story, &lang, p.passage)) {
@@ -115,12 +115,12 @@ mod tests {
     struct Two;
 
     impl Counterparts for Two {
-        fn other_language(&self, story: &str, lang: &str) -> Option<String> {
-            match (story, lang) {
+        fn other_language(&self, story: &str, lang: &str) -> Result<Option<String>> {
+            Ok(match (story, lang) {
                 ("c", _) => None,
                 (_, "en") => Some("zh".into()),
                 _ => Some("en".into()),
-            }
+            })
         }
 
         fn text(&self, story: &str, lang: &str, passage: u64) -> Result<Option<String>> {

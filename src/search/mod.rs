@@ -27,6 +27,7 @@ use tantivy::{DocAddress, Searcher as TantivySearcher, Term};
 
 use crate::analysis::Analyzers;
 use crate::error::{Error, Result};
+use crate::manifest::{Manifest, Payload};
 use crate::query::parse;
 use crate::schema::loc;
 use crate::store::{self, Opened};
@@ -59,12 +60,7 @@ impl Searcher {
         let analyzers = Analyzers::new(store::user_words(archive)?);
         let opened = store::open_read(index_dir, &analyzers)?;
         let searcher = opened.reader.searcher();
-        let languages = opened
-            .manifest
-            .files
-            .values()
-            .map(|f| f.lang.clone())
-            .collect();
+        let languages = stored::languages(&searcher, &opened.fields)?;
         Ok(Searcher {
             opened,
             searcher,
@@ -73,9 +69,14 @@ impl Searcher {
         })
     }
 
-    /// What the index records about its files and analyzer.
-    pub fn manifest(&self) -> &store::Manifest {
-        &self.opened.manifest
+    /// The index's last commit, as recorded in its payload.
+    pub fn payload(&self) -> &Payload {
+        &self.opened.payload
+    }
+
+    /// Every indexed file, read from disk on each call: searching does not need it.
+    pub fn manifest(&self) -> Manifest {
+        Manifest::load(&self.opened.dir, &self.opened.payload)
     }
 
     /// The languages the index holds stories in.
@@ -92,7 +93,7 @@ impl Searcher {
         Stored {
             searcher: &self.searcher,
             fields: &self.opened.fields,
-            manifest: &self.opened.manifest,
+            languages: &self.languages,
         }
     }
 
@@ -159,8 +160,8 @@ impl Searcher {
             let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
             filtered(vec![(Occur::Must, words)], stories::story_documents(f))
         };
-        // Bounded by the stories there are (a request may ask for any number).
-        let units = self.opened.manifest.files.len().max(1);
+        // Bounded by the documents there are (a request may ask for any number).
+        let units = (self.searcher.num_docs() as usize).max(1);
         let pool = request.limit().max(STORY_POOL).min(units);
         let mut ranked = rank::stories(&self.searcher, &*story_query(Occur::Must), pool, false)?;
         if ranked.len() < request.limit() && plan.required.len() > 1 {
@@ -312,14 +313,7 @@ impl Searcher {
         let Some(first) = passages.first() else {
             return Ok(None);
         };
-        let langs: BTreeSet<String> = self
-            .opened
-            .manifest
-            .files
-            .values()
-            .filter(|file| file.story == story)
-            .map(|file| file.lang.clone())
-            .collect();
+        let langs = stored.story_langs(story)?;
         Ok(Some(Story {
             story: story.to_string(),
             lang: lang.to_string(),

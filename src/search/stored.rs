@@ -3,15 +3,14 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::pinyin;
 use crate::error::Result;
 use crate::schema::{loc, Fields};
-use crate::store::Manifest;
 
 use super::answer::Passage;
 use super::arrange::Counterparts;
@@ -27,11 +26,46 @@ pub struct Stored<'a> {
     pub searcher: &'a TantivySearcher,
     /// The index's fields.
     pub fields: &'a Fields,
-    /// What the index records about its files.
-    pub manifest: &'a Manifest,
+    /// The languages the index holds stories in ([`languages`]).
+    pub languages: &'a BTreeSet<String>,
+}
+
+/// The languages the index holds stories in, from its `lang` terms (not its file list, which
+/// can be large): each is counted, so a language whose passages were all deleted is left out.
+pub fn languages(searcher: &TantivySearcher, fields: &Fields) -> Result<BTreeSet<String>> {
+    let mut all = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let index = segment.inverted_index(fields.lang)?;
+        let mut terms = index.terms().stream().map_err(TantivyError::from)?;
+        while terms.advance() {
+            all.insert(String::from_utf8_lossy(terms.key()).into_owned());
+        }
+    }
+    let mut held = BTreeSet::new();
+    for lang in all {
+        let term = Term::from_field_text(fields.lang, &lang);
+        if searcher.search(&TermQuery::new(term, IndexRecordOption::Basic), &Count)? > 0 {
+            held.insert(lang);
+        }
+    }
+    Ok(held)
 }
 
 impl Stored<'_> {
+    /// The languages the index holds story `story` in: those with its passage 1 (each file's
+    /// passages are numbered from 1), found by `loc` term, one lookup per index language.
+    pub fn story_langs(&self, story: &str) -> Result<BTreeSet<String>> {
+        let mut langs = BTreeSet::new();
+        for lang in self.languages {
+            let term = Term::from_field_text(self.fields.loc, &loc(story, lang, 1));
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            if self.searcher.search(&query, &Count)? > 0 {
+                langs.insert(lang.clone());
+            }
+        }
+        Ok(langs)
+    }
+
     /// The passage at `address`.
     pub fn passage(&self, address: DocAddress) -> Result<Passage> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
@@ -124,20 +158,15 @@ impl Vocabulary for Stored<'_> {
 
 impl Counterparts for Stored<'_> {
     /// `zh` for `en`, `en` for `zh`, else any other language the story is in.
-    fn other_language(&self, story: &str, lang: &str) -> Option<String> {
-        let langs: BTreeSet<&str> = self
-            .manifest
-            .files
-            .values()
-            .filter(|f| f.story == story && f.lang != lang)
-            .map(|f| f.lang.as_str())
-            .collect();
+    fn other_language(&self, story: &str, lang: &str) -> Result<Option<String>> {
+        let mut langs = self.story_langs(story)?;
+        langs.remove(lang);
         let preferred = if lang == "zh" { "en" } else { "zh" };
-        if langs.contains(preferred) {
+        Ok(if langs.contains(preferred) {
             Some(preferred.to_string())
         } else {
-            langs.into_iter().next().map(String::from)
-        }
+            langs.into_iter().next()
+        })
     }
 
     fn text(&self, story: &str, lang: &str, passage: u64) -> Result<Option<String>> {

@@ -1,12 +1,10 @@
 //! The index on disk: opening it for reading without writing a byte (damage reported as
-//! such), opening it for writing (`write`), and the manifest stored in each commit's payload
-//! (analyzer identity and indexed files).
+//! such), and opening it for writing (`write`). What each commit records about the archive is
+//! in [`crate::manifest`].
 
-use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyError};
@@ -14,6 +12,7 @@ use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyError};
 use crate::analysis::Analyzers;
 use crate::corpus::WORDS_FILE;
 use crate::error::{Error, Result};
+use crate::manifest::Payload;
 use crate::schema::Fields;
 
 mod readonly;
@@ -21,63 +20,6 @@ mod write;
 
 use readonly::ReadOnlyDirectory;
 pub use write::{file_names, open_write, Before, Writing};
-
-/// What the index records about itself in every commit.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Manifest {
-    /// The analyzer's fingerprint at build time.
-    pub analyzer: String,
-    /// Every indexed file, by path relative to the archive folder.
-    pub files: BTreeMap<String, FileEntry>,
-}
-
-/// One indexed file.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct FileEntry {
-    /// Content hash.
-    pub hash: String,
-    /// Size in bytes when indexed.
-    pub size: u64,
-    /// Modification time (ns since epoch) when indexed.
-    pub mtime: u64,
-    /// Story id.
-    pub story: String,
-    /// Language.
-    pub lang: String,
-    /// Number of passages.
-    pub passages: u64,
-    /// Its title (for `archive list` without reading the stored passages).
-    #[serde(default)]
-    pub title: String,
-    /// Its date `YYYY-MM-DD`, or empty.
-    #[serde(default)]
-    pub date: String,
-}
-
-impl Manifest {
-    /// Reads the manifest from the index's last commit (an empty one if it has none).
-    pub fn of(index: &Index) -> Result<Manifest> {
-        let meta = index.load_metas()?;
-        Ok(meta
-            .payload
-            .as_deref()
-            .and_then(|p| serde_json::from_str(p).ok())
-            .unwrap_or_default())
-    }
-
-    /// Counts of stories, passages and languages in the index.
-    pub fn totals(&self) -> (usize, u64, Vec<String>) {
-        let mut stories = std::collections::BTreeSet::new();
-        let mut langs = std::collections::BTreeSet::new();
-        let mut passages = 0;
-        for f in self.files.values() {
-            stories.insert(f.story.as_str());
-            langs.insert(f.lang.clone());
-            passages += f.passages;
-        }
-        (stories.len(), passages, langs.into_iter().collect())
-    }
-}
 
 /// Reads the archive's user words (`words.txt`), if any.
 pub fn user_words(archive: &Path) -> Result<Vec<String>> {
@@ -101,8 +43,8 @@ pub struct Opened {
     pub reader: IndexReader,
     /// Its fields.
     pub fields: Fields,
-    /// Its manifest.
-    pub manifest: Manifest,
+    /// Its last commit's payload (the manifest's files are read only when needed).
+    pub payload: Payload,
     /// Its folder.
     pub dir: PathBuf,
 }
@@ -128,15 +70,15 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
     if metas.payload.is_none() && metas.segments.is_empty() {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
-    let manifest = Manifest::of(&index)?;
+    let payload = Payload::of(&index)?;
     let expected = analyzers.fingerprint();
-    if manifest.analyzer != expected {
+    if payload.analyzer != expected {
         return Err(Error::AnalyzerMismatch {
             path: dir.to_path_buf(),
-            found: if manifest.analyzer.is_empty() {
+            found: if payload.analyzer.is_empty() {
                 "unknown".into()
             } else {
-                manifest.analyzer.clone()
+                payload.analyzer.clone()
             },
         });
     }
@@ -154,7 +96,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
         index,
         reader,
         fields,
-        manifest,
+        payload,
         dir: dir.to_path_buf(),
     })
 }

@@ -171,6 +171,7 @@ fn is_index_file(name: &str) -> bool {
     is_segment_file(name)
         || matches!(name, "meta.json" | ".managed.json")
         || name.starts_with(".tmp")
+        || crate::manifest::is_manifest_file(name)
         || (name.starts_with(".tantivy-") && name.ends_with(".lock"))
 }
 

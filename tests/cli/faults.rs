@@ -82,6 +82,13 @@ fn stray_files(index: &Path) -> Vec<String> {
             living.insert(format!("{id}.{stamp}.del"));
         }
     }
+    // The commit's file list and folder snapshot, named by the stamp in its payload.
+    if let Some(payload) = meta["payload"].as_str() {
+        let payload: serde_json::Value = serde_json::from_str(payload).unwrap();
+        let stamp = payload["stamp"].as_u64().unwrap();
+        living.insert(format!("archive-files-{stamp}.bin"));
+        living.insert(format!("archive-folders-{stamp}.bin"));
+    }
     let mut stray = Vec::new();
     for e in std::fs::read_dir(index).unwrap().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();

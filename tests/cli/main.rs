@@ -7,6 +7,7 @@ mod env;
 mod faults;
 mod field;
 mod formats;
+mod fresh;
 mod names;
 mod output;
 mod queries;

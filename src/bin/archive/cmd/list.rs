@@ -10,7 +10,7 @@ use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, json: bool) -> Result<ExitCode> {
     let searcher = super::search::open_fresh(paths, false)?;
-    let stories = catalog::stories(searcher.manifest());
+    let stories = catalog::stories(&searcher.manifest());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for s in &stories {

@@ -19,7 +19,7 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     let searcher = open_fresh(paths, args.no_update)?;
     // A story may be named as results show it: by a file's path as well as by its id.
     let request = match &args.story {
-        Some(s) => request.story(catalog::resolve(searcher.manifest(), s).unwrap_or(s.clone())),
+        Some(s) => request.story(catalog::resolve(&searcher.manifest(), s).unwrap_or(s.clone())),
         None => request,
     };
     let request = searcher.request(request)?;
@@ -82,7 +82,7 @@ pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
             if !archive_there {
                 return Ok(searcher);
             }
-            match indexer::freshness(&paths.archive, searcher.manifest())? {
+            match indexer::freshness(&paths.archive, &paths.index, searcher.payload())? {
                 Freshness::Current => return Ok(searcher),
                 // Same content, new times: recorded when possible, so the next search need
                 // not read the files again.

@@ -12,7 +12,7 @@ use crate::paths::Resolved;
 pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
     let searcher = super::search::open_fresh(paths, false)?;
     let manifest = searcher.manifest();
-    let id = catalog::resolve(manifest, &args.story).ok_or_else(|| {
+    let id = catalog::resolve(&manifest, &args.story).ok_or_else(|| {
         Error::Invalid(format!(
             "no story {:?} in the index (`archive list` shows them)",
             args.story

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# How `archive` scales with the archive's size: the shared corpora (every .txt file) copied
+# under distinct story ids (copy-1/…, copy-2/…) until each size is reached, then per size:
+#   index      `archive index` from scratch: wall time, peak RSS (/usr/bin/time)
+#   unchanged  `archive index` again, nothing changed (median of 5)
+#   one file   `archive index` after one story was rewritten in place (median of 5)
+#   search     `archive search --json` whole process, freshness check on (hyperfine median)
+# Markdown goes to stdout; the data and indexes stay in $SCALE_DIR (never the repository).
+#
+# Usage (as root on Debian; hyperfine and /usr/bin/time are installed when missing):
+#   bash benches/scale.sh
+# Environment:
+#   SCALE_DIR=/tmp/archive-scale   work folder
+#   CORPORA=../corpora             output of ../shared/corpora/make_corpora.sh
+#   SIZES="50 150 500"             archive sizes in MB
+#   QUERIES="filesystem|软件包"     queries timed, separated by |
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+SCALE_DIR=${SCALE_DIR:-/tmp/archive-scale}
+CORPORA=${CORPORA:-$REPO/../corpora}
+SIZES=${SIZES:-50 150 500}
+QUERIES=${QUERIES:-filesystem|软件包}
+ARCHIVE="$REPO/target/x86_64-unknown-linux-gnu/release/archive"
+export LC_ALL=C.UTF-8
+
+die() { echo "scale.sh: $*" >&2; exit 2; }
+log() { echo "== $*" >&2; }
+case "$SCALE_DIR/" in "$REPO"/*) die "SCALE_DIR must be outside the repository" ;; esac
+[ -d "$CORPORA" ] || die "no corpora at $CORPORA (run ../shared/corpora/make_corpora.sh first)"
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+log "building the release binary"
+(cd "$REPO" && cargo build --release --quiet)
+
+# fill DIR MB: copies of the corpora's text files under copy-N/ until DIR holds MB megabytes.
+fill() {
+  local dir=$1 target=$(($2 * 1000 * 1000)) n=0 have=0
+  mkdir -p "$dir"
+  have=$(find "$dir" -name '*.txt' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+  n=$(find "$dir" -maxdepth 1 -name 'copy-*' | wc -l)
+  while [ "$have" -lt "$target" ]; do
+    n=$((n + 1))
+    mkdir -p "$dir/copy-$n"
+    (cd "$CORPORA" && find . -name '*.txt' -size -8M -print0 | xargs -0 cp --parents -t "$dir/copy-$n")
+    have=$(find "$dir" -name '*.txt' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+  done
+}
+
+# median CMD...: the median wall time in seconds of 5 runs of CMD.
+median() {
+  local times=() t0 t1
+  for _ in 1 2 3 4 5; do
+    t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
+    times+=("$(echo "$t1 - $t0" | bc)")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
+}
+
+IFS='|' read -ra qs <<<"$QUERIES"
+head="| archive | files | index s | MB/s | peak RSS MB | index/raw | unchanged \`index\` s | one file changed s |"
+for q in "${qs[@]}"; do head+=" \`$q\` search ms |"; done
+echo "$head"
+echo "|$(printf ' --- |%.0s' $(seq 1 $((8 + ${#qs[@]}))))"
+data="$SCALE_DIR/data"
+for mb in $SIZES; do
+  log "$mb MB: copying"
+  fill "$data" "$mb"
+  raw=$(find "$data" -name '*.txt' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
+  files=$(find "$data" -name '*.txt' | wc -l)
+  idx="$SCALE_DIR/index-$mb"
+  rm -rf "$idx"
+  log "$mb MB: indexing $files files"
+  t0=$(date +%s.%N)
+  /usr/bin/time -f '%M' -o "$SCALE_DIR/rss" "$ARCHIVE" --archive "$data" --index "$idx" index >/dev/null 2>"$SCALE_DIR/index.log" \
+    || die "indexing failed: $(tail -1 "$SCALE_DIR/index.log")"
+  t1=$(date +%s.%N)
+  secs=$(echo "$t1 - $t0" | bc)
+  rss=$(($(tail -1 "$SCALE_DIR/rss") / 1024))
+  size=$(du -sb "$idx" | cut -f1)
+  unchanged=$(median "$ARCHIVE" --archive "$data" --index "$idx" index)
+  victim=$(find "$data/copy-1" -name '*.txt' | sort | sed -n 1p)
+  one=$(median bash -c "echo 'one more line' >> '$victim' && exec '$ARCHIVE' --archive '$data' --index '$idx' index")
+  row="| $(awk -v r="$raw" 'BEGIN {printf "%.0f MB", r / 1e6}') | $files | $(printf '%.1f' "$secs") | $(awk -v r="$raw" -v s="$secs" 'BEGIN {printf "%.1f", r / 1e6 / s}') | $rss | $(awk -v i="$size" -v r="$raw" 'BEGIN {printf "%.2f", i / r}') | $(printf '%.2f' "$unchanged") | $(printf '%.2f' "$one") |"
+  for q in "${qs[@]}"; do
+    hyperfine -N -i --style none --output pipe --warmup 3 --min-runs 10 --export-json "$SCALE_DIR/q.json" \
+      "$ARCHIVE --archive $data --index $idx search --json $q" >/dev/null 2>&1
+    row+=" $(python3 -c "import json; print('%.1f' % (json.load(open('$SCALE_DIR/q.json'))['results'][0]['median'] * 1000))") |"
+  done
+  echo "$row"
+done

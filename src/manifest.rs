@@ -1,0 +1,158 @@
+//! What the index records about the archive beside tantivy's own files. The commit payload in
+//! `meta.json` stays a few bytes (the analyzer's fingerprint and a stamp); the stamp names two
+//! files written just before that commit: `archive-files-<stamp>.bin`, every indexed file, read
+//! only to update the index or when the quick freshness check is unsure; and
+//! `archive-folders-<stamp>.bin`, the [`crate::fresh::Snapshot`] every search reads. A crash
+//! before the commit leaves the previous commit and its files intact; files of older commits
+//! are removed after each commit.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tantivy::Index;
+
+use crate::error::{Error, Result};
+
+/// File-name prefixes of the files a commit's stamp names.
+const FILES: &str = "archive-files-";
+pub(crate) const FOLDERS: &str = "archive-folders-";
+
+/// The payload of each commit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Payload {
+    /// The analyzer's fingerprint at build time.
+    pub analyzer: String,
+    /// Names this commit's files (the commit's opstamp).
+    pub stamp: u64,
+}
+
+impl Payload {
+    /// The payload of the index's last commit: the default (no analyzer, so a rebuild) when it
+    /// has none or one of an older format.
+    pub fn of(index: &Index) -> Result<Payload> {
+        let meta = index.load_metas()?;
+        Ok(meta
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default())
+    }
+
+    /// The payload as stored in `meta.json`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("payload serializes")
+    }
+}
+
+/// What the index holds: the analyzer that built it and every indexed file.
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    /// The analyzer's fingerprint at build time.
+    pub analyzer: String,
+    /// Every indexed file, by path relative to the archive folder.
+    pub files: BTreeMap<String, FileEntry>,
+}
+
+/// One indexed file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileEntry {
+    /// Content hash.
+    pub hash: String,
+    /// Size in bytes when indexed.
+    pub size: u64,
+    /// Modification time (ns since epoch) when indexed.
+    pub mtime: u64,
+    /// Story id.
+    pub story: String,
+    /// Language.
+    pub lang: String,
+    /// Number of passages.
+    pub passages: u64,
+    /// Its title (for `archive list` without reading the stored passages).
+    pub title: String,
+    /// Its date `YYYY-MM-DD`, or empty.
+    pub date: String,
+}
+
+impl Manifest {
+    /// The manifest of the commit `payload` describes, in the index folder `dir`. A missing or
+    /// damaged file list gives an empty manifest with no analyzer: the next update rebuilds.
+    pub fn load(dir: &Path, payload: &Payload) -> Manifest {
+        match read(dir, FILES, payload.stamp) {
+            Some(files) => Manifest {
+                analyzer: payload.analyzer.clone(),
+                files,
+            },
+            None => Manifest::default(),
+        }
+    }
+
+    /// Writes the file list for the commit stamped `stamp` (before that commit).
+    pub fn save(&self, dir: &Path, stamp: u64) -> Result<()> {
+        write(dir, FILES, stamp, &self.files)
+    }
+
+    /// Counts of stories, passages and languages in the index.
+    pub fn totals(&self) -> (usize, u64, Vec<String>) {
+        let mut stories = std::collections::BTreeSet::new();
+        let mut langs = std::collections::BTreeSet::new();
+        let mut passages = 0;
+        for f in self.files.values() {
+            stories.insert(f.story.as_str());
+            langs.insert(f.lang.clone());
+            passages += f.passages;
+        }
+        (stories.len(), passages, langs.into_iter().collect())
+    }
+}
+
+fn path_of(dir: &Path, prefix: &str, stamp: u64) -> PathBuf {
+    dir.join(format!("{prefix}{stamp}.bin"))
+}
+
+/// Reads one of a commit's files; `None` when it is missing or damaged.
+pub(crate) fn read<T: DeserializeOwned>(dir: &Path, prefix: &str, stamp: u64) -> Option<T> {
+    let bytes = std::fs::read(path_of(dir, prefix, stamp)).ok()?;
+    bincode::deserialize(&bytes).ok()
+}
+
+/// Writes one of a commit's files whole or not at all (a temporary file renamed over it).
+pub(crate) fn write<T: Serialize>(dir: &Path, prefix: &str, stamp: u64, value: &T) -> Result<()> {
+    let path = path_of(dir, prefix, stamp);
+    let tmp = dir.join(format!("{prefix}{stamp}.{}.tmp", std::process::id()));
+    let bytes = bincode::serialize(value).expect("manifest serializes");
+    let written = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(&bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
+/// True for the name of a file a commit's stamp names (or its temporary file).
+pub fn is_manifest_file(name: &str) -> bool {
+    name.starts_with(FILES) || name.starts_with(FOLDERS)
+}
+
+/// Removes the files of every commit but `stamp`'s (and temporary files left by a crash).
+pub fn remove_others(dir: &Path, stamp: u64) {
+    let keep = [
+        format!("{FILES}{stamp}.bin"),
+        format!("{FOLDERS}{stamp}.bin"),
+    ];
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_manifest_file(&name) && !keep.contains(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}

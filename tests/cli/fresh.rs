@@ -1,0 +1,95 @@
+//! The quick freshness check: what `archive search` sees without `archive index` (README,
+//! "What `archive search` notices by itself").
+
+use std::time::{Duration, SystemTime};
+
+use crate::env::Env;
+
+/// Sets a file's or folder's modification time to an hour ago, so it is settled (older than
+/// the 2 s the check treats as too close to the last update).
+fn age(path: &std::path::Path) {
+    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::open(path)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+}
+
+fn found(env: &Env, word: &str) -> bool {
+    env.run(&["search", word]).code == 0
+}
+
+#[test]
+fn search_sees_stories_added_replaced_edited_and_removed() {
+    let env = Env::bundled();
+    assert_eq!(env.run(&["index"]).code, 0);
+    std::thread::sleep(Duration::from_millis(2100));
+    assert!(found(&env, "Khorgos"));
+    env.write("archive/s2/en.md", "Zorblax\n");
+    assert!(found(&env, "Zorblax"));
+    // An editor's save: a new file renamed over the old one.
+    env.write("archive/s2/en.md.tmp", "Frobnitz\n");
+    let story = env.root().join("archive/s2");
+    std::fs::rename(story.join("en.md.tmp"), story.join("en.md")).unwrap();
+    assert!(found(&env, "Frobnitz"));
+    std::thread::sleep(Duration::from_millis(2100));
+    // Rewritten in place: the folder's time does not move, the file is among the newest.
+    env.write("archive/s2/en.md", "Quuxington\n");
+    assert!(found(&env, "Quuxington"));
+    std::fs::remove_dir_all(&story).unwrap();
+    assert!(!found(&env, "Quuxington"));
+    // Only the last commit's file list and snapshot remain.
+    let lists = std::fs::read_dir(env.root().join("index"))
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().starts_with("archive-")
+        })
+        .count();
+    assert_eq!(lists, 2);
+}
+
+#[test]
+fn an_old_story_rewritten_in_place_waits_for_archive_index() {
+    let env = Env::empty();
+    for i in 0..600 {
+        env.write(
+            &format!("archive/notes/n{i:03}.txt"),
+            format!("note number {i}\n"),
+        );
+    }
+    // n000 is the oldest file, outside the 512 newest the check looks at.
+    for i in 0..600 {
+        let path = env.root().join(format!("archive/notes/n{i:03}.txt"));
+        let when = SystemTime::now() - Duration::from_secs(7200 - i);
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+    }
+    age(&env.root().join("archive/notes"));
+    age(&env.root().join("archive"));
+    assert_eq!(env.run(&["index"]).code, 0);
+    assert!(found(&env, "note"));
+    let oldest = env.root().join("archive/notes/n000.txt");
+    let folder_time = std::fs::metadata(oldest.parent().unwrap())
+        .unwrap()
+        .modified()
+        .unwrap();
+    std::fs::write(&oldest, "Zebulon\n").unwrap();
+    assert_eq!(
+        std::fs::metadata(oldest.parent().unwrap())
+            .unwrap()
+            .modified()
+            .unwrap(),
+        folder_time
+    );
+    assert!(!found(&env, "Zebulon"));
+    assert_eq!(env.run(&["index"]).code, 0);
+    assert!(found(&env, "Zebulon"));
+    // One of the newest files rewritten in place is seen at once.
+    std::fs::write(env.root().join("archive/notes/n599.txt"), "Yarrowby\n").unwrap();
+    assert!(found(&env, "Yarrowby"));
+}

@@ -17,6 +17,10 @@ use crate::manifest::{self, FileEntry, Manifest, Payload};
 use crate::schema::{self, day_number, loc, Fields};
 use crate::store;
 
+mod plan;
+
+use self::plan::plan;
+
 /// Memory the index writer may use before flushing a segment, across all its threads.
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 
@@ -76,70 +80,6 @@ impl Report {
     /// True when the run changed nothing in the index.
     pub fn nothing_to_do(&self) -> bool {
         !self.rebuilt && self.added + self.changed + self.removed == 0
-    }
-}
-
-/// The files that differ between the archive and the index's manifest.
-struct Plan {
-    /// Files to (re)index: read and parsed, or skipped.
-    load: Vec<SourceFile>,
-    /// Paths whose documents must go.
-    remove: Vec<String>,
-    /// Files whose content is unchanged but whose size or time changed: their manifest entry.
-    touched: Vec<(String, FileEntry)>,
-    unchanged: usize,
-}
-
-fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
-    let mut plan = Plan {
-        load: Vec::new(),
-        remove: Vec::new(),
-        touched: Vec::new(),
-        unchanged: 0,
-    };
-    let present: BTreeSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
-    plan.remove = manifest
-        .files
-        .keys()
-        .filter(|k| !present.contains(k.as_str()))
-        .cloned()
-        .collect();
-    for file in files {
-        match manifest.files.get(&file.rel) {
-            Some(e) if e.size == file.size && u128::from(e.mtime) == file.mtime => {
-                plan.unchanged += 1
-            }
-            Some(e) if e.size == file.size && whole_hours_apart(e.mtime, file.mtime) => {
-                plan.unchanged += 1;
-                plan.touched.push((file.rel.clone(), retimed(e, file)));
-            }
-            Some(e) => match std::fs::read(&file.abs) {
-                Ok(bytes) if corpus::hash_bytes(&bytes) == e.hash => {
-                    plan.unchanged += 1;
-                    plan.touched.push((file.rel.clone(), retimed(e, file)));
-                }
-                _ => plan.load.push(file.clone()),
-            },
-            None => plan.load.push(file.clone()),
-        }
-    }
-    plan
-}
-
-/// A FAT file system stores local time, so a stick read in another time zone (or after a
-/// daylight-saving change) shows every file moved by whole hours. Such a shift, up to a day,
-/// with the same size, is taken as no change without reading the file.
-fn whole_hours_apart(indexed: u64, now: u128) -> bool {
-    const HOUR: u128 = 3_600_000_000_000;
-    let diff = u128::from(indexed).abs_diff(now);
-    diff != 0 && diff.is_multiple_of(HOUR) && diff <= 24 * HOUR
-}
-
-fn retimed(entry: &FileEntry, file: &SourceFile) -> FileEntry {
-    FileEntry {
-        size: file.size,
-        mtime: file.mtime as u64,
-        ..entry.clone()
     }
 }
 

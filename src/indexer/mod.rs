@@ -347,43 +347,40 @@ fn misaligned(manifest: &Manifest, loaded: &[SourceFile]) -> Vec<(String, String
 
 fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result<()> {
     let a = &doc.article;
-    let date = a.date.clone().unwrap_or_default();
-    let unit = schema::unit(&doc.story, &a.lang);
     for (i, text) in a.passages.iter().enumerate() {
-        let n = i as u64 + 1;
-        let mut d = TantivyDocument::default();
+        let mut d = located(fields, doc, i as u64 + 1);
         d.add_text(fields.text, text);
         d.add_text(fields.grams, text);
         d.add_text(fields.words, text);
         d.add_text(fields.pinyin, text);
-        d.add_text(fields.story, &doc.story);
-        d.add_text(fields.lang, &a.lang);
-        d.add_text(fields.title, &a.title);
-        d.add_text(fields.date, &date);
-        d.add_u64(fields.day, day_number(&date));
-        d.add_text(fields.path, &doc.rel);
-        d.add_u64(fields.passage, n);
-        d.add_text(fields.loc, loc(&doc.story, &a.lang, n));
-        d.add_u64(fields.unit, unit);
         writer.add_document(d)?;
     }
     // The story document (passage 0): the whole text and the title, for ranking stories.
-    let mut d = TantivyDocument::default();
+    let mut d = located(fields, doc, 0);
     for text in &a.passages {
         d.add_text(fields.body, text);
     }
     d.add_text(fields.head, &a.title);
+    writer.add_document(d)?;
+    Ok(())
+}
+
+/// A document naming passage `n` of `doc` (0: the story document): its story, language,
+/// title, date, file and place.
+fn located(fields: &Fields, doc: &Document, n: u64) -> TantivyDocument {
+    let a = &doc.article;
+    let date = a.date.clone().unwrap_or_default();
+    let mut d = TantivyDocument::default();
     d.add_text(fields.story, &doc.story);
     d.add_text(fields.lang, &a.lang);
     d.add_text(fields.title, &a.title);
     d.add_text(fields.date, &date);
     d.add_u64(fields.day, day_number(&date));
     d.add_text(fields.path, &doc.rel);
-    d.add_u64(fields.passage, 0);
-    d.add_text(fields.loc, loc(&doc.story, &a.lang, 0));
-    d.add_u64(fields.unit, unit);
-    writer.add_document(d)?;
-    Ok(())
+    d.add_u64(fields.passage, n);
+    d.add_text(fields.loc, loc(&doc.story, &a.lang, n));
+    d.add_u64(fields.unit, schema::unit(&doc.story, &a.lang));
+    d
 }
 
 /// Merges the index into one segment (fewer files, faster opening; for bundles).

@@ -1,9 +1,10 @@
 //! Command-line arguments. The doc comments are the help text.
 
+use std::ffi::OsString;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 /// Search a bilingual (English and Chinese) story archive, offline.
 ///
@@ -40,8 +41,8 @@ pub enum Command {
     /// Search the archive: ranked passages, best first, each with its counterpart.
     ///
     /// Words must all match (a question with no full match returns partial matches);
-    /// "exact phrases"; a OR b; -excluded. Chinese may be typed without spaces.
-    /// Exit status: 0 hits, 1 no hit, 2 error.
+    /// "exact phrases"; a OR b; -excluded (`archive search Tokayev -June`, no quotes needed).
+    /// Chinese may be typed without spaces. Exit status: 0 hits, 1 no hit, 2 error.
     Search(SearchArgs),
     /// Write a self-contained folder for a USB stick: this program, the stories, a compacted
     /// index and a short guide. An existing bundle is updated; stories changed on the stick are
@@ -120,7 +121,8 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query.
+    /// The query. A word starting with `-` is excluded (`-June`), unless it is one of the
+    /// options below; after `--` every argument is a query word.
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
     /// Most hits to show.
@@ -155,6 +157,92 @@ pub struct SearchArgs {
     pub no_update: bool,
 }
 
+/// Marks a query word that starts with `-` (`-June`), so that clap takes it as a word and not
+/// as the options `-J -u -n -e`. Arguments cannot hold a NUL, so the mark is unambiguous.
+const WORD_MARK: char = '\0';
+
+/// Parses the command line: as clap does, except that `archive search` takes a query word
+/// starting with `-` as a word (an exclusion) when it is not one of its options.
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString>,
+{
+    let mut cli = Cli::try_parse_from(mark_excluded_words(args.into_iter().map(Into::into)))?;
+    if let Some(Command::Search(search)) = &mut cli.command {
+        for word in &mut search.query {
+            if let Some(rest) = word.strip_prefix(WORD_MARK) {
+                *word = rest.to_string();
+            }
+        }
+    }
+    Ok(cli)
+}
+
+/// The arguments, with each of `archive search`'s query words that starts with `-` marked.
+/// Options (known by clap's own description, so this list cannot drift), the value after an
+/// option that takes one, everything after `--` and every other command are left alone; an
+/// unknown `--long` option is left for clap to refuse.
+fn mark_excluded_words(args: impl Iterator<Item = OsString>) -> Vec<OsString> {
+    let mut top = Cli::command();
+    top.build();
+    let mut args: Vec<OsString> = args.collect();
+    let mut options = &top;
+    let mut in_search = false;
+    let mut i = 1;
+    while i < args.len() {
+        let Some(arg) = args[i].to_str() else {
+            i += 1;
+            continue;
+        };
+        if arg == "--" {
+            break;
+        }
+        let takes_value = |a: &clap::Arg| a.get_action().takes_values();
+        if let Some(long) = arg.strip_prefix("--") {
+            let known = options.get_arguments().find(|a| a.get_long() == Some(long));
+            // `--limit 5` (not `--limit=5`): the next argument is the value.
+            if known.is_some_and(takes_value) {
+                i += 1;
+            }
+        } else if let Some(shorts) = arg.strip_prefix('-').filter(|s| !s.is_empty()) {
+            match short_options(options, shorts) {
+                Some(value_follows) => i += usize::from(value_follows),
+                None if in_search => args[i] = format!("{WORD_MARK}{arg}").into(),
+                None => {}
+            }
+        } else if !in_search {
+            if arg != "search" {
+                // Another command, or a mistake clap will explain.
+                break;
+            }
+            options = top.find_subcommand("search").expect("search is a command");
+            in_search = true;
+        }
+        i += 1;
+    }
+    args
+}
+
+/// For `-abc` (`shorts` is `abc`): `Some(true)` when it is options of `command` ending with
+/// one whose value is the next argument, `Some(false)` when it is options, `None` when it is
+/// not (an unknown letter, or letters after an option that takes a number: `-nato`).
+fn short_options(command: &clap::Command, shorts: &str) -> Option<bool> {
+    for (at, c) in shorts.char_indices() {
+        let option = command.get_arguments().find(|a| a.get_short() == Some(c))?;
+        if option.get_action().takes_values() {
+            let rest = &shorts[at + c.len_utf8()..];
+            let rest = rest.strip_prefix('=').unwrap_or(rest);
+            return match rest {
+                "" => Some(true),
+                r if r.chars().all(|c| c.is_ascii_digit()) => Some(false),
+                _ => None,
+            };
+        }
+    }
+    Some(false)
+}
+
 /// A clap error as one line: what is wrong, and where help is (clap's own message spans
 /// several lines, with a usage block).
 pub fn one_line(e: &clap::Error) -> String {
@@ -164,7 +252,10 @@ pub fn one_line(e: &clap::Error) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("bad arguments");
-    let what = first.strip_prefix("error: ").unwrap_or(first);
+    let what = first
+        .strip_prefix("error: ")
+        .unwrap_or(first)
+        .replace(WORD_MARK, "");
     format!("{what}; see `archive --help`")
 }
 
@@ -234,6 +325,65 @@ mod tests {
         assert_eq!((a.story.as_deref(), a.files.len()), (Some("s"), 2));
         assert!(Cli::try_parse_from(["archive", "add"]).is_err());
         assert!(Cli::try_parse_from(["archive"]).unwrap().command.is_none());
+    }
+
+    fn query(args: &[&str]) -> Vec<String> {
+        let mut all = vec!["archive"];
+        all.extend_from_slice(args);
+        match parse(all) {
+            Ok(Cli {
+                command: Some(Command::Search(s)),
+                ..
+            }) => s.query,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn words_starting_with_a_hyphen_are_query_words() {
+        assert_eq!(query(&["search", "Tokayev", "-June"]), ["Tokayev", "-June"]);
+        assert_eq!(query(&["search", "-June", "Tokayev"]), ["-June", "Tokayev"]);
+        assert_eq!(query(&["search", "heat", "-5"]), ["heat", "-5"]);
+        assert_eq!(query(&["search", "a", "-nato", "-n", "3"]), ["a", "-nato"]);
+        assert_eq!(query(&["search", "--", "--json", "-n"]), ["--json", "-n"]);
+        // Options still parse, wherever they are, with their values.
+        let cli = parse([
+            "archive",
+            "--root",
+            "r",
+            "search",
+            "-n3",
+            "a",
+            "-b",
+            "--lang",
+            "zh",
+            "--json",
+            "--index=-i",
+            "--archive",
+            "a",
+        ])
+        .unwrap();
+        let Some(Command::Search(s)) = cli.command else {
+            panic!("not search")
+        };
+        assert_eq!(cli.paths.root, Some(PathBuf::from("r")));
+        assert_eq!(cli.paths.index, Some(PathBuf::from("-i")));
+        assert_eq!(cli.paths.archive, Some(PathBuf::from("a")));
+        assert_eq!(s.query, ["a", "-b"]);
+        assert_eq!((s.limit, s.lang.as_deref(), s.json), (3, Some("zh"), true));
+        // Other commands are left to clap.
+        assert!(parse(["archive", "show", "x", "-June"]).is_err());
+    }
+
+    #[test]
+    fn unknown_long_options_are_still_errors() {
+        let e = parse(["archive", "search", "Tokayev", "--foo"]).unwrap_err();
+        assert_eq!(
+            one_line(&e),
+            "unexpected argument '--foo' found; see `archive --help`"
+        );
+        let e = parse(["archive", "search", "-x", "--limit", "y"]).unwrap_err();
+        assert!(!one_line(&e).contains('\0'), "{}", one_line(&e));
     }
 
     #[test]

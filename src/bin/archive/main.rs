@@ -9,8 +9,6 @@ mod progress;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -34,7 +32,7 @@ fn main() -> ExitCode {
         eprintln!("archive: internal error{at}: {what}");
         std::process::exit(2);
     }));
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse(std::env::args_os()) {
         Ok(cli) => cli,
         // --help and --version print as clap has them.
         Err(e) if !e.use_stderr() => {

@@ -233,6 +233,7 @@ impl Searcher {
     fn arrange(&self, ranked: &[RankedStory], request: &Request, plan: &Plan) -> Result<Vec<Hit>> {
         let stored = self.stored();
         let mut passages = Vec::new();
+        let mut matched = Vec::new();
         let mut parts = HashMap::new();
         // A story's passages, a story's counterpart and the per-story cap bound what is read.
         let enough = request
@@ -248,10 +249,19 @@ impl Searcher {
                 parts.insert(loc(&p.story, &p.lang, p.passage), (story, *score));
                 passages.push((story.score(), p));
             }
+            if let Some((_, p)) = passages.last().filter(|_| !story.passages.is_empty()) {
+                for address in &story.matched {
+                    matched.push(arrange::Matched {
+                        story: p.story.clone(),
+                        lang: p.lang.clone(),
+                        align: stored.align(*address)?,
+                    });
+                }
+            }
         }
-        let per_story = request.per_story();
-        let mut hits =
-            arrange::arrange(&passages, request.limit(), per_story, &plan.marks, &stored)?;
+        let (limit, per_story) = (request.limit(), request.per_story());
+        let marks = &plan.marks;
+        let mut hits = arrange::arrange(&passages, &matched, limit, per_story, marks, &stored)?;
         for hit in &mut hits {
             if let Some((story, score)) = parts.get(&loc(&hit.story, &hit.lang, hit.passage)) {
                 hit.story_score = story.story_score;

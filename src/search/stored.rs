@@ -4,13 +4,14 @@
 use std::collections::BTreeSet;
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::pinyin;
 use crate::error::Result;
-use crate::schema::{loc, Fields};
+use crate::schema::{loc, unit, Fields};
 
 use super::answer::Passage;
 use super::arrange::Counterparts;
@@ -66,6 +67,36 @@ impl Stored<'_> {
         Ok(langs)
     }
 
+    /// The align number of the passage at `address` (0 when it has none).
+    pub fn align(&self, address: DocAddress) -> Result<u64> {
+        let segment = self.searcher.segment_reader(address.segment_ord);
+        let column = segment.fast_fields().u64("align")?;
+        Ok(column.first(address.doc_id).unwrap_or(0))
+    }
+
+    /// Documents of `story` in `lang` (its story document among them) with `align`, if given.
+    fn count(&self, story: &str, lang: &str, align: Option<u64>) -> Result<usize> {
+        Ok(self
+            .searcher
+            .search(&self.of_unit(story, lang, align), &Count)?)
+    }
+
+    fn of_unit(&self, story: &str, lang: &str, align: Option<u64>) -> BooleanQuery {
+        let term =
+            |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+        let mut subs = vec![(
+            Occur::Must,
+            term(Term::from_field_u64(self.fields.unit, unit(story, lang))),
+        )];
+        if let Some(align) = align {
+            subs.push((
+                Occur::Must,
+                term(Term::from_field_u64(self.fields.align, align)),
+            ));
+        }
+        BooleanQuery::new(subs)
+    }
+
     /// The passage at `address`.
     pub fn passage(&self, address: DocAddress) -> Result<Passage> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
@@ -83,6 +114,7 @@ impl Stored<'_> {
                 .get_first(f.passage)
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0),
+            align: self.align(address)?,
             text: text(f.text),
             title: text(f.title),
             date: text(f.date),
@@ -169,14 +201,29 @@ impl Counterparts for Stored<'_> {
         })
     }
 
-    fn text(&self, story: &str, lang: &str, passage: u64) -> Result<Option<String>> {
-        let term = Term::from_field_text(self.fields.loc, &loc(story, lang, passage));
-        let top = self.searcher.search(
-            &TermQuery::new(term, IndexRecordOption::Basic),
-            &TopDocs::with_limit(1).order_by_score(),
-        )?;
+    fn lines_up(&self, story: &str, a: &str, b: &str) -> Result<bool> {
+        // A story document with align 0: a version with markers.
+        let marked = |lang| -> Result<bool> { Ok(self.count(story, lang, Some(0))? > 0) };
+        Ok(
+            marked(a)?
+                || marked(b)?
+                || self.count(story, a, None)? == self.count(story, b, None)?,
+        )
+    }
+
+    fn aligned(&self, story: &str, lang: &str, align: u64) -> Result<Option<(u64, String)>> {
+        if align == 0 {
+            return Ok(None);
+        }
+        let query = self.of_unit(story, lang, Some(align));
+        let top = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
-            Some((_, address)) => Ok(Some(self.passage(*address)?.text)),
+            Some((_, address)) => {
+                let p = self.passage(*address)?;
+                Ok(Some((p.passage, p.text)))
+            }
             None => Ok(None),
         }
     }

@@ -134,3 +134,146 @@ fn counterparts_only_where_versions_line_up() {
     // (caravan also finds 商队: a pair.)
     assert_eq!(pairs(&env, "caravan"), ["en ¶2 → zh ¶2", "zh ¶2 → en ¶2"]);
 }
+
+/// Runs `archive ARGS` on the bundled index in a pseudo-terminal of `cols` × `rows` (util-linux
+/// `script`), with `vars` set; returns its exit status and what the terminal showed.
+fn on_terminal(
+    env: &Env,
+    (cols, rows): (u16, u16),
+    vars: &[(&str, &str)],
+    args: &[&str],
+) -> (i32, String) {
+    let mut words = vec![crate::env::BIN.to_string(), "--root".into()];
+    words.push(env.root().to_str().unwrap().into());
+    words.extend(args.iter().map(|a| a.to_string()));
+    let quoted = shlex::try_join(words.iter().map(String::as_str)).unwrap();
+    let script = format!("stty cols {cols} rows {rows}; exec {quoted}");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &script, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
+        .envs(vars.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux script runs");
+    let shown = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    assert!(!shown.contains("panicked"), "{shown}");
+    (out.status.code().unwrap_or(-1), shown)
+}
+
+/// Whitespace-separated words of `text` that are plain ASCII (Han text may break anywhere).
+fn ascii_words(text: &str) -> Vec<&str> {
+    text.split_whitespace().filter(|w| w.is_ascii()).collect()
+}
+
+#[test]
+fn a_terminal_gets_lines_wrapped_to_its_width_between_words() {
+    let env = Env::bundled();
+    env.run(&["index"]);
+    let piped = env.run(&["search", "Tokayev"]).stdout;
+    assert!(piped.lines().any(|l| console::measure_text_width(l) > 100));
+    let (code, shown) = on_terminal(&env, (50, 40), &[("NO_COLOR", "1")], &["search", "Tokayev"]);
+    assert_eq!(code, 0, "{shown}");
+    let shown: String = shown
+        .lines()
+        .filter(|l| !l.starts_with("also searched"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for line in shown.lines() {
+        assert!(console::measure_text_width(line) <= 50, "{line:?}\n{shown}");
+    }
+    // Nothing lost or changed: the same text, and no Latin word cut in two.
+    let bare = |s: &str| s.split_whitespace().collect::<String>();
+    assert_eq!(bare(&shown), bare(&piped));
+    let words = ascii_words(&piped);
+    for word in ascii_words(&shown) {
+        assert!(words.contains(&word), "{word:?} is not a word of\n{piped}");
+    }
+    // A hanging indent: a hit's lines after its first are indented under its text.
+    let lines: Vec<&str> = shown.lines().collect();
+    let hit = lines.iter().position(|l| l.starts_with("1. en ¶")).unwrap();
+    assert!(lines[hit + 1].starts_with("   ") && !lines[hit + 1].starts_with("   ↳"));
+    let counterpart = lines
+        .iter()
+        .position(|l| l.starts_with("   ↳ zh ¶"))
+        .unwrap();
+    assert!(lines[counterpart + 1].starts_with("     "), "{shown}");
+    assert!(shown.contains("3 more passages in this story"), "{shown}");
+}
+
+#[test]
+fn colour_survives_wrapping() {
+    let env = Env::bundled();
+    env.run(&["index"]);
+    let (code, shown) = on_terminal(&env, (50, 40), &[], &["search", "Tokayev"]);
+    assert_eq!(code, 0, "{shown}");
+    let red = "\x1b[1;31m";
+    assert!(shown.contains(&format!("{red}Tokayev\x1b[0m")), "{shown:?}");
+    // Every line closes what it opens, so a mark broken over two lines is marked on both.
+    for line in shown.lines().filter(|l| l.contains('\x1b')) {
+        let last_open = line
+            .rfind(red)
+            .or(line.rfind("\x1b[2m"))
+            .or(line.rfind("\x1b[1m"));
+        assert!(
+            last_open.is_none_or(|at| line[at..].contains("\x1b[0m")),
+            "{line:?}"
+        );
+    }
+    // At this width 托卡耶夫 in zh ¶18 is broken over two lines: both parts are marked.
+    let broken = shown
+        .lines()
+        .zip(shown.lines().skip(1))
+        .find(|(a, _)| a.ends_with(&format!("{red}托卡耶\x1b[0m")));
+    let (_, next) = broken.expect("a mark broken over two lines");
+    assert!(
+        next.starts_with(&format!("     {red}夫\x1b[0m")),
+        "{next:?}"
+    );
+}
+
+#[test]
+fn no_match_is_said_on_a_terminal_and_nowhere_else() {
+    let env = Env::bundled();
+    env.run(&["index"]);
+    let (code, shown) = on_terminal(&env, (80, 24), &[], &["search", "railway"]);
+    assert_eq!(code, 1, "{shown}");
+    assert!(
+        shown.contains("no passage matched \"railway\"; try another spelling"),
+        "{shown}"
+    );
+    let (code, shown) = on_terminal(
+        &env,
+        (80, 24),
+        &[],
+        &["search", "--exact", "zebracorns", "unicorns"],
+    );
+    assert_eq!(code, 1, "{shown}");
+    assert!(
+        shown.contains(
+            "no passage matched \"zebracorns unicorns\"; try fewer words, without --exact, or another spelling or language"
+        ),
+        "{shown}"
+    );
+    // A script gets grep's silence and status.
+    let out = env.run(&["search", "railway"]);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""));
+    assert!(!out.stderr.contains("no passage matched"), "{}", out.stderr);
+}
+
+#[test]
+fn a_long_story_is_paged_on_a_small_terminal() {
+    let env = Env::bundled();
+    env.run(&["index"]);
+    let pager = [("PAGER", "sed s/^/paged:/")];
+    let id = "2022-09-12-china-kazakhstan";
+    let (code, shown) = on_terminal(&env, (80, 20), &pager, &["show", id]);
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.lines().all(|l| l.starts_with("paged:")), "{shown}");
+    let (_, shown) = on_terminal(&env, (80, 20), &pager, &["show", id, "--passage", "3"]);
+    assert!(
+        !shown.contains("paged:") && shown.starts_with("¶3 "),
+        "{shown}"
+    );
+}

@@ -119,14 +119,21 @@ pub struct ServeArgs {
     pub listen: IpAddr,
 }
 
+/// Most hits `archive search` shows, unless `--limit` says otherwise.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// Most passages of one story, unless `--per-story` says otherwise (with `--story`: up to the
+/// limit).
+pub const DEFAULT_PER_STORY: usize = 3;
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query. A word starting with `-` is excluded (`-June`), unless it is one of the
     /// options below; after `--` every argument is a query word.
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Most hits to show.
-    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    /// Most hits to show (a hit and its counterpart that matched too count once).
+    #[arg(long, short = 'n', default_value_t = DEFAULT_LIMIT, value_name = "N")]
     pub limit: usize,
     /// Only passages in this language (en or zh).
     #[arg(long, value_name = "LANG")]
@@ -137,9 +144,9 @@ pub struct SearchArgs {
     /// No spelling tolerance and no variant expansion.
     #[arg(long)]
     pub exact: bool,
-    /// Most passages per story.
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    pub per_story: usize,
+    /// Most passages per story [default: 3; with --story: the limit].
+    #[arg(long, value_name = "N")]
+    pub per_story: Option<usize>,
     /// Only this story (its id, as shown in results).
     #[arg(long, value_name = "ID")]
     pub story: Option<String>,

@@ -1,13 +1,14 @@
 //! `archive search`: bring the index up to date if it can, search, print hits.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
 use archive::indexer::{self, Freshness};
+use archive::search::Hit;
 use archive::{catalog, store, Error, RequestBuilder, Searcher};
 
-use crate::cli::SearchArgs;
+use crate::cli::{SearchArgs, DEFAULT_LIMIT, DEFAULT_PER_STORY};
 use crate::output;
 use crate::paths::Resolved;
 
@@ -40,21 +41,103 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     if args.json {
         output::json::lines(&mut out, &answer)?;
     } else {
-        output::human::print(&mut out, &answer, args.explain, output::use_colour())?;
+        let layout = output::layout();
+        let more = |hit: &Hit, hits: usize| more_command(&args, hit, hits);
+        output::human::print(&mut out, &answer, args.explain, &layout, more)?;
     }
     out.flush()?;
-    Ok(if answer.hits.is_empty() {
-        ExitCode::from(1)
+    if !answer.hits.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Silence is grep's way, and a script's; a person at a terminal is told.
+    if std::io::stderr().is_terminal() {
+        let query = output::human::printable(&args.query.join(" ")).into_owned();
+        eprintln!("no passage matched \"{query}\"; {}", hint(&args));
+    }
+    Ok(ExitCode::from(1))
+}
+
+/// What to try when nothing matched, from what narrowed the search.
+fn hint(args: &SearchArgs) -> String {
+    let mut narrowing: Vec<&str> = Vec::new();
+    let given = [
+        (args.exact, "--exact"),
+        (args.lang.is_some(), "--lang"),
+        (args.story.is_some(), "--story"),
+        (args.since.is_some(), "--since"),
+        (args.until.is_some(), "--until"),
+    ];
+    narrowing.extend(given.iter().filter(|(on, _)| *on).map(|(_, flag)| *flag));
+    let mut tries = Vec::new();
+    if args
+        .query
+        .iter()
+        .map(|q| q.split_whitespace().count())
+        .sum::<usize>()
+        > 1
+    {
+        tries.push("fewer words".to_string());
+    }
+    if !narrowing.is_empty() {
+        tries.push(format!("without {}", narrowing.join(", ")));
+    }
+    tries.push("another spelling or language".into());
+    let last = tries.pop().unwrap_or_default();
+    if tries.is_empty() {
+        format!("try {last}")
     } else {
-        ExitCode::SUCCESS
-    })
+        format!("try {}, or {last}", tries.join(", "))
+    }
+}
+
+/// The command that shows `hits` hits of `hit`'s story: this search, within that story.
+fn more_command(args: &SearchArgs, hit: &Hit, hits: usize) -> String {
+    let mut words = vec!["archive".to_string(), "search".into(), "--story".into()];
+    words.push(quoted(&hit.story));
+    if hits > DEFAULT_LIMIT {
+        words.extend(["--limit".to_string(), hits.to_string()]);
+    }
+    if args.exact {
+        words.push("--exact".into());
+    }
+    let values = [
+        ("--lang", &args.lang),
+        ("--since", &args.since),
+        ("--until", &args.until),
+    ];
+    for (flag, value) in values {
+        if let Some(v) = value {
+            words.extend([flag.to_string(), quoted(v)]);
+        }
+    }
+    // A query word like `-June` cannot be taken for an option after `--`; without one it
+    // reads as typed.
+    if args.query.iter().any(|q| q.starts_with("--")) {
+        words.push("--".into());
+    }
+    words.extend(args.query.iter().map(|q| quoted(q)));
+    output::human::printable(&words.join(" ")).into_owned()
+}
+
+/// `word` as a shell reads it back (words and Han text as they are).
+fn quoted(word: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "-_./:@%+=,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        return word.to_string();
+    }
+    shlex::try_quote(word).map_or_else(|_| word.to_string(), |q| q.into_owned())
 }
 
 /// The request the flags ask for, checked later against the index.
 fn request(query: String, args: &SearchArgs) -> RequestBuilder {
+    let per_story = match (args.per_story, &args.story) {
+        (Some(n), _) => n,
+        (None, Some(_)) => args.limit,
+        (None, None) => DEFAULT_PER_STORY,
+    };
     let mut b = RequestBuilder::new(query)
         .limit(args.limit)
-        .per_story(args.per_story)
+        .per_story(per_story)
         .exact(args.exact)
         .explain(args.explain);
     if let Some(lang) = &args.lang {

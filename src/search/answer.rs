@@ -138,6 +138,10 @@ pub struct Story {
 pub struct StoryPassage {
     /// Passage number, from 1.
     pub passage: u64,
+    /// The number that pairs it with passages of the story's other versions (its alignment
+    /// marker's, else its own number); 0 when it pairs with none (a passage without a marker
+    /// in a file with markers).
+    pub align: u64,
     /// Its text.
     pub text: String,
 }

@@ -29,7 +29,7 @@ use crate::analysis::Analyzers;
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, Payload};
 use crate::query::parse;
-use crate::schema::loc;
+use crate::schema::{loc, UNPAIRED};
 use crate::store::{self, Opened};
 use crate::variants::Variants;
 
@@ -335,6 +335,7 @@ impl Searcher {
                 .into_iter()
                 .map(|p| StoryPassage {
                     passage: p.passage,
+                    align: if p.align >= UNPAIRED { 0 } else { p.align },
                     text: p.text,
                 })
                 .collect(),

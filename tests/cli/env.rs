@@ -102,6 +102,7 @@ pub struct JsonStory {
 #[serde(deny_unknown_fields)]
 pub struct JsonPassage {
     pub passage: u64,
+    pub align: u64,
     pub text: String,
 }
 

@@ -123,9 +123,18 @@ fn counterparts_only_where_versions_line_up() {
     let c = hits[0].counterpart.as_ref().unwrap();
     assert_eq!((hits[0].passage, c.passage), (2, 3));
     assert_eq!(c.text, "The zebracorn milk is sold.");
-    // The marker is not text.
+    // The marker is not text; the story API gives each passage's align number.
     let shown = env.run(&["show", "s", "--lang", "zh"]);
     assert!(!shown.stdout.contains("<!--"), "{}", shown.stdout);
+    let story: serde_json::Value =
+        serde_json::from_str(&env.run(&["show", "s", "--lang", "zh", "--json"]).stdout).unwrap();
+    let aligns: Vec<(u64, u64)> = story["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["passage"].as_u64().unwrap(), p["align"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(aligns, [(1, 1), (2, 3)]);
     // Versions of equal length pair by number.
     env.write(
         "archive/s/zh.md",

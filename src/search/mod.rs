@@ -250,11 +250,11 @@ impl Searcher {
                 passages.push((story.score(), p));
             }
             if let Some((_, p)) = passages.last().filter(|_| !story.passages.is_empty()) {
-                for address in &story.matched {
+                for align in stored.aligns(&story.matched)? {
                     matched.push(arrange::Matched {
                         story: p.story.clone(),
                         lang: p.lang.clone(),
-                        align: stored.align(*address)?,
+                        align,
                     });
                 }
             }

@@ -69,9 +69,25 @@ impl Stored<'_> {
 
     /// The align number of the passage at `address` (0 when it has none).
     pub fn align(&self, address: DocAddress) -> Result<u64> {
-        let segment = self.searcher.segment_reader(address.segment_ord);
-        let column = segment.fast_fields().u64("align")?;
-        Ok(column.first(address.doc_id).unwrap_or(0))
+        Ok(self.aligns(&[address])?[0])
+    }
+
+    /// The align numbers of the passages at `addresses`, in order (each segment's column is
+    /// opened once).
+    pub fn aligns(&self, addresses: &[DocAddress]) -> Result<Vec<u64>> {
+        let mut columns = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(addresses.len());
+        for a in addresses {
+            let column = match columns.entry(a.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let segment = self.searcher.segment_reader(a.segment_ord);
+                    e.insert(segment.fast_fields().u64("align")?)
+                }
+            };
+            out.push(column.first(a.doc_id).unwrap_or(0));
+        }
+        Ok(out)
     }
 
     /// Documents of `story` in `lang` (its story document among them) with `align`, if given.

@@ -29,7 +29,7 @@ use crate::analysis::Analyzers;
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, Payload};
 use crate::query::parse;
-use crate::schema::{loc, UNPAIRED};
+use crate::schema::{loc, unit, UNPAIRED};
 use crate::store::{self, Opened};
 use crate::variants::Variants;
 
@@ -232,7 +232,7 @@ impl Searcher {
     /// Hits from ranked stories, their best passages in order (see [`arrange::arrange`]).
     fn arrange(&self, ranked: &[RankedStory], request: &Request, plan: &Plan) -> Result<Vec<Hit>> {
         let stored = self.stored();
-        let mut passages = Vec::new();
+        let mut passages: Vec<(f32, Passage)> = Vec::new();
         let mut matched = Vec::new();
         let mut parts = HashMap::new();
         // A story's passages, a story's counterpart and the per-story cap bound what is read.
@@ -249,13 +249,19 @@ impl Searcher {
                 parts.insert(loc(&p.story, &p.lang, p.passage), (story, *score));
                 passages.push((story.score(), p));
             }
-            if let Some((_, p)) = passages.last().filter(|_| !story.passages.is_empty()) {
-                for align in stored.aligns(&story.matched)? {
-                    matched.push(arrange::Matched {
-                        story: p.story.clone(),
-                        lang: p.lang.clone(),
-                        align,
-                    });
+        }
+        // Every matched passage of the stories that may be shown, in every language (a
+        // story's version ranked too low to be read above still counts).
+        let units: HashMap<u64, &RankedStory> = ranked.iter().map(|s| (s.unit, s)).collect();
+        let stories: BTreeSet<&str> = passages.iter().map(|(_, p)| p.story.as_str()).collect();
+        for story in stories {
+            for lang in &self.languages {
+                let Some(version) = units.get(&unit(story, lang)) else {
+                    continue;
+                };
+                for align in stored.aligns(&version.matched)? {
+                    let (story, lang) = (story.to_string(), lang.clone());
+                    matched.push(arrange::Matched { story, lang, align });
                 }
             }
         }

@@ -286,3 +286,35 @@ fn a_long_story_is_paged_on_a_small_terminal() {
         "{shown}"
     );
 }
+
+#[test]
+fn what_the_per_story_cap_hides_is_counted_and_shown_by_the_command_it_names() {
+    let env = Env::bundled();
+    let hits = env.json(&[
+        "search",
+        "--json",
+        "--lang",
+        "en",
+        "--per-story",
+        "1",
+        "Tokayev",
+    ]);
+    assert_eq!(hits.len(), 1);
+    assert_eq!((hits[0].hit, hits[0].more_in_story), (1, 5));
+    let out = env.run(&["search", "--lang", "en", "--per-story", "1", "Tokayev"]);
+    let line = out.stdout.lines().last().unwrap();
+    let command = line
+        .strip_prefix("   5 more passages in this story: archive ")
+        .unwrap_or_else(|| panic!("{line}"));
+    let args: Vec<&str> = command.split(' ').collect();
+    let all = env.json(&[&args[..1], &["--json"], &args[1..]].concat());
+    assert_eq!(all.len(), 6);
+    assert!(all.iter().all(|h| h.more_in_story == 0));
+    let numbers: Vec<usize> = all.iter().map(|h| h.hit).collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
+    // Pairs share their number; every passage matched in either language is shown.
+    let both = env.json(&["search", "--json", "--story", &all[0].story, "Tokayev"]);
+    assert_eq!(both.iter().map(|h| h.hit).max(), Some(6));
+    assert!(both.iter().all(|h| h.paired_with.is_some()), "{both:?}");
+    assert!(both.iter().all(|h| h.more_in_story == 0));
+}

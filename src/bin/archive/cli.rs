@@ -133,7 +133,7 @@ pub struct SearchArgs {
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
     /// Most hits to show (a hit and its counterpart that matched too count once).
-    #[arg(long, short = 'n', default_value_t = DEFAULT_LIMIT, value_name = "N")]
+    #[arg(long, short = 'n', default_value_t = DEFAULT_LIMIT, value_name = "N", allow_negative_numbers = true)]
     pub limit: usize,
     /// Only passages in this language (en or zh).
     #[arg(long, value_name = "LANG")]
@@ -145,7 +145,7 @@ pub struct SearchArgs {
     #[arg(long)]
     pub exact: bool,
     /// Most passages per story [default: 3; with --story: the limit].
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub per_story: Option<usize>,
     /// Only this story (its id, as shown in results).
     #[arg(long, value_name = "ID")]
@@ -391,6 +391,13 @@ mod tests {
         );
         let e = parse(["archive", "search", "-x", "--limit", "y"]).unwrap_err();
         assert!(!one_line(&e).contains('\0'), "{}", one_line(&e));
+        // A negative number is a wrong value, not an unknown option.
+        let e = parse(["archive", "search", "x", "--limit", "-5"]).unwrap_err();
+        assert!(
+            one_line(&e).starts_with("invalid value '-5' for '--limit <N>'"),
+            "{}",
+            one_line(&e)
+        );
     }
 
     #[test]

@@ -87,6 +87,8 @@ pub struct Answer {
     pub hits: Vec<Hit>,
     /// True when no passage matched every word and these are partial matches.
     pub partial: bool,
+    /// True when stories that matched are not shown at all (the limit left them out).
+    pub more_stories: bool,
     /// Spelling and variant expansions that were searched, each once.
     pub expansions: Vec<Expansion>,
     /// The query's terms after segmentation, folding and stemming, one entry per clause.

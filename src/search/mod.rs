@@ -205,6 +205,11 @@ impl Searcher {
         }
         rank::order(&mut ranked);
         let mut hits = self.arrange(&ranked, request, &plan)?;
+        let shown: HashSet<u64> = hits
+            .iter()
+            .flat_map(|h| self.languages.iter().map(|lang| unit(&h.story, lang)))
+            .collect();
+        let more_stories = ranked.iter().any(|s| !shown.contains(&s.unit));
         if request.explain() {
             let on_stories: Vec<(String, Box<dyn Query>)> = plan
                 .required
@@ -223,6 +228,7 @@ impl Searcher {
         }
         Ok(Answer {
             partial: !hits.is_empty() && hits.iter().all(|h| h.partial),
+            more_stories,
             hits,
             terms: plan.terms(),
             expansions: plan.expansions,

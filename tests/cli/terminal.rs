@@ -318,3 +318,36 @@ fn what_the_per_story_cap_hides_is_counted_and_shown_by_the_command_it_names() {
     assert!(both.iter().all(|h| h.paired_with.is_some()), "{both:?}");
     assert!(both.iter().all(|h| h.more_in_story == 0));
 }
+
+#[test]
+fn stories_left_out_by_the_limit_are_said_with_the_command_that_shows_them() {
+    let env = Env::empty();
+    for n in 1..=3 {
+        env.write(
+            &format!("archive/s{n}.md"),
+            format!("Story {n}\n\nThe zebracorn came back {n} times.\n"),
+        );
+    }
+    let out = env.run(&["search", "-n", "2", "zebracorn"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout.matches("zebracorn]").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .ends_with("\n\nmore stories matched: archive search --limit 4 zebracorn\n"),
+        "{}",
+        out.stdout
+    );
+    let all = env.run(&["search", "--limit", "4", "zebracorn"]);
+    assert_eq!(
+        all.stdout.matches("zebracorn]").count(),
+        3,
+        "{}",
+        all.stdout
+    );
+    assert!(!all.stdout.contains("more stories"), "{}", all.stdout);
+}

@@ -5,11 +5,12 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use archive::indexer::{self, Freshness};
-use archive::search::Hit;
+use archive::search::request::MAX_LIMIT;
 use archive::{catalog, store, Error, RequestBuilder, Searcher};
 
 use crate::cli::{SearchArgs, DEFAULT_LIMIT, DEFAULT_PER_STORY};
 use crate::output;
+use crate::output::human::More;
 use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
@@ -42,7 +43,7 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
         output::json::lines(&mut out, &answer)?;
     } else {
         let layout = output::layout();
-        let more = |hit: &Hit, hits: usize| more_command(&args, hit, hits);
+        let more = |more: More| more_command(&args, more);
         output::human::print(&mut out, &answer, args.explain, &layout, more)?;
     }
     out.flush()?;
@@ -90,12 +91,27 @@ fn hint(args: &SearchArgs) -> String {
     }
 }
 
-/// The command that shows `hits` hits of `hit`'s story: this search, within that story.
-fn more_command(args: &SearchArgs, hit: &Hit, hits: usize) -> String {
-    let mut words = vec!["archive".to_string(), "search".into(), "--story".into()];
-    words.push(quoted(&hit.story));
-    if hits > DEFAULT_LIMIT {
-        words.extend(["--limit".to_string(), hits.to_string()]);
+/// The command that shows what `more` says was left out: this search, within one story
+/// (with a limit that shows all its hits), or with twice the limit.
+fn more_command(args: &SearchArgs, more: More) -> String {
+    let mut words = vec!["archive".to_string(), "search".into()];
+    let limit = match more {
+        More::Story(hit, hits) => {
+            words.extend(["--story".to_string(), quoted(&hit.story)]);
+            (hits > DEFAULT_LIMIT).then_some(hits)
+        }
+        More::Stories if args.limit >= MAX_LIMIT => {
+            return "narrow the search (more words, --lang, --since, --until)".into();
+        }
+        More::Stories => {
+            if let Some(n) = args.per_story {
+                words.extend(["--per-story".to_string(), n.to_string()]);
+            }
+            Some(args.limit.saturating_mul(2).min(MAX_LIMIT))
+        }
+    };
+    if let Some(limit) = limit {
+        words.extend(["--limit".to_string(), limit.to_string()]);
     }
     if args.exact {
         words.push("--exact".into());
@@ -110,8 +126,8 @@ fn more_command(args: &SearchArgs, hit: &Hit, hits: usize) -> String {
             words.extend([flag.to_string(), quoted(v)]);
         }
     }
-    // A query word like `-June` cannot be taken for an option after `--`; without one it
-    // reads as typed.
+    // A query word like `--x` (typed after `--`) must follow `--` again; `-June` reads as
+    // typed.
     if args.query.iter().any(|q| q.starts_with("--")) {
         words.push("--".into());
     }

@@ -2,7 +2,7 @@
 //! then its hits numbered 1, 2, … (a hit and its matched counterpart are one), each
 //! `N. lang ¶P  excerpt` with its counterpart under it (`↳ lang ¶P  excerpt`), then, when the
 //! per-story cap or the limit left some of its matched passages out, how many and the command
-//! that shows them. On a terminal: colour (unless NO_COLOR) and lines wrapped to the window
+//! that shows them; at the end, when the limit left stories out, the command that shows more. On a terminal: colour (unless NO_COLOR) and lines wrapped to the window
 //! with a hanging indent; elsewhere one line each (README documents the layout). Text from the
 //! stories never reaches the terminal with control characters in it: they are shown escaped
 //! (`\u{1b}`, `\n`).
@@ -71,14 +71,22 @@ impl Layout {
     }
 }
 
+/// What a command shows more of.
+pub enum More<'a> {
+    /// `hits` hits of this hit's story: all it has.
+    Story(&'a Hit, usize),
+    /// Further stories.
+    Stories,
+}
+
 /// Prints the answer; `explain` adds the query's terms and each hit's score by term.
-/// `more(hit, hits)` is the command that shows all `hits` of `hit`'s story.
+/// `more` gives the command that shows what was left out.
 pub fn print(
     out: &mut impl Write,
     answer: &Answer,
     explain: bool,
     layout: &Layout,
-    more: impl Fn(&Hit, usize) -> String,
+    more: impl Fn(More) -> String,
 ) -> io::Result<()> {
     let c = layout.codes();
     let line = |out: &mut dyn Write, text: &str, indent: usize| -> io::Result<()> {
@@ -198,13 +206,22 @@ pub fn print(
             let n = hit.more_in_story;
             let passages = if n == 1 { "passage" } else { "passages" };
             let total = shown.iter().filter(|h| h.story == hit.story).count() + n;
-            let command = more(hit, total);
+            let command = more(More::Story(hit, total));
             let text = format!(
                 "   {}{n} more {passages} in this story: {command}{}",
                 c.dim, c.reset
             );
             line(out, &text, 5)?;
         }
+    }
+    if answer.more_stories && !shown.is_empty() {
+        let command = more(More::Stories);
+        writeln!(out)?;
+        line(
+            out,
+            &format!("{}more stories matched: {command}{}", c.dim, c.reset),
+            2,
+        )?;
     }
     Ok(())
 }

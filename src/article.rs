@@ -116,6 +116,18 @@ pub fn parse(text: &str, name_lang: Option<&str>, body_kind: Body) -> Article {
     };
     let mut article = assemble(meta, passages, name_lang, warnings);
     if markers.iter().any(Option::is_some) {
+        let mut seen = std::collections::BTreeSet::new();
+        let twice: std::collections::BTreeSet<u64> = markers
+            .iter()
+            .flatten()
+            .filter(|n| !seen.insert(**n))
+            .copied()
+            .collect();
+        if let Some(n) = twice.first() {
+            article.warnings.push(format!(
+                "alignment marker ¶ {n} is on more than one passage; the first pairs"
+            ));
+        }
         article.markers = markers;
     }
     article
@@ -314,7 +326,13 @@ mod tests {
         );
         assert_eq!(a.passages, ["T", "第三段", "no marker", "fifth"]);
         assert_eq!(a.markers, [None, Some(3), None, Some(5)]);
+        assert!(a.warnings.is_empty());
         assert!(parse("a\n\nb", None, Body::Plain).markers.is_empty());
+        let twice = parse("<!-- ¶ 2 -->\na\n\n<!-- ¶ 2 -->\nb", None, Body::Plain);
+        assert_eq!(
+            twice.warnings,
+            ["alignment marker ¶ 2 is on more than one passage; the first pairs"]
+        );
         let md = parse(
             "# T\n\n<!-- ¶ 2 -->\nSecond, *marked*.\n",
             None,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector};
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -16,6 +16,9 @@ use crate::schema::{loc, unit, Fields};
 use super::answer::Passage;
 use super::arrange::Counterparts;
 use super::clause::Vocabulary;
+
+/// Most passages with the same alignment marker read to find the first.
+const MAX_SAME_MARKER: usize = 32;
 
 /// Most words one reading is looked up for (a one-syllable reading has hundreds).
 const MAX_READINGS_LOOKED_UP: usize = 64;
@@ -232,15 +235,16 @@ impl Counterparts for Stored<'_> {
             return Ok(None);
         }
         let query = self.of_unit(story, lang, Some(align));
-        let top = self
-            .searcher
-            .search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        match top.first() {
-            Some((_, address)) => {
-                let p = self.passage(*address)?;
-                Ok(Some((p.passage, p.text)))
+        // The first passage, when a marker is on more than one (indexing warned about it; a
+        // marker on thousands of passages costs no more than on a few dozen).
+        let mut first: Option<Passage> = None;
+        let found = self.searcher.search(&query, &DocSetCollector)?;
+        for address in found.into_iter().take(MAX_SAME_MARKER) {
+            let p = self.passage(address)?;
+            if first.as_ref().is_none_or(|f| p.passage < f.passage) {
+                first = Some(p);
             }
-            None => Ok(None),
         }
+        Ok(first.map(|p| (p.passage, p.text)))
     }
 }

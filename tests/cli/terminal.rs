@@ -135,6 +135,19 @@ fn counterparts_only_where_versions_line_up() {
         .map(|p| (p["passage"].as_u64().unwrap(), p["align"].as_u64().unwrap()))
         .collect();
     assert_eq!(aligns, [(1, 1), (2, 3)]);
+    // A marker on two passages: said at index time; the first pairs.
+    env.write(
+        "archive/s/zh.md",
+        "<!-- ¶ 1 -->\n斑马独角兽群在吃草。\n\n<!-- ¶ 1 -->\n斑马独角兽奶出售。\n",
+    );
+    let out = env.run(&["index"]);
+    assert!(
+        out.stderr
+            .contains("s/zh.md: alignment marker ¶ 1 is on more than one passage"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(pairs(&env, "herd"), ["en ¶1 → zh ¶1"]);
     // Versions of equal length pair by number.
     env.write(
         "archive/s/zh.md",

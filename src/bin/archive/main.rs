@@ -1,5 +1,6 @@
 //! The `archive` binary: parse, run, print one error line, exit 0 (hits), 1 (no hit) or 2.
 
+mod argv;
 mod cli;
 mod cmd;
 mod output;

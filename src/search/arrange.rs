@@ -78,7 +78,8 @@ pub fn arrange(
         let highlights = highlight(&p.text, marks);
         hits.push(Hit {
             rank,
-            hit: number,
+            // The second of a pair has the first's number.
+            hit: first.map_or(number, |f| hits[f - 1].hit),
             score: *score,
             story: p.story.clone(),
             lang: p.lang.clone(),
@@ -354,6 +355,20 @@ mod tests {
                 .unwrap()
                 .len(),
             2
+        );
+    }
+
+    #[test]
+    fn the_second_of_a_pair_has_the_firsts_number() {
+        let list = [("a", "en", 1), ("a", "en", 2), ("a", "zh", 1)];
+        let hits = arrange(&ranked(&list), &[], 10, 3, &marks(), &Two).unwrap();
+        assert_eq!(
+            brief(&hits),
+            [
+                "1:1 a/en 1 =3 zh* +0",
+                "2:2 a/en 2 zh +0",
+                "3:1 a/zh 1 =1 en* +0"
+            ]
         );
     }
 

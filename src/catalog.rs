@@ -89,6 +89,7 @@ mod tests {
             story: story.into(),
             lang: lang.into(),
             passages: 3,
+            marked: false,
             title: title.into(),
             date: date.into(),
         }

@@ -31,6 +31,7 @@ pub struct Output {
 #[serde(deny_unknown_fields)]
 pub struct JsonHit {
     pub rank: usize,
+    pub hit: usize,
     pub score: f32,
     pub story: String,
     /// The documented alias of `story`.
@@ -46,6 +47,7 @@ pub struct JsonHit {
     pub highlights: Vec<[usize; 2]>,
     pub counterpart: Option<JsonCounterpart>,
     pub paired_with: Option<usize>,
+    pub more_in_story: usize,
     pub explain: Vec<JsonTermScore>,
     pub story_score: f32,
     pub passage_score: f32,
@@ -100,6 +102,7 @@ pub struct JsonStory {
 #[serde(deny_unknown_fields)]
 pub struct JsonPassage {
     pub passage: u64,
+    pub align: u64,
     pub text: String,
 }
 

@@ -1,6 +1,7 @@
 //! `archive serve` over real HTTP: the API, its refusals, the page's headers, and what it never
 //! serves. The browser and load tests are in the submodules.
 
+mod browse;
 mod browser;
 mod faults;
 mod load;

@@ -17,6 +17,8 @@ use crate::output;
 const PAGE: &str = include_str!("../../serve/page.html");
 const STYLE: &str = include_str!("../../serve/page.css");
 const SCRIPT: &str = include_str!("../../serve/page.js");
+const READER: &str = include_str!("../../serve/reader.js");
+const COMMON: &str = include_str!("../../serve/common.js");
 const ICON: &str = include_str!("../../serve/icon.svg");
 
 /// Longest request target, in bytes (a maximal query, percent-encoded, fits).
@@ -97,6 +99,8 @@ pub fn answer(site: &Site, method: &str, url: &str, host: Option<&str>) -> Reply
         "/" => Reply::ok(HTML, PAGE),
         "/page.css" => Reply::ok(CSS, STYLE),
         "/page.js" => Reply::ok(JS, SCRIPT),
+        "/reader.js" => Reply::ok(JS, READER),
+        "/common.js" => Reply::ok(JS, COMMON),
         // The tab's icon; without one a browser asks for /favicon.ico and logs a 404.
         "/icon.svg" => Reply::ok(SVG, ICON),
         "/api/search" => search(site, query),

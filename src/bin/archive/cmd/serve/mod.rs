@@ -1,7 +1,8 @@
 //! `archive serve`: the archive as a web page and a small JSON API on this machine, read-only.
 //!
-//! Seven fixed routes and nothing else: the page (`/`, `/page.css`, `/page.js`, `/icon.svg`,
-//! compiled into the binary), `/api/search`, `/api/stories` and `/api/story`. No URL is ever
+//! Nine fixed routes and nothing else: the page (`/`, `/page.css`, its three script modules
+//! `/page.js`, `/reader.js`, `/common.js`, `/icon.svg`, compiled into the binary),
+//! `/api/search`, `/api/stories` and `/api/story`. No URL is ever
 //! mapped to a file, so no URL can read one. `http` owns connections (one thread each, bounded
 //! in number, time and work); `api` turns a request into a `Reply` from one shared `Searcher`,
 //! `browse` answers the reading side from the catalog listed at start.

@@ -251,6 +251,8 @@ fn serve_page_is_embedded_with_a_strict_content_security_policy() {
     // No inline script or style for the CSP to allow.
     let html = page.text();
     assert!(!html.contains("<script>") && !html.contains("<style") && !html.contains(" on"));
+    // `/?paths=1` is the same page (it reads the parameter itself).
+    assert_eq!(served.get("/?paths=1").body, page.body);
     // HEAD: the same headers, no body.
     let head = served.request("HEAD", "/");
     assert_eq!(head.status, 200);

@@ -50,7 +50,7 @@ function loadFragment() {
   since.value = p.get("since") || "";
   until.value = p.get("until") || "";
   exact.checked = p.get("exact") === "1";
-  paths.checked = p.get("paths") === "1" || new URLSearchParams(location.search).get("paths") === "1";
+  paths.checked = p.get("paths") === "1";
   listPage = Math.max(1, parseInt(p.get("page"), 10) || 1);
 }
 
@@ -252,5 +252,7 @@ window.addEventListener("hashchange", () => {
 });
 
 loadFragment();
+// `/?paths=1` opens the page with paths shown (a link to hand out); the box can untick it.
+if (new URLSearchParams(location.search).get("paths") === "1") paths.checked = true;
 box.focus();
 schedule(0);

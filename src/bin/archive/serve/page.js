@@ -134,7 +134,7 @@ function renderList(list) {
   });
   const items = list.stories.map((s) => {
     const first = s.langs.includes("en") ? "en" : s.langs[0];
-    const open = el("button", { class: "open", type: "button", text: s.title || s.id });
+    const open = el("button", { class: "open", type: "button", lang: first, text: s.title || s.id });
     open.addEventListener("click", () => openStory(s.id, first, 0, null, open));
     const versions = s.langs.map((l) => `${langName(l)} ${s.passages[l]} ¶`);
     const meta = [s.date || "undated", s.id, ...versions];

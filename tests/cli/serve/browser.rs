@@ -312,6 +312,11 @@ fn browser_shows_no_error_while_typing_pages_the_stories_and_marks_every_match_i
     clear(&mut page);
     page.type_slowly("Khorgos OR", Duration::from_millis(30));
     let typed_at = page.eval("performance.now()").as_f64().unwrap();
+    // Meanwhile the last results stay, dimmed.
+    page.wait_for(
+        "the last results dimmed, no error yet",
+        "document.getElementById('results').classList.contains('stale') && !window.seenErrors.length",
+    );
     let late = page.wait_for("the refusal after a pause", "window.seenErrors[0]");
     assert_eq!(
         late["text"],

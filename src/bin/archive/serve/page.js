@@ -86,15 +86,20 @@ async function runSearch(typed) {
         if (mine !== generation) return;
         say(body.error || `the server answered ${status}`, true);
         results.replaceChildren();
+        results.classList.remove("stale");
         redraw = () => {};
       };
-      if (typed) errorTimer = setTimeout(refuse, Math.max(0, lastKey + ERROR_PAUSE_MS - Date.now()));
-      else refuse();
+      // Meanwhile the last results stay, dimmed: they are not this query's.
+      if (typed) {
+        results.classList.add("stale");
+        errorTimer = setTimeout(refuse, Math.max(0, lastKey + ERROR_PAUSE_MS - Date.now()));
+      } else refuse();
       return;
     }
     const query = { q: params.get("q"), exact: exact.checked };
     redraw = () => render(body, query);
     redraw();
+    results.classList.remove("stale");
   } catch (e) {
     if (e.name === "AbortError" || mine !== generation) return;
     say(`no answer from the server (${e.message}); is \`archive serve\` still running?`, true);
@@ -117,6 +122,7 @@ async function showList(mine) {
     if (!ok) return say(body.error || `the server answered ${status}`, true);
     redraw = () => renderList(body);
     redraw();
+    results.classList.remove("stale");
   } catch (e) {
     if (e.name === "AbortError" || mine !== generation) return;
     say(`no answer from the server (${e.message}); is \`archive serve\` still running?`, true);

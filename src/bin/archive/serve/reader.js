@@ -88,11 +88,15 @@ function show() {
     text.className = "";
     text.replaceChildren(...story.passages.map((p) => row(p.passage, [marked(story.lang, p)])));
   } else if (aligned) {
-    // One row per passage number, each version in its own column.
+    // One row per pair of passages, each version in its own column.
     text.className = "columns";
     text.style.setProperty("--versions", versions.length);
     const head = el("div", { class: "story-passage heads", "aria-hidden": "true" }, el("span"), ...versions.map((v) => el("h3", { lang: v.lang, text: langName(v.lang) })));
-    text.replaceChildren(head, ...story.passages.map((p, i) => row(p.passage, versions.map((v) => marked(v.lang, v.passages[i])))));
+    const rows = alignRows(versions).map((cells) => {
+      const texts = versions.map((v, k) => (cells[k] ? marked(v.lang, cells[k]) : el("p", { lang: v.lang })));
+      return cells[0] ? row(cells[0].passage, texts) : el("div", { class: "story-passage" }, el("span"), ...texts);
+    });
+    text.replaceChildren(head, ...rows);
   } else {
     // Paired by number they would be different paragraphs: each version whole, in turn.
     text.className = "";
@@ -114,6 +118,26 @@ function show() {
   const target = current || $("reader-title");
   target.focus({ preventScroll: true });
   target.scrollIntoView({ block: "center", behavior: "instant" });
+}
+
+// Rows of passages that pair: the same `align` number (from alignment markers; 0 pairs with
+// nothing), else the same passage number. The first version's passages give the rows in
+// order; another version's passage that pairs with none gets a row of its own after the row
+// of its previous passage.
+function alignRows(versions) {
+  const key = (p) => (p.align === undefined ? p.passage : p.align);
+  const rows = versions[0].passages.map((p) => [p]);
+  const byKey = new Map(rows.filter((r) => key(r[0])).map((r) => [key(r[0]), r]));
+  versions.slice(1).forEach((v, k) => {
+    let after = -1;
+    for (const p of v.passages) {
+      let r = key(p) ? byKey.get(key(p)) : undefined;
+      if (r && !r[k + 1]) after = rows.indexOf(r);
+      else rows.splice(++after, 0, (r = []));
+      r[k + 1] = p;
+    }
+  });
+  return rows;
 }
 
 function marked(lang, passage) {

@@ -146,4 +146,8 @@ pub struct StoryPassage {
     pub align: u64,
     /// Its text.
     pub text: String,
+    /// Byte ranges of the words a query matched in `text`, when the story was read for one
+    /// ([`super::Searcher::marked_story`]); left out of the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlights: Option<Vec<[usize; 2]>>,
 }

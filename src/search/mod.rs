@@ -313,6 +313,22 @@ impl Searcher {
         store::guarded(&self.opened.dir, || self.read_story(story, lang))
     }
 
+    /// [`Searcher::story`] with every word `request`'s query matches (its expansions
+    /// included) marked in every passage, as a hit's passage is marked.
+    pub fn marked_story(
+        &self,
+        story: &str,
+        lang: &str,
+        request: &Request,
+    ) -> Result<Option<Story>> {
+        let marks = self.plan(request)?.marks;
+        let mut found = self.story(story, lang)?;
+        for p in found.iter_mut().flat_map(|s| s.passages.iter_mut()) {
+            p.highlights = Some(highlight::highlight(&p.text, &marks));
+        }
+        Ok(found)
+    }
+
     fn read_story(&self, story: &str, lang: &str) -> Result<Option<Story>> {
         let f = &self.opened.fields;
         let term = |field, value: &str| -> Box<dyn Query> {
@@ -349,6 +365,7 @@ impl Searcher {
                     passage: p.passage,
                     align: if p.align >= UNPAIRED { 0 } else { p.align },
                     text: p.text,
+                    highlights: None,
                 })
                 .collect(),
         }))

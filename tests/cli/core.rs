@@ -113,11 +113,11 @@ fn exit_codes_are_those_of_grep() {
     assert_eq!(env.run(&["search", "Khorgos"]).code, 0);
     let none = env.run(&["search", "xyzzyplugh"]);
     assert_eq!((none.code, none.stdout.as_str()), (1, ""));
-    let bad = env.run(&["search", "\"unclosed"]);
+    let bad = env.run(&["search", "Khorgos", "OR"]);
     assert_eq!(bad.code, 2);
     assert_eq!(
         bad.stderr.trim(),
-        "archive: bad query: unclosed quote at character 1"
+        "archive: bad query: OR needs a word or phrase on each side at character 9"
     );
     assert_eq!(env.run(&["search", "--limit", "x", "y"]).code, 2);
     let zero = env.run(&["search", "--limit", "0", "Khorgos"]);
@@ -167,6 +167,11 @@ fn phrases_or_exclusion_and_language_filter() {
     let env = Env::bundled();
     let phrase = env.json(&["search", "--json", "\"camel milk powder\""]);
     assert!(phrase[0].text.contains("camel milk powder"));
+    // A quote left open runs to the end: the same search, as the page gets while typing.
+    let open = env.run(&["search", "--json", "\"camel milk powder"]);
+    assert_eq!(open.code, 0, "{}", open.stderr);
+    let closed = env.run(&["search", "--json", "\"camel milk powder\""]);
+    assert_eq!(open.stdout, closed.stdout);
     let scattered = env.run(&["search", "--json", "\"powder milk camel\""]);
     assert_eq!(scattered.code, 1, "{}", scattered.stdout);
     let zh_phrase = env.json(&["search", "--json", "--exact", "\"一带一路\""]);

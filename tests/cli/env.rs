@@ -96,6 +96,8 @@ pub struct JsonStory {
     pub path: String,
     pub langs: Vec<String>,
     pub passages: Vec<JsonPassage>,
+    /// True when the story's language versions line up passage by passage.
+    pub aligned: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +106,8 @@ pub struct JsonPassage {
     pub passage: u64,
     pub align: u64,
     pub text: String,
+    /// Only when the story was asked for with a query (`q`).
+    pub highlights: Option<Vec<[usize; 2]>>,
 }
 
 /// The project's own folder.

@@ -50,6 +50,7 @@ pub fn arrange(
         .iter()
         .map(|(_, p)| loc(&p.story, &p.lang, p.passage))
         .collect();
+    let every_match: HashSet<&Matched> = matched.iter().collect();
     let mut groups = Groups::new(stories);
     let mut shown: HashMap<&str, usize> = HashMap::new();
     // A matched counterpart's place, and the rank of the hit it is paired with.
@@ -66,7 +67,7 @@ pub fn arrange(
             *in_story += 1;
             number += 1;
         }
-        let counterpart = counterpart(p, marks, &position, stories)?;
+        let counterpart = counterpart(p, marks, (&position, &every_match), stories)?;
         let rank = hits.len() + 1;
         if let (Some(c), None) = (counterpart.as_ref().filter(|c| c.matched), first) {
             pairs.insert(loc(&p.story, &c.lang, c.passage), rank);
@@ -119,11 +120,12 @@ fn by_story(ranked: &[(f32, Passage)]) -> Vec<&(f32, Passage)> {
 }
 
 /// The passage of the other language that pairs with `p`, if the versions line up;
-/// `matched` when it is among the ranked passages too.
+/// `matched` when it is among the ranked passages or the story's other matched passages (a
+/// counterpart ranked below the window read still matched).
 fn counterpart(
     p: &Passage,
     marks: &Marks,
-    ranked: &HashSet<String>,
+    (ranked, every_match): (&HashSet<String>, &HashSet<&Matched>),
     stories: &impl Counterparts,
 ) -> Result<Option<Counterpart>> {
     let Some(lang) = stories.other_language(&p.story, &p.lang)? else {
@@ -135,7 +137,12 @@ fn counterpart(
     let Some((passage, text)) = stories.aligned(&p.story, &lang, p.align)? else {
         return Ok(None);
     };
-    let matched = ranked.contains(&loc(&p.story, &lang, passage));
+    let matched = ranked.contains(&loc(&p.story, &lang, passage))
+        || every_match.contains(&Matched {
+            story: p.story.clone(),
+            lang: lang.clone(),
+            align: p.align,
+        });
     let highlights = if matched {
         highlight(&text, marks)
     } else {

@@ -301,3 +301,30 @@ fn excluding_a_phrase_is_not_an_internal_error() {
     let out = env.run(&["search", "0\"?\"-1~M尔“;\"“M\""]);
     assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
 }
+
+#[test]
+fn a_counterpart_that_matched_is_marked_even_when_ranked_below_the_cap() {
+    // `Tokayev -June` matches six passage pairs; the per-story cap shows three. Each shown English
+    // passage's counterpart names 托卡耶夫 (a variant of the query), so it is marked as matched
+    // even when the Chinese passage itself ranked below the window of passages read.
+    let env = Env::bundled();
+    let hits = env.json(&["search", "--json", "Tokayev", "-June"]);
+    assert!(
+        hits.iter().filter(|h| h.lang == "en").count() >= 3,
+        "{hits:?}"
+    );
+    for h in hits.iter().filter(|h| h.lang == "en") {
+        let cp = h.counterpart.as_ref().expect("counterpart");
+        assert!(cp.text.contains("托卡耶夫"), "{cp:?}");
+        assert!(cp.matched, "zh ¶{} not marked matched", cp.passage);
+        assert!(
+            cp.highlights
+                .iter()
+                .all(|[a, b]| &cp.text[*a..*b] == "托卡耶夫")
+                && !cp.highlights.is_empty(),
+            "zh ¶{}: {:?}",
+            cp.passage,
+            cp.highlights
+        );
+    }
+}

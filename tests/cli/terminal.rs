@@ -112,6 +112,8 @@ fn counterparts_only_where_versions_line_up() {
     let served = env.serve(&[]);
     let api: Vec<serde_json::Value> = served.get("/api/search?q=zebracorn").json();
     assert!(api.iter().all(|h| h["counterpart"].is_null()), "{api:?}");
+    let story: serde_json::Value = served.get("/api/story?story=s&lang=zh").json();
+    assert_eq!(story["aligned"], false, "{story}");
     drop(served);
     // Markers say which passages correspond.
     uneven(&env, true);
@@ -119,6 +121,10 @@ fn counterparts_only_where_versions_line_up() {
     assert!(!out.stderr.contains("line up"), "{}", out.stderr);
     assert_eq!(pairs(&env, "zebracorn"), ["en ¶1 → zh ¶1", "en ¶3 → zh ¶2"]);
     assert_eq!(pairs(&env, "caravan"), ["en ¶2 → -"]);
+    let served = env.serve(&[]);
+    let story: serde_json::Value = served.get("/api/story?story=s&lang=zh").json();
+    assert_eq!(story["aligned"], true, "{story}");
+    drop(served);
     let hits = env.json(&["search", "--json", "出售"]);
     let c = hits[0].counterpart.as_ref().unwrap();
     assert_eq!((hits[0].passage, c.passage), (2, 3));

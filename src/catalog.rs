@@ -23,15 +23,19 @@ pub struct StoryInfo {
     pub passages: BTreeMap<String, u64>,
     /// Source file per language, relative to the archive folder.
     pub paths: BTreeMap<String, String>,
+    /// True when some version has alignment markers (not part of `archive list --json`).
+    #[serde(skip)]
+    pub marked: bool,
 }
 
 impl StoryInfo {
-    /// True when every language version has the same number of passages, so passage N of
-    /// one is passage N of the other (the rule `archive index` warns about).
+    /// True when the versions' passages pair up, as search pairs counterparts: some version
+    /// has alignment markers, or every version has the same number of passages (passage N of
+    /// one is passage N of the other).
     pub fn lines_up(&self) -> bool {
         let mut counts = self.passages.values();
         let first = counts.next();
-        counts.all(|n| Some(n) == first)
+        self.marked || counts.all(|n| Some(n) == first)
     }
 }
 
@@ -118,7 +122,9 @@ pub fn stories(manifest: &Manifest) -> Vec<StoryInfo> {
                 langs: Vec::new(),
                 passages: BTreeMap::new(),
                 paths: BTreeMap::new(),
+                marked: false,
             });
+        info.marked |= file.marked;
         if info.date.is_empty() {
             info.date = file.date.clone();
         }
@@ -225,5 +231,7 @@ mod tests {
         assert!(uneven.lines_up());
         uneven.passages.insert("zh".into(), 2);
         assert!(!uneven.lines_up());
+        uneven.marked = true;
+        assert!(uneven.lines_up());
     }
 }

@@ -193,3 +193,37 @@ fn serve_story_with_a_query_marks_every_matched_word_in_every_passage() {
     let bad = served.get(&format!("/api/story?story={STORY}&lang=en&exact=1"));
     assert_eq!(bad.status, 400);
 }
+
+/// The bundled archive plus a story whose Chinese version leaves the second paragraph out and
+/// says so with alignment markers.
+pub(super) fn indexed_with_a_marked_story() -> Env {
+    let env = Env::bundled();
+    env.write(
+        "archive/marked/en.md",
+        "---\ntitle: Camel milk\ndate: 2024-07-01\n---\n\nThe herd grazes.\n\nUntranslated.\n\nCamel milk for sale.\n",
+    );
+    env.write(
+        "archive/marked/zh.md",
+        "---\ntitle: 驼奶\ndate: 2024-07-01\nlang: zh\n---\n\n<!-- ¶ 1 -->\n驼群在吃草。\n\n<!-- ¶ 3 -->\n驼奶出售。\n",
+    );
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    env
+}
+
+#[test]
+fn serve_a_story_whose_versions_differ_lines_up_by_its_alignment_markers() {
+    let env = indexed_with_a_marked_story();
+    let served = env.serve(&[]);
+    let list: Value = served.get("/api/stories").json();
+    let marked = &list["stories"][0];
+    assert_eq!(
+        (marked["id"].as_str(), marked["aligned"].as_bool()),
+        (Some("marked"), Some(true)),
+        "{list:#}"
+    );
+    let zh: JsonStory = served.get("/api/story?story=marked&lang=zh").json();
+    assert!(zh.aligned);
+    let align: Vec<u64> = zh.passages.iter().map(|p| p.align).collect();
+    assert_eq!(align, [1, 3]);
+}

@@ -275,6 +275,14 @@ fn browser_shows_no_error_while_typing_pages_the_stories_and_marks_every_match_i
         "archive/uneven/zh.md",
         "---\ntitle: 不齐\ndate: 2024-06-01\nlang: zh\n---\n\n一。\n\n二。\n",
     );
+    env.write(
+        "archive/marked/en.md",
+        "---\ntitle: Camel milk\ndate: 2024-07-01\n---\n\nThe herd grazes.\n\nUntranslated.\n\nCamel milk for sale.\n",
+    );
+    env.write(
+        "archive/marked/zh.md",
+        "---\ntitle: 驼奶\ndate: 2024-07-01\nlang: zh\n---\n\n<!-- ¶ 1 -->\n驼群在吃草。\n\n<!-- ¶ 3 -->\n驼奶出售。\n",
+    );
     assert_eq!(env.run(&["index"]).code, 0);
     let served = env.serve(&[]);
     let browser = Browser::start();
@@ -283,7 +291,10 @@ fn browser_shows_no_error_while_typing_pages_the_stories_and_marks_every_match_i
     let start = page.wait_for("the archive's stories", START_VIEW);
     assert_eq!(start["pager"], "page 1 of 2", "{start:#}");
     assert_eq!(start["ids"].as_array().unwrap().len(), 50);
-    assert_eq!(start["ids"][0], "uneven");
+    assert_eq!(
+        (start["ids"][0].as_str(), start["ids"][1].as_str()),
+        (Some("marked"), Some("uneven"))
+    );
     page.eval("document.querySelectorAll('#results .pager button')[1].click()");
     let second = page.wait_for(
         "the second page",
@@ -291,7 +302,7 @@ fn browser_shows_no_error_while_typing_pages_the_stories_and_marks_every_match_i
             "(() => {{ const v = {START_VIEW}; return v && v.pager === 'page 2 of 2' && v; }})()"
         ),
     );
-    assert_eq!(second["ids"].as_array().unwrap().len(), 13, "{second:#}");
+    assert_eq!(second["ids"].as_array().unwrap().len(), 14, "{second:#}");
     assert_eq!(page.eval("location.hash"), "#page=2");
 
     // Typing `"camel milk` with a pause after the quote: the open quote runs to the end, so
@@ -390,4 +401,25 @@ fn browser_shows_no_error_while_typing_pages_the_stories_and_marks_every_match_i
         "{uneven:#}"
     );
     page.screenshot(&target_dir().join("serve-e2e-uneven.png"));
+
+    // Versions that differ but carry alignment markers: side by side, paired by the markers,
+    // the untranslated paragraph beside nothing.
+    page.key("Escape", 27);
+    page.eval("document.querySelector('#results .story[data-story=marked] .open').click()");
+    let rows = page.wait_for(
+        "the marked story paired by its markers",
+        r#"(() => {
+          const rows = [...document.querySelectorAll('#reader-text.columns .story-passage:not(.heads)')];
+          if (!rows.length) return null;
+          return rows.map(r => [...r.querySelectorAll('p')].map(p => p.textContent));
+        })()"#,
+    );
+    assert_eq!(
+        rows,
+        json!([
+            ["The herd grazes.", "驼群在吃草。"],
+            ["Untranslated.", ""],
+            ["Camel milk for sale.", "驼奶出售。"]
+        ])
+    );
 }

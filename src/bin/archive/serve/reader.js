@@ -1,6 +1,7 @@
 // The story reader: a whole story with every word the search matched marked in every passage,
 // opened on the hit's passage; or both languages side by side, passage beside passage when
-// the versions line up, one after the other when they do not.
+// the versions line up (as many passages, or alignment markers), one after the other when
+// they do not.
 
 import { $, el, langName, plural, showPaths, toUnits, appendMarked, getJSON, say } from "./common.js";
 
@@ -70,7 +71,6 @@ function show() {
   );
   bothButton.hidden = story.langs.length < 2;
   bothButton.setAttribute("aria-pressed", String(both));
-  const aligned = story.aligned && versions.every((v) => v.passages.length === story.passages.length);
   const text = $("reader-text");
   let current = null;
   const row = (n, cells) => {
@@ -87,7 +87,7 @@ function show() {
   if (versions.length < 2) {
     text.className = "";
     text.replaceChildren(...story.passages.map((p) => row(p.passage, [marked(story.lang, p)])));
-  } else if (aligned) {
+  } else if (story.aligned) {
     // One row per pair of passages, each version in its own column.
     text.className = "columns";
     text.style.setProperty("--versions", versions.length);
@@ -101,7 +101,7 @@ function show() {
     // Paired by number they would be different paragraphs: each version whole, in turn.
     text.className = "";
     const counts = versions.map((v) => `${langName(v.lang)} ${v.passages.length}`).join(", ");
-    const note = el("p", { class: "note", text: `These versions do not line up passage by passage (${counts}), so they are shown one after the other.` });
+    const note = el("p", { class: "note", text: `These versions do not line up passage by passage (${counts}) and have no alignment markers, so they are shown one after the other.` });
     const parts = versions.map((v, k) =>
       el(
         "section",

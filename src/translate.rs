@@ -7,14 +7,12 @@
 //! sense, the more frequent words first.
 //!
 //! The list is never parsed whole (stemming all its senses costs tens of milliseconds, more
-//! than a whole search). A Chinese word is found by a byte search for its line. For English
-//! words, the first lookup sorts the senses by the first two letters of their first word, which
-//! their stems keep (the English stemmer keeps a word's first two letters but for three words of
-//! its exception list; a test checks every sense), and each lookup stems only the senses that
-//! share the first stem's two letters.
-
-use std::collections::HashMap;
-use std::sync::OnceLock;
+//! than a whole search). A Chinese word is found by a byte search for its line. An English
+//! word's translations are among the senses whose first word starts with the two letters its
+//! stem starts with (the English stemmer keeps a word's first two letters, but for three words
+//! of its exception list); the build files the senses by those letters (`build.rs`), and a
+//! lookup stems only the senses filed under its stem's. A test checks every sense is filed
+//! where its stem starts.
 
 use memchr::memmem;
 
@@ -27,57 +25,21 @@ const MAX_TRANSLATIONS: usize = 3;
 /// Senses past this one never translate English into Chinese (too far from the word's meaning).
 const MAX_SENSE: usize = 1;
 
-/// The first two letters of a word, lowercased (`\0` past a shorter word's end).
-type Lead = [char; 2];
-
-/// One English sense a Chinese word may translate: its rank (the sense's place among the
-/// word's senses, then the word's row in the list), the word and the sense.
-type Sense = ((usize, usize), &'static str, &'static str);
+// `LEADS` and `SENSES`: the list's first `MAX_SENSE + 1` senses of each entry, by lead.
+include!(concat!(env!("OUT_DIR"), "/senses.rs"));
 
 /// Both directions of the word list.
 pub struct Dictionary {
     list: &'static str,
-    /// The senses that may translate an English word, by their [`Lead`]; built on first use.
-    by_lead: OnceLock<HashMap<Lead, Vec<Sense>>>,
 }
 
 /// The dictionary (nothing is read until a word is looked up).
 pub fn dictionary() -> &'static Dictionary {
-    static DICTIONARY: Dictionary = Dictionary {
-        list: LIST,
-        by_lead: OnceLock::new(),
-    };
+    static DICTIONARY: Dictionary = Dictionary { list: LIST };
     &DICTIONARY
 }
 
 impl Dictionary {
-    /// The word list's entries: (Chinese word, its senses), most frequent first.
-    fn entries(&self) -> impl Iterator<Item = (&'static str, &'static str)> {
-        self.list
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-    }
-
-    /// Every sense an English word may be searched as, ranked.
-    fn senses(&self) -> impl Iterator<Item = Sense> + '_ {
-        self.entries()
-            .enumerate()
-            .flat_map(|(row, (word, senses))| {
-                // A single character is too ambiguous to stand for anything but its first sense.
-                let take = if word.chars().count() < 2 {
-                    1
-                } else {
-                    MAX_SENSE + 1
-                };
-                senses
-                    .split('|')
-                    .take(take)
-                    .enumerate()
-                    .map(move |(i, sense)| ((i, row), word, sense))
-            })
-    }
-
     /// English senses of a (simplified) Chinese word, most common first.
     pub fn english_of(&self, word: &str) -> Vec<&'static str> {
         let list = self.list;
@@ -96,49 +58,44 @@ impl Dictionary {
         let Some(first) = stems.first() else {
             return Vec::new();
         };
-        let by_lead = self.by_lead.get_or_init(|| {
-            let mut by_lead: HashMap<Lead, Vec<Sense>> = HashMap::new();
-            for sense in self.senses() {
-                by_lead.entry(sense_lead(sense.2)).or_default().push(sense);
-            }
-            by_lead
-        });
+        let lead: String = first.chars().take(2).collect();
+        let Ok(at) = LEADS.binary_search_by(|(l, _, _)| (*l).cmp(lead.as_str())) else {
+            return Vec::new();
+        };
+        let (_, from, to) = LEADS[at];
         let key = stems.join(" ");
         let mut stemmer = latin_stemmer();
-        let mut found: Vec<&Sense> = by_lead
-            .get(&lead(first))
-            .into_iter()
-            .flatten()
-            .filter(|(_, _, sense)| collect(&mut stemmer, sense).join(" ") == key)
-            .collect();
+        // (sense index, offset, word): earlier senses first, then more frequent words.
+        let mut found: Vec<(usize, u32, &'static str)> = Vec::new();
+        for &start in &SENSES[from..to] {
+            let (word, i, sense) = self.sense_at(start as usize);
+            // A single character is too ambiguous to stand for anything but its first sense.
+            if i > MAX_SENSE || (i > 0 && word.chars().count() < 2) {
+                continue;
+            }
+            if collect(&mut stemmer, sense).join(" ") == key {
+                found.push((i, start, word));
+            }
+        }
         found.sort();
         found
             .into_iter()
-            .map(|(_, word, _)| *word)
+            .map(|(_, _, word)| word)
             .take(MAX_TRANSLATIONS)
             .collect()
     }
-}
 
-/// The [`Lead`] of a lowercase word.
-fn lead(word: &str) -> Lead {
-    let mut chars = word.chars();
-    [chars.next().unwrap_or('\0'), chars.next().unwrap_or('\0')]
-}
-
-/// The [`Lead`] of a sense's first word, lowercased: what its stem starts with.
-fn sense_lead(sense: &str) -> Lead {
-    let first = sense
-        .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty())
-        .unwrap_or_default();
-    // The Snowball English stemmer's exceptions that change a second letter.
-    let first = [("dying", "die"), ("lying", "lie"), ("tying", "tie")]
-        .iter()
-        .find(|(word, _)| word.eq_ignore_ascii_case(first))
-        .map_or(first, |(_, stem)| stem);
-    let mut chars = first.chars().flat_map(char::to_lowercase);
-    [chars.next().unwrap_or('\0'), chars.next().unwrap_or('\0')]
+    /// The sense starting at byte `start` of the list: its entry's word, its index among the
+    /// entry's senses, and the sense.
+    fn sense_at(&self, start: usize) -> (&'static str, usize, &'static str) {
+        let list = self.list;
+        let line = list[..start].rfind('\n').map_or(0, |n| n + 1);
+        let tab = line + list[line..start].find('\t').unwrap_or(0);
+        let rest = &list[start..];
+        let sense = &rest[..rest.find(['|', '\n']).unwrap_or(rest.len())];
+        let index = list[tab..start].matches('|').count();
+        (&list[line..tab], index, sense)
+    }
 }
 
 #[cfg(test)]
@@ -168,22 +125,26 @@ mod tests {
     }
 
     #[test]
-    fn every_sense_stems_to_a_term_with_its_first_words_lead() {
-        // chinese_of looks a sense up by its lead; one that stemmed otherwise would be lost.
+    fn every_early_sense_is_filed_where_its_stem_starts() {
+        // chinese_of looks senses up by their stem's lead; one filed elsewhere would be lost.
         let mut stemmer = latin_stemmer();
-        let lost: Vec<&str> = dictionary()
-            .senses()
-            .map(|(_, _, sense)| sense)
-            .filter(|sense| {
-                let terms = collect(&mut stemmer, sense);
-                terms.first().is_some_and(|t| lead(t) != sense_lead(sense))
-            })
-            .collect();
-        assert!(
-            lost.is_empty(),
-            "{} senses: {:?}",
-            lost.len(),
-            &lost[..lost.len().min(20)]
-        );
+        let mut filed = 0;
+        for (lead, from, to) in LEADS {
+            for &start in &SENSES[*from..*to] {
+                let (_, i, sense) = dictionary().sense_at(start as usize);
+                let stems = collect(&mut stemmer, sense);
+                let stem_lead: String = stems.first().map_or("", |s| s).chars().take(2).collect();
+                assert!(i <= MAX_SENSE, "{sense}: sense {i} filed");
+                assert_eq!(&stem_lead, lead, "{sense}: stems to {stems:?}");
+                filed += 1;
+            }
+        }
+        let early: usize = LIST
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(_, senses)| senses.split('|').count().min(MAX_SENSE + 1))
+            .sum();
+        assert_eq!(filed, early);
     }
 }

@@ -1,13 +1,20 @@
 //! Cross-language search: a query word also searched as its translations, through CC-CEDICT.
 //!
 //! `data/cedict.tsv` (derived from CC-CEDICT by `data/cedict.py`, CC BY-SA 4.0) is compiled
-//! into the program and read on the first query that needs it, never at index time, so a
-//! translation list never changes the index. Chinese words map to their first short English
-//! senses; English words (compared as the index stems them) map to the Chinese words that have
-//! them as an early sense, the more frequent words first.
+//! into the program and consulted only by queries, never at index time, so a translation list
+//! never changes the index. Chinese words map to their first short English senses; English
+//! words (compared as the index stems them) map to the Chinese words that have them as an early
+//! sense, the more frequent words first.
+//!
+//! The list is never parsed whole (stemming all its senses costs tens of milliseconds, more
+//! than a whole search). A Chinese word is found by a byte search for its line. An English
+//! word's translations are among the senses whose first word starts with the two letters its
+//! stem starts with (the English stemmer keeps a word's first two letters, but for three words
+//! of its exception list); the build files the senses by those letters (`build.rs`), and a
+//! lookup stems only the senses filed under its stem's. A test checks every sense is filed
+//! where its stem starts.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use memchr::memmem;
 
 use crate::analysis::{collect, latin_stemmer};
 
@@ -18,68 +25,76 @@ const MAX_TRANSLATIONS: usize = 3;
 /// Senses past this one never translate English into Chinese (too far from the word's meaning).
 const MAX_SENSE: usize = 1;
 
+// `LEADS` and `SENSES`: the list's first `MAX_SENSE + 1` senses of each entry, by lead.
+include!(concat!(env!("OUT_DIR"), "/senses.rs"));
+
 /// Both directions of the word list.
 pub struct Dictionary {
-    english: HashMap<&'static str, Vec<&'static str>>,
-    chinese: HashMap<String, Vec<&'static str>>,
+    list: &'static str,
 }
 
-/// The dictionary, built on first use.
+/// The dictionary (nothing is read until a word is looked up).
 pub fn dictionary() -> &'static Dictionary {
-    static DICTIONARY: OnceLock<Dictionary> = OnceLock::new();
-    DICTIONARY.get_or_init(|| Dictionary::parse(LIST))
+    static DICTIONARY: Dictionary = Dictionary { list: LIST };
+    &DICTIONARY
 }
 
 impl Dictionary {
-    fn parse(list: &'static str) -> Dictionary {
-        let mut english = HashMap::new();
-        let mut stemmer = latin_stemmer();
-        // stem key → (sense index, row, word)
-        let mut ranked: HashMap<String, Vec<(usize, usize, &'static str)>> = HashMap::new();
-        let rows = list.lines().filter(|l| !l.starts_with('#'));
-        for (row, line) in rows.enumerate() {
-            let Some((word, senses)) = line.split_once('\t') else {
-                continue;
-            };
-            let senses: Vec<&'static str> = senses.split('|').collect();
-            for (i, sense) in senses.iter().enumerate().take(MAX_SENSE + 1) {
-                // A single character is too ambiguous to stand for anything but its first sense.
-                if i > 0 && word.chars().count() < 2 {
-                    continue;
-                }
-                ranked
-                    .entry(collect(&mut stemmer, sense).join(" "))
-                    .or_default()
-                    .push((i, row, word));
-            }
-            english.insert(word, senses);
-        }
-        let chinese = ranked
-            .into_iter()
-            .map(|(key, mut words)| {
-                words.sort();
-                let words = words.into_iter().map(|(_, _, w)| w);
-                (key, words.take(MAX_TRANSLATIONS).collect())
-            })
-            .collect();
-        Dictionary { english, chinese }
-    }
-
     /// English senses of a (simplified) Chinese word, most common first.
-    pub fn english_of(&self, word: &str) -> &[&'static str] {
-        self.english
-            .get(word)
-            .map(|s| &s[..s.len().min(MAX_TRANSLATIONS)])
-            .unwrap_or(&[])
+    pub fn english_of(&self, word: &str) -> Vec<&'static str> {
+        let list = self.list;
+        let line = format!("\n{word}\t");
+        let Some(at) = memmem::find(list.as_bytes(), line.as_bytes()) else {
+            return Vec::new();
+        };
+        let senses = &list[at + line.len()..];
+        let senses = &senses[..senses.find('\n').unwrap_or(senses.len())];
+        senses.split('|').take(MAX_TRANSLATIONS).collect()
     }
 
     /// Chinese words for English words given as the index stems them (`packag`, or
     /// `unit nation` for a phrase), best first.
-    pub fn chinese_of(&self, stems: &[String]) -> &[&'static str] {
-        self.chinese
-            .get(&stems.join(" "))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+    pub fn chinese_of(&self, stems: &[String]) -> Vec<&'static str> {
+        let Some(first) = stems.first() else {
+            return Vec::new();
+        };
+        let lead: String = first.chars().take(2).collect();
+        let Ok(at) = LEADS.binary_search_by(|(l, _, _)| (*l).cmp(lead.as_str())) else {
+            return Vec::new();
+        };
+        let (_, from, to) = LEADS[at];
+        let key = stems.join(" ");
+        let mut stemmer = latin_stemmer();
+        // (sense index, offset, word): earlier senses first, then more frequent words.
+        let mut found: Vec<(usize, u32, &'static str)> = Vec::new();
+        for &start in &SENSES[from..to] {
+            let (word, i, sense) = self.sense_at(start as usize);
+            // A single character is too ambiguous to stand for anything but its first sense.
+            if i > MAX_SENSE || (i > 0 && word.chars().count() < 2) {
+                continue;
+            }
+            if collect(&mut stemmer, sense).join(" ") == key {
+                found.push((i, start, word));
+            }
+        }
+        found.sort();
+        found
+            .into_iter()
+            .map(|(_, _, word)| word)
+            .take(MAX_TRANSLATIONS)
+            .collect()
+    }
+
+    /// The sense starting at byte `start` of the list: its entry's word, its index among the
+    /// entry's senses, and the sense.
+    fn sense_at(&self, start: usize) -> (&'static str, usize, &'static str) {
+        let list = self.list;
+        let line = list[..start].rfind('\n').map_or(0, |n| n + 1);
+        let tab = line + list[line..start].find('\t').unwrap_or(0);
+        let rest = &list[start..];
+        let sense = &rest[..rest.find(['|', '\n']).unwrap_or(rest.len())];
+        let index = list[tab..start].matches('|').count();
+        (&list[line..tab], index, sense)
     }
 }
 
@@ -107,5 +122,29 @@ mod tests {
         // 和 lists "Japanese (food, clothes etc)" among its senses; it is not the Chinese for it.
         let d = dictionary();
         assert!(!d.chinese_of(&latin_terms("japanese")).contains(&"和"));
+    }
+
+    #[test]
+    fn every_early_sense_is_filed_where_its_stem_starts() {
+        // chinese_of looks senses up by their stem's lead; one filed elsewhere would be lost.
+        let mut stemmer = latin_stemmer();
+        let mut filed = 0;
+        for (lead, from, to) in LEADS {
+            for &start in &SENSES[*from..*to] {
+                let (_, i, sense) = dictionary().sense_at(start as usize);
+                let stems = collect(&mut stemmer, sense);
+                let stem_lead: String = stems.first().map_or("", |s| s).chars().take(2).collect();
+                assert!(i <= MAX_SENSE, "{sense}: sense {i} filed");
+                assert_eq!(&stem_lead, lead, "{sense}: stems to {stems:?}");
+                filed += 1;
+            }
+        }
+        let early: usize = LIST
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(_, senses)| senses.split('|').count().min(MAX_SENSE + 1))
+            .sum();
+        assert_eq!(filed, early);
     }
 }

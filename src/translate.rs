@@ -9,14 +9,14 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::analysis::{collect, latin_stemmer};
+use crate::analysis::{collect, fold_han, latin_stemmer};
 
 /// The derived word list: `中文<TAB>sense|sense|sense`, most frequent words first.
 const LIST: &str = include_str!("../data/cedict.tsv");
 /// Most translations searched for one word.
 const MAX_TRANSLATIONS: usize = 3;
 /// Senses past this one never translate English into Chinese (too far from the word's meaning).
-const MAX_SENSE: usize = 1;
+const MAX_SENSE: usize = 2;
 
 /// Both directions of the word list.
 pub struct Dictionary {
@@ -47,8 +47,15 @@ impl Dictionary {
                 if i > 0 && word.chars().count() < 2 {
                     continue;
                 }
+                let stems = collect(&mut stemmer, sense);
+                // A two-word sense also translates its last word, after every whole sense:
+                // `software package` (软件包) is a package.
+                if let [_, head] = stems.as_slice() {
+                    let later = (MAX_SENSE + 1 + i, row, word);
+                    ranked.entry(head.clone()).or_default().push(later);
+                }
                 ranked
-                    .entry(collect(&mut stemmer, sense).join(" "))
+                    .entry(stems.join(" "))
                     .or_default()
                     .push((i, row, word));
             }
@@ -58,8 +65,7 @@ impl Dictionary {
             .into_iter()
             .map(|(key, mut words)| {
                 words.sort();
-                let words = words.into_iter().map(|(_, _, w)| w);
-                (key, words.take(MAX_TRANSLATIONS).collect())
+                (key, words.into_iter().map(|(_, _, w)| w).collect())
             })
             .collect();
         Dictionary { english, chinese }
@@ -74,12 +80,32 @@ impl Dictionary {
     }
 
     /// Chinese words for English words given as the index stems them (`packag`, or
-    /// `unit nation` for a phrase), best first.
+    /// `unit nation` for a phrase), best first: an earlier sense first, then the more frequent.
     pub fn chinese_of(&self, stems: &[String]) -> &[&'static str] {
         self.chinese
             .get(&stems.join(" "))
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// The best few of [`Dictionary::chinese_of`] that `known` holds, folded as the index
+    /// folds Han text, never a single character: a word the index lacks would take the place
+    /// of one it holds (`format` is first `队形`, formation, then `格式`).
+    pub fn chinese_in(&self, stems: &[String], frequency: impl Fn(&str) -> u64) -> Vec<String> {
+        let mut out: Vec<(u64, String)> = Vec::new();
+        for word in self.chinese_of(stems) {
+            let word = fold_han(word).into_owned();
+            let n = frequency(&word);
+            if word.chars().count() > 1 && n > 0 && !out.iter().any(|(_, w)| *w == word) {
+                out.push((n, word));
+            }
+        }
+        // The words this archive uses most for the sense come first.
+        out.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+        out.into_iter()
+            .take(MAX_TRANSLATIONS)
+            .map(|(_, w)| w)
+            .collect()
     }
 }
 
@@ -100,6 +126,15 @@ mod tests {
             .chinese_of(&latin_terms("United Nations"))
             .contains(&"联合国"));
         assert!(d.chinese_of(&latin_terms("xyzzy")).is_empty());
+    }
+
+    #[test]
+    fn translations_are_the_words_the_index_holds() {
+        let d = dictionary();
+        let format = latin_terms("format");
+        assert_eq!(d.chinese_of(&format).first(), Some(&"队形"));
+        assert_eq!(d.chinese_in(&format, |w| (w == "格式") as u64), ["格式"]);
+        assert!(d.chinese_in(&format, |_| 0).is_empty());
     }
 
     #[test]

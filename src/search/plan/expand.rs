@@ -137,8 +137,11 @@ impl<V: Vocabulary> Planner<'_, V> {
                     return None;
                 }
                 let stems = latin_terms(&typed[from..to].join(" "));
-                let words = self.vocabulary.dictionary()?.chinese_of(&stems);
-                (!words.is_empty()).then(|| (to, words.iter().map(|w| w.to_string()).collect()))
+                let words = self
+                    .vocabulary
+                    .dictionary()?
+                    .chinese_in(&stems, |w| self.vocabulary.frequency(w));
+                (!words.is_empty()).then_some((to, words))
             });
             match phrase {
                 Some((to, words)) => {
@@ -188,16 +191,10 @@ impl<V: Vocabulary> Planner<'_, V> {
         if self.exact || is_function_word(stem) {
             return clause;
         }
-        // A single character stands for too many things to be anyone's translation.
         let Some(dictionary) = self.vocabulary.dictionary() else {
             return clause;
         };
-        let words: Vec<String> = dictionary
-            .chinese_of(&[stem.to_string()])
-            .iter()
-            .filter(|w| w.chars().count() > 1)
-            .map(|w| w.to_string())
-            .collect();
+        let words = dictionary.chinese_in(&[stem.to_string()], |w| self.vocabulary.frequency(w));
         if words.is_empty() {
             return clause;
         }

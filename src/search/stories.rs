@@ -34,7 +34,9 @@ pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
         Node::Phrase(terms) if terms.is_empty() => Box::new(EmptyQuery),
         Node::Phrase(terms) => all(terms.iter().map(|t| story_word(t, f)).collect()),
         Node::Grams(_) => Box::new(EmptyQuery),
-        Node::Any(cs) => any(cs.iter().map(|c| on_story(c, f)).collect()),
+        Node::Any(cs) => {
+            compile::alternatives(cs.iter().map(|c| (c.role, on_story(c, f))).collect())
+        }
         Node::All(cs) => all(cs.iter().map(|c| on_story(c, f)).collect()),
     };
     match clause.role {

@@ -76,7 +76,9 @@ impl<V: Vocabulary> Planner<'_, V> {
                     _ => Role::Translation,
                 };
                 for word in &found {
-                    let clause = if word.chars().all(is_han) {
+                    let clause = if role == Role::Translation {
+                        self.translation(word)
+                    } else if word.chars().all(is_han) {
                         self.han(word)
                     } else {
                         Clause::typed(word.clone(), Node::Term(word.clone()))
@@ -199,14 +201,22 @@ impl<V: Vocabulary> Planner<'_, V> {
             return clause;
         }
         let mut alternatives = vec![clause];
-        for w in &words {
-            alternatives.push(Clause {
-                role: Role::Translation,
-                ..self.han(w)
-            });
-        }
+        alternatives.extend(words.iter().map(|w| self.translation(w)));
         self.expanded(typed.to_string(), words, ExpansionKind::Translation);
         any_of(alternatives)
+    }
+
+    /// A translation into Chinese: the whole word only, as the dictionary writes it (as a
+    /// substring too, it would weigh as much as the typed word it stands for).
+    fn translation(&mut self, word: &str) -> Clause {
+        if word.chars().any(is_han) {
+            self.marks.han.insert(word.to_string());
+        }
+        Clause {
+            role: Role::Translation,
+            label: word.to_string(),
+            node: Node::Term(word.to_string()),
+        }
     }
 
     /// A typed Han word also searched as its English translations.

@@ -4,8 +4,11 @@
 #   index      `archive index` from scratch: wall time, peak RSS (/usr/bin/time)
 #   unchanged  `archive index` again, nothing changed (median of 5)
 #   one file   `archive index` after one story was rewritten in place (median of 5)
-#   search     `archive search --json` whole process, freshness check on (hyperfine median)
-# Markdown goes to stdout; the data and indexes stay in $SCALE_DIR (never the repository).
+#   search     `archive search --json` whole process, freshness check on (hyperfine median,
+#              and its CPU time: user + system, the figure to read on a shared, loaded machine)
+# Each size's index is measured, then removed: the folder grows to the next size, which would
+# make it stale (and disk is finite). Markdown goes to stdout; the data stays in $SCALE_DIR
+# (never the repository) for the next run.
 #
 # Usage (as root on Debian; hyperfine and /usr/bin/time are installed when missing):
 #   bash benches/scale.sh
@@ -63,10 +66,10 @@ median() {
 }
 
 IFS='|' read -ra qs <<<"$QUERIES"
-head="| archive | files | index s | MB/s | peak RSS MB | index/raw | unchanged \`index\` s | one file changed s |"
-for q in "${qs[@]}"; do head+=" \`$q\` search ms |"; done
+head="| archive | files | index s | index CPU s | MB/s | peak RSS MB | index/raw | unchanged \`index\` s | one file changed s |"
+for q in "${qs[@]}"; do head+=" \`$q\` search ms (CPU ms) |"; done
 echo "$head"
-echo "|$(printf ' --- |%.0s' $(seq 1 $((8 + ${#qs[@]}))))"
+echo "|$(printf ' --- |%.0s' $(seq 1 $((9 + ${#qs[@]}))))"
 data="$SCALE_DIR/data"
 for mb in $SIZES; do
   log "$mb MB: copying"
@@ -77,20 +80,23 @@ for mb in $SIZES; do
   rm -rf "$idx"
   log "$mb MB: indexing $files files"
   t0=$(date +%s.%N)
-  /usr/bin/time -f '%M' -o "$SCALE_DIR/rss" "$ARCHIVE" --archive "$data" --index "$idx" index >/dev/null 2>"$SCALE_DIR/index.log" \
+  /usr/bin/time -f '%M %U %S' -o "$SCALE_DIR/rss" "$ARCHIVE" --archive "$data" --index "$idx" index >/dev/null 2>"$SCALE_DIR/index.log" \
     || die "indexing failed: $(tail -1 "$SCALE_DIR/index.log")"
   t1=$(date +%s.%N)
   secs=$(echo "$t1 - $t0" | bc)
-  rss=$(($(tail -1 "$SCALE_DIR/rss") / 1024))
+  read -r rss user sys < <(tail -1 "$SCALE_DIR/rss")
+  rss=$((rss / 1024))
+  cpu=$(echo "$user + $sys" | bc)
   size=$(du -sb "$idx" | cut -f1)
   unchanged=$(median "$ARCHIVE" --archive "$data" --index "$idx" index)
   victim=$(find "$data/copy-1" -name '*.txt' | sort | sed -n 1p)
   one=$(median bash -c "echo 'one more line' >> '$victim' && exec '$ARCHIVE' --archive '$data' --index '$idx' index")
-  row="| $(awk -v r="$raw" 'BEGIN {printf "%.0f MB", r / 1e6}') | $files | $(printf '%.1f' "$secs") | $(awk -v r="$raw" -v s="$secs" 'BEGIN {printf "%.1f", r / 1e6 / s}') | $rss | $(awk -v i="$size" -v r="$raw" 'BEGIN {printf "%.2f", i / r}') | $(printf '%.2f' "$unchanged") | $(printf '%.2f' "$one") |"
+  row="| $(awk -v r="$raw" 'BEGIN {printf "%.0f MB", r / 1e6}') | $files | $(printf '%.1f' "$secs") | $(printf '%.1f' "$cpu") | $(awk -v r="$raw" -v s="$secs" 'BEGIN {printf "%.1f", r / 1e6 / s}') | $rss | $(awk -v i="$size" -v r="$raw" 'BEGIN {printf "%.2f", i / r}') | $(printf '%.2f' "$unchanged") | $(printf '%.2f' "$one") |"
   for q in "${qs[@]}"; do
     hyperfine -N -i --style none --output pipe --warmup 3 --min-runs 10 --export-json "$SCALE_DIR/q.json" \
       "$ARCHIVE --archive $data --index $idx search --json $q" >/dev/null 2>&1
-    row+=" $(python3 -c "import json; print('%.1f' % (json.load(open('$SCALE_DIR/q.json'))['results'][0]['median'] * 1000))") |"
+    row+=" $(python3 -c "import json; r = json.load(open('$SCALE_DIR/q.json'))['results'][0]; print('%.1f (%.1f)' % (r['median'] * 1000, (r['user'] + r['system']) * 1000))") |"
   done
   echo "$row"
+  rm -rf "$idx"
 done

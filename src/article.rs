@@ -22,6 +22,9 @@ pub struct Article {
     pub source: Option<String>,
     /// Paragraphs in order; passage N is `passages[N - 1]`.
     pub passages: Vec<String>,
+    /// For each passage, the number its alignment marker (`<!-- ¶ 3 -->`) gives it in the
+    /// story's other versions; empty when the file has no marker.
+    pub markers: Vec<Option<u64>>,
     /// Problems found while parsing (malformed front matter, bad date); never fatal.
     pub warnings: Vec<String>,
 }
@@ -107,11 +110,45 @@ pub fn parse(text: &str, name_lang: Option<&str>, body_kind: Body) -> Article {
         lang: field("lang"),
         source: field("source"),
     };
-    let passages = match body_kind {
+    let (passages, markers) = match body_kind {
         Body::Plain => passages(body),
         Body::Markdown => crate::formats::markdown_passages(body),
     };
-    assemble(meta, passages, name_lang, warnings)
+    let mut article = assemble(meta, passages, name_lang, warnings);
+    if markers.iter().any(Option::is_some) {
+        let mut seen = std::collections::BTreeSet::new();
+        let twice: std::collections::BTreeSet<u64> = markers
+            .iter()
+            .flatten()
+            .filter(|n| !seen.insert(**n))
+            .copied()
+            .collect();
+        if let Some(n) = twice.first() {
+            article.warnings.push(format!(
+                "alignment marker ¶ {n} is on more than one passage; the first pairs"
+            ));
+        }
+        article.markers = markers;
+    }
+    article
+}
+
+/// The passage number an alignment marker gives: `<!-- ¶ 3 -->` (or `<!-- p 3 -->`), a
+/// Markdown comment, so it shows nowhere when the file is rendered.
+pub fn marker(text: &str) -> Option<u64> {
+    let inner = text
+        .trim()
+        .strip_prefix("<!--")?
+        .strip_suffix("-->")?
+        .trim();
+    let number = inner
+        .strip_prefix('¶')
+        .or_else(|| inner.strip_prefix(['p', 'P']))?
+        .trim_start();
+    if number.is_empty() || number.len() > 9 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    number.parse().ok().filter(|&n| n > 0)
 }
 
 /// An article from its metadata and passages: the language from the metadata, else the file
@@ -162,6 +199,7 @@ pub fn assemble(
         lang,
         source: meta.source,
         passages,
+        markers: Vec::new(),
         warnings,
     }
 }
@@ -210,15 +248,24 @@ fn split_front_matter<'a>(
 }
 
 /// Paragraphs: blocks separated by blank lines, their lines joined (with a space, except
-/// between two Han characters, where a line break is not a word break).
-fn passages(body: &str) -> Vec<String> {
+/// between two Han characters, where a line break is not a word break); and the number an
+/// alignment marker line gives each (the marker belongs to its block, or to the next one when
+/// it stands alone).
+fn passages(body: &str) -> (Vec<String>, Vec<Option<u64>>) {
     let mut out = Vec::new();
+    let mut markers = Vec::new();
+    let mut marked = None;
     let mut current = String::new();
     for line in body.lines() {
         let line = line.trim();
+        if let Some(n) = marker(line) {
+            marked = Some(n);
+            continue;
+        }
         if line.is_empty() {
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
+                markers.push(marked.take());
             }
             continue;
         }
@@ -231,8 +278,9 @@ fn passages(body: &str) -> Vec<String> {
     }
     if !current.is_empty() {
         out.push(current);
+        markers.push(marked.take());
     }
-    out
+    (out, markers)
 }
 
 #[cfg(test)]
@@ -267,6 +315,40 @@ mod tests {
             parse("霍尔果斯口岸，SINOOIL加油站", None, Body::Plain).lang,
             "zh"
         );
+    }
+
+    #[test]
+    fn alignment_markers_number_passages() {
+        let a = parse(
+            "T\n\n<!-- ¶ 3 -->\n\n第三段\n\nno marker\n\n<!-- p 5 -->\nfifth\n\n<!--p7-->\n",
+            None,
+            Body::Plain,
+        );
+        assert_eq!(a.passages, ["T", "第三段", "no marker", "fifth"]);
+        assert_eq!(a.markers, [None, Some(3), None, Some(5)]);
+        assert!(a.warnings.is_empty());
+        assert!(parse("a\n\nb", None, Body::Plain).markers.is_empty());
+        let twice = parse("<!-- ¶ 2 -->\na\n\n<!-- ¶ 2 -->\nb", None, Body::Plain);
+        assert_eq!(
+            twice.warnings,
+            ["alignment marker ¶ 2 is on more than one passage; the first pairs"]
+        );
+        let md = parse(
+            "# T\n\n<!-- ¶ 2 -->\nSecond, *marked*.\n",
+            None,
+            Body::Markdown,
+        );
+        assert_eq!(md.passages, ["T", "Second, marked."]);
+        assert_eq!(md.markers, [None, Some(2)]);
+        for not in [
+            "<!-- ¶ -->",
+            "<!-- ¶ 0 -->",
+            "<!-- page 3 -->",
+            "<!-- ¶ 3",
+            "¶ 3",
+        ] {
+            assert_eq!(marker(not), None, "{not}");
+        }
     }
 
     #[test]

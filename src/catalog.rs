@@ -1,8 +1,8 @@
 //! What the archive holds, story by story, read from the index's manifest (no stored passage
-//! is read): for `archive list`, and for naming a story by its id or by a path shown in
-//! results.
+//! is read): for `archive list`, for `archive serve`'s start page (a [`Catalog`] read page by
+//! page), and for naming a story by its id or by a path shown in results.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -23,6 +23,90 @@ pub struct StoryInfo {
     pub passages: BTreeMap<String, u64>,
     /// Source file per language, relative to the archive folder.
     pub paths: BTreeMap<String, String>,
+    /// True when a language version has alignment markers.
+    #[serde(skip)]
+    pub marked: bool,
+}
+
+impl StoryInfo {
+    /// True when its language versions' passages pair (the rule search follows for
+    /// counterparts and `archive index` warns about): by alignment markers when a version has
+    /// them, else by number when every version has the same number of passages.
+    pub fn lines_up(&self) -> bool {
+        let mut counts = self.passages.values();
+        let first = counts.next();
+        self.marked || counts.all(|n| Some(n) == first)
+    }
+}
+
+/// The stories of one index with its totals, built once so that any page of it costs the
+/// same however many stories there are.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    stories: Vec<StoryInfo>,
+    /// Each story's place in `stories`, by id.
+    places: HashMap<String, usize>,
+    passages: u64,
+    langs: Vec<String>,
+}
+
+impl Catalog {
+    /// The catalog of the index whose file list is `manifest`.
+    pub fn new(manifest: &Manifest) -> Catalog {
+        let (_, passages, langs) = manifest.totals();
+        let stories = stories(manifest);
+        let places = stories
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        Catalog {
+            stories,
+            places,
+            passages,
+            langs,
+        }
+    }
+
+    /// The story `id`, if the index holds it.
+    pub fn get(&self, id: &str) -> Option<&StoryInfo> {
+        self.places.get(id).map(|&i| &self.stories[i])
+    }
+
+    /// Number of stories.
+    pub fn len(&self) -> usize {
+        self.stories.len()
+    }
+
+    /// True when the index holds no story.
+    pub fn is_empty(&self) -> bool {
+        self.stories.is_empty()
+    }
+
+    /// Passages in every language together.
+    pub fn passages(&self) -> u64 {
+        self.passages
+    }
+
+    /// The languages stories are in, sorted.
+    pub fn langs(&self) -> &[String] {
+        &self.langs
+    }
+
+    /// Number of pages of `per_page` stories (at least one, empty when there is no story).
+    pub fn pages(&self, per_page: usize) -> usize {
+        self.stories.len().div_ceil(per_page.max(1)).max(1)
+    }
+
+    /// Page `page` (from 1) of `per_page` stories, newest first; empty past the last page.
+    pub fn page(&self, page: usize, per_page: usize) -> &[StoryInfo] {
+        let start = page
+            .saturating_sub(1)
+            .saturating_mul(per_page)
+            .min(self.stories.len());
+        let end = start.saturating_add(per_page).min(self.stories.len());
+        &self.stories[start..end]
+    }
 }
 
 /// Every story in the index, newest first; undated stories last; then by id.
@@ -38,7 +122,9 @@ pub fn stories(manifest: &Manifest) -> Vec<StoryInfo> {
                 langs: Vec::new(),
                 passages: BTreeMap::new(),
                 paths: BTreeMap::new(),
+                marked: false,
             });
+        info.marked |= file.marked;
         if info.date.is_empty() {
             info.date = file.date.clone();
         }
@@ -89,6 +175,7 @@ mod tests {
             story: story.into(),
             lang: lang.into(),
             passages: 3,
+            marked: false,
             title: title.into(),
             date: date.into(),
         }
@@ -112,5 +199,39 @@ mod tests {
         assert_eq!(resolve(&m, "old/zh.md ¶2").as_deref(), Some("old"));
         assert_eq!(resolve(&m, "new").as_deref(), Some("new"));
         assert_eq!(resolve(&m, "missing"), None);
+        assert!(list[1].lines_up());
+    }
+
+    #[test]
+    fn a_catalog_is_read_page_by_page_with_its_totals() {
+        let mut m = Manifest::default();
+        for n in 0..7 {
+            let date = format!("2020-01-{:02}", n + 1);
+            m.files.insert(
+                format!("s{n}.md"),
+                entry(&format!("s{n}"), "en", &date, "T"),
+            );
+        }
+        m.files
+            .insert("s0/zh.md".into(), entry("s0", "zh", "2020-01-01", "T"));
+        let c = Catalog::new(&m);
+        assert_eq!(
+            (c.len(), c.passages(), c.langs()),
+            (7, 24, &["en".to_string(), "zh".to_string()][..])
+        );
+        assert_eq!(c.pages(3), 3);
+        let ids = |p: &[StoryInfo]| p.iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(c.page(1, 3)), ["s6", "s5", "s4"]);
+        assert_eq!(ids(c.page(3, 3)), ["s0"]);
+        assert_eq!(c.get("s0").map(|s| s.langs.len()), Some(2));
+        assert!(c.get("s9").is_none());
+        assert!(c.page(4, 3).is_empty() && c.page(usize::MAX, usize::MAX).is_empty());
+        assert_eq!(Catalog::default().pages(50), 1);
+        let mut uneven = c.page(3, 3)[0].clone();
+        assert!(uneven.lines_up());
+        uneven.passages.insert("zh".into(), 2);
+        assert!(!uneven.lines_up());
+        uneven.marked = true;
+        assert!(uneven.lines_up());
     }
 }

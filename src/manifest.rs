@@ -71,6 +71,9 @@ pub struct FileEntry {
     pub lang: String,
     /// Number of passages.
     pub passages: u64,
+    /// True when it has alignment markers (its passages need not match its other versions'
+    /// in number).
+    pub marked: bool,
     /// Its title (for `archive list` without reading the stored passages).
     pub title: String,
     /// Its date `YYYY-MM-DD`, or empty.

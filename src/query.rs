@@ -1,5 +1,8 @@
 //! The query language: words (all must match), "exact phrases", `OR` between two items,
 //! `-item` to exclude, and `AND` as an optional no-op. Parsing only; meaning is in `search`.
+//! A quote left open runs to the end of the query (`"camel milk` is the phrase `camel milk`),
+//! so a query typed into the page is the same query at every keystroke, on the command line
+//! too.
 
 use crate::error::{Error, Result};
 
@@ -66,13 +69,16 @@ fn lex(query: &str) -> Result<Vec<(usize, Lexeme)>> {
             while i < chars.len() && !is_quote(chars[i]) {
                 i += 1;
             }
-            if i == chars.len() {
-                return Err(syntax("unclosed quote", open));
-            }
             let phrase: String = chars[body_start..i].iter().collect();
+            let closed = i < chars.len();
             i += 1;
             if phrase.trim().is_empty() {
-                return Err(syntax("empty phrase", open));
+                let message = if closed {
+                    "empty phrase"
+                } else {
+                    "unclosed quote"
+                };
+                return Err(syntax(message, open));
             }
             out.push((
                 start,
@@ -184,11 +190,23 @@ mod tests {
     }
 
     #[test]
+    fn an_open_quote_runs_to_the_end() {
+        assert_eq!(
+            parse(r#""camel milk"#).unwrap(),
+            parse(r#""camel milk""#).unwrap()
+        );
+        let p = parse(r#"Khorgos -"dry port "#).unwrap();
+        assert_eq!(p.excluded, vec![Item::Phrase("dry port".into())]);
+        assert_eq!(parse("“一带一路").unwrap(), parse("“一带一路”").unwrap());
+    }
+
+    #[test]
     fn errors_say_what_and_where() {
         let msg = |q: &str| parse(q).unwrap_err().to_string();
+        assert_eq!(msg(r#"dry ""#), "bad query: unclosed quote at character 5");
         assert_eq!(
-            msg(r#"dry "port"#),
-            "bad query: unclosed quote at character 5"
+            msg(r#"dry "" port"#),
+            "bad query: empty phrase at character 5"
         );
         assert_eq!(
             msg("OR train"),

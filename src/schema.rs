@@ -41,6 +41,11 @@ pub struct Fields {
     pub loc: Field,
     /// [`unit`] of the story and language: which story document a passage belongs to.
     pub unit: Field,
+    /// The number that pairs a passage with its counterparts in the story's other languages:
+    /// its alignment marker's, else (in a file without markers) its own passage number;
+    /// [`UNPAIRED`] plus its number for a passage without a marker in a file with markers. On
+    /// a story document: 0 when its file has markers, else nothing.
+    pub align: Field,
 }
 
 impl Fields {
@@ -76,6 +81,7 @@ impl Fields {
             passage: b.add_u64_field("passage", NumericOptions::default().set_indexed() | STORED),
             loc: b.add_text_field("loc", STRING),
             unit: b.add_u64_field("unit", NumericOptions::default().set_indexed().set_fast()),
+            align: b.add_u64_field("align", NumericOptions::default().set_indexed().set_fast()),
         };
         (b.build(), fields)
     }
@@ -99,9 +105,14 @@ impl Fields {
             passage: f("passage")?,
             loc: f("loc")?,
             unit: f("unit")?,
+            align: f("align")?,
         })
     }
 }
+
+/// Added to the passage number of a passage without a marker in a file with markers: above
+/// every marker's number (at most 9 digits), so it pairs with nothing.
+pub const UNPAIRED: u64 = 1_000_000_000;
 
 /// The counterpart key of a passage.
 pub fn loc(story: &str, lang: &str, passage: u64) -> String {

@@ -31,37 +31,43 @@ pub struct Outcome {
 
 /// Queries taken from one passage: its longest Latin word, its longest Han word, and a phrase
 /// of two adjacent Han words, each as written in the passage (original script and case).
-/// Words the analyzer drops (over its length cap) are not taken.
+/// Words are the analyzer's own tokens, so a word is never cut out of a longer term (`20191110`
+/// out of the number `5.20191110`); words the analyzer drops (over its length cap) are not taken.
 pub fn queries_for(text: &str, analyzers: &Analyzers) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(word) = text
-        .split(|c: char| !c.is_alphanumeric() || is_han(c))
-        .filter(|w| w.chars().count() >= 4 && w.len() <= MAX_WORD_BYTES)
-        .max_by_key(|w| w.chars().count())
-    {
-        out.push(word.to_string());
-    }
+    let mut latin: Vec<(usize, usize)> = Vec::new();
     let mut han: Vec<(usize, usize, usize)> = Vec::new();
     analyzers
         .text()
         .token_stream(text)
         .process(&mut |t: &Token| {
-            if text[t.offset_from..t.offset_to].chars().all(is_han) {
+            let written = &text[t.offset_from..t.offset_to];
+            if written.chars().all(is_han) {
                 han.push((t.offset_from, t.offset_to, t.position));
+            } else if !written.chars().any(is_han) {
+                latin.push((t.offset_from, t.offset_to));
             }
         });
-    let chars = |(a, b, _): &(usize, usize, usize)| text[*a..*b].chars().count();
+    let chars = |a: usize, b: usize| text[a..b].chars().count();
+    let mut out = Vec::new();
+    if let Some(&(a, b)) = latin
+        .iter()
+        .filter(|&&(a, b)| chars(a, b) >= 4 && b - a <= MAX_WORD_BYTES)
+        .max_by_key(|&&(a, b)| chars(a, b))
+    {
+        out.push(text[a..b].to_string());
+    }
     if let Some(w) = han
         .iter()
-        .filter(|w| chars(w) >= 2)
-        .max_by_key(|w| chars(w))
+        .filter(|w| chars(w.0, w.1) >= 2)
+        .max_by_key(|w| chars(w.0, w.1))
     {
         out.push(text[w.0..w.1].to_string());
     }
-    if let Some(pair) = han
-        .windows(2)
-        .find(|p| p[1].2 == p[0].2 + 1 && p[1].0 == p[0].1 && chars(&p[0]) + chars(&p[1]) >= 3)
-    {
+    if let Some(pair) = han.windows(2).find(|p| {
+        p[1].2 == p[0].2 + 1
+            && p[1].0 == p[0].1
+            && chars(p[0].0, p[0].1) + chars(p[1].0, p[1].1) >= 3
+    }) {
         out.push(format!("\"{}\"", &text[pair[0].0..pair[1].1]));
     }
     out
@@ -129,6 +135,12 @@ mod tests {
         assert_eq!(q[0], "Containers");
         assert!(q[1].chars().all(is_han) && q[1].chars().count() >= 2);
         assert!(q.iter().any(|q| q.starts_with('"')));
+    }
+
+    #[test]
+    fn never_cuts_a_word_out_of_a_longer_term() {
+        let q = queries_for("Version 5.20191110 of it", &Analyzers::new(vec![]));
+        assert_eq!(q, vec!["5.20191110"]);
     }
 
     #[test]

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
 command -v python3 >/dev/null || need+=(python3)
+# The terminal tests run `archive` in a pseudo-terminal through util-linux `script`.
+command -v script >/dev/null || need+=(bsdutils)
 # The browser test of `archive serve` drives Debian's Chromium; a CJK font lets its screenshots
 # show the Chinese text.
 command -v chromium >/dev/null || need+=(chromium)

@@ -10,6 +10,7 @@
 //! a passage can be found even where jieba cuts it differently.
 
 pub mod numbers;
+mod phrases;
 pub mod pinyin;
 mod regional;
 mod segmenter;

@@ -14,9 +14,9 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use tantivy::tokenizer::Token;
 
+use super::phrases::Phrases;
 use super::Segmenter;
 
 const TABLE: &str = include_str!("regional_tw.tsv");
@@ -31,13 +31,13 @@ pub fn fingerprint() -> String {
 }
 
 struct Folder {
-    taiwan: AhoCorasick,
+    taiwan: Phrases,
     mainland: Vec<String>,
 }
 
 /// The forms of the pairs of unequal length (as [`fold`] leaves them) and each one's partner.
 struct Partners {
-    forms: AhoCorasick,
+    forms: Phrases,
     partner: Vec<String>,
 }
 
@@ -62,15 +62,6 @@ fn table() -> Vec<(String, String)> {
     all
 }
 
-/// A contiguous NFA: cheap to build, and it is built once per process that sees Han text.
-fn matcher(patterns: &[&str]) -> AhoCorasick {
-    AhoCorasick::builder()
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(patterns)
-        .expect("a table of a few hundred short phrases always builds")
-}
-
 /// The pairs of equal byte length, folded in place. A mainland form holding a Taiwan form
 /// (`以太网路由器` holds `网路`) is folded too, so folding twice gives what folding once gave.
 fn folder() -> &'static Folder {
@@ -81,7 +72,7 @@ fn folder() -> &'static Folder {
             .filter(|(tw, cn)| tw.len() == cn.len())
             .unzip();
         let patterns: Vec<&str> = taiwan.iter().map(String::as_str).collect();
-        let taiwan = matcher(&patterns);
+        let taiwan = Phrases::new(&patterns);
         let mainland = mainland
             .iter()
             .map(|cn| taiwan.replace_all(cn, &mainland))
@@ -120,7 +111,7 @@ fn partners() -> &'static Partners {
         }
         let patterns: Vec<&str> = forms.iter().map(String::as_str).collect();
         Partners {
-            forms: matcher(&patterns),
+            forms: Phrases::new(&patterns),
             partner,
         }
     })
@@ -147,9 +138,9 @@ pub(super) fn add_variants(
     }
     let partners = partners();
     for found in partners.forms.find_iter(folded) {
-        let (from, to) = (start + found.start(), start + found.end());
-        extra.push((folded[found.range()].to_string(), from, to));
-        let partner = &partners.partner[found.pattern().as_usize()];
+        let (from, to) = (start + found.start, start + found.end);
+        extra.push((folded[found.start..found.end].to_string(), from, to));
+        let partner = &partners.partner[found.phrase];
         extra.push((partner.clone(), from, to));
     }
     if extra.is_empty() {

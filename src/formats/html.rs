@@ -54,7 +54,7 @@ pub fn extract(html: &str) -> (Metadata, Vec<String>) {
             whole_page_text(&fallback),
         ),
     };
-    (meta, markdown::passages(&text))
+    (meta, markdown::passages(&text).0)
 }
 
 /// The body's text as Markdown, without what is never an article's text.

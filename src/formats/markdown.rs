@@ -1,13 +1,15 @@
 //! Markdown rendered to text: emphasis and links become their words, images and raw HTML
 //! disappear, and each paragraph, heading, list item, quote, table row and code block becomes
-//! a passage.
+//! a passage. An alignment marker (`<!-- ¶ 3 -->`) numbers the passage it is in, or the next.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::analysis::is_han;
+use crate::article::marker;
 
-/// The passages of a Markdown body, in order.
-pub fn passages(body: &str) -> Vec<String> {
+/// The passages of a Markdown body, in order, and the number each one's alignment marker
+/// gives it.
+pub fn passages(body: &str) -> (Vec<String>, Vec<Option<u64>>) {
     let mut out = Passages::default();
     let mut in_image = 0usize;
     for event in Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
@@ -19,11 +21,16 @@ pub fn passages(body: &str) -> Vec<String> {
             Event::Text(t) | Event::Code(t) if in_image == 0 => out.push(&t),
             Event::SoftBreak | Event::HardBreak => out.line_break(),
             Event::End(TagEnd::TableCell) => out.push(" "),
+            Event::Html(t) | Event::InlineHtml(t) => {
+                if let Some(n) = marker(&t) {
+                    out.marked = Some(n);
+                }
+            }
             _ => {}
         }
     }
     out.flush();
-    out.done
+    (out.done, out.markers)
 }
 
 fn is_block(tag: &Tag) -> bool {
@@ -59,6 +66,8 @@ fn is_block_end(tag: &TagEnd) -> bool {
 #[derive(Default)]
 struct Passages {
     done: Vec<String>,
+    markers: Vec<Option<u64>>,
+    marked: Option<u64>,
     current: String,
     pending_break: bool,
 }
@@ -93,6 +102,7 @@ impl Passages {
         self.pending_break = false;
         if !self.current.is_empty() {
             self.done.push(std::mem::take(&mut self.current));
+            self.markers.push(self.marked.take());
         }
     }
 }
@@ -107,7 +117,7 @@ mod tests {
                   ![a crane](c.png)moves\ncontainers.\n\n- first item\n- second *item*\n\n\
                   > quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
         assert_eq!(
-            passages(md),
+            passages(md).0,
             vec![
                 "The port",
                 "A gantry crane at Khorgos moves containers.",
@@ -123,7 +133,7 @@ mod tests {
     #[test]
     fn han_lines_join_without_a_space() {
         assert_eq!(
-            passages("第一段\n第二行\n\n第二段"),
+            passages("第一段\n第二行\n\n第二段").0,
             vec!["第一段第二行", "第二段"]
         );
     }

@@ -14,7 +14,7 @@ use crate::corpus::decode;
 
 /// Stamped into the index's fingerprint: a change in how files become passages rebuilds it.
 pub const EXTRACTION: &str =
-    "formats 1; pulldown-cmark 0.13; dom_smoothie 0.19 markdown; docx paragraphs";
+    "formats 2 (alignment markers); pulldown-cmark 0.13; dom_smoothie 0.19 markdown; docx paragraphs";
 
 /// A story file's format, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -260,6 +260,7 @@ fn write(
                         story: doc.story,
                         lang: doc.article.lang,
                         passages: doc.article.passages.len() as u64,
+                        marked: !doc.article.markers.is_empty(),
                         title: doc.article.title,
                         date: doc.article.date.unwrap_or_default(),
                     },
@@ -312,32 +313,37 @@ fn write(
     Ok((report, committed.then_some(writer)))
 }
 
-/// Stories changed in this run whose language versions differ in passage count: passages
-/// are paired by number, so a counterpart would be another paragraph.
+/// Stories changed in this run whose language versions differ in passage count and have no
+/// alignment markers: no counterpart can be shown (it would be another paragraph).
 fn misaligned(manifest: &Manifest, loaded: &[SourceFile]) -> Vec<(String, String)> {
     let changed: BTreeSet<&str> = loaded
         .iter()
         .filter_map(|f| manifest.files.get(&f.rel))
         .map(|e| e.story.as_str())
         .collect();
-    let mut versions: BTreeMap<&str, Vec<(&String, u64)>> = BTreeMap::new();
+    let mut versions: BTreeMap<&str, Vec<(&String, &FileEntry)>> = BTreeMap::new();
     for (path, e) in &manifest.files {
         if changed.contains(e.story.as_str()) {
             versions
                 .entry(e.story.as_str())
                 .or_default()
-                .push((path, e.passages));
+                .push((path, e));
         }
     }
     versions
         .into_iter()
-        .filter(|(_, v)| v.iter().any(|(_, n)| *n != v[0].1))
+        .filter(|(_, v)| v.iter().any(|(_, e)| e.passages != v[0].1.passages))
+        .filter(|(_, v)| v.iter().all(|(_, e)| !e.marked))
         .map(|(story, v)| {
-            let counts: Vec<String> = v.iter().map(|(p, n)| format!("{p} {n}")).collect();
+            let counts: Vec<String> = v
+                .iter()
+                .map(|(p, e)| format!("{p} {}", e.passages))
+                .collect();
             (
                 story.to_string(),
                 format!(
-                    "language versions do not line up (passages: {}); passages are paired by number",
+                    "language versions do not line up (passages: {}); no counterparts are shown \
+                     unless alignment markers (<!-- ¶ N -->) pair them",
                     counts.join(", ")
                 ),
             )
@@ -348,7 +354,14 @@ fn misaligned(manifest: &Manifest, loaded: &[SourceFile]) -> Vec<(String, String
 fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result<()> {
     let a = &doc.article;
     for (i, text) in a.passages.iter().enumerate() {
-        let mut d = located(fields, doc, i as u64 + 1);
+        let n = i as u64 + 1;
+        let mut d = located(fields, doc, n);
+        // Without markers, a passage pairs by its number; with them, by its marker's.
+        let align = match a.markers.get(i) {
+            None => n,
+            Some(marker) => marker.unwrap_or(schema::UNPAIRED + n),
+        };
+        d.add_u64(fields.align, align);
         d.add_text(fields.text, text);
         d.add_text(fields.grams, text);
         d.add_text(fields.words, text);
@@ -361,6 +374,9 @@ fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result
         d.add_text(fields.body, text);
     }
     d.add_text(fields.head, &a.title);
+    if !a.markers.is_empty() {
+        d.add_u64(fields.align, 0);
+    }
     writer.add_document(d)?;
     Ok(())
 }

@@ -18,7 +18,8 @@ pub struct TermScore {
     pub share: f32,
 }
 
-/// The same passage in the story's other language.
+/// The passage of the story's other language that pairs with a hit (the same passage number
+/// when the versions have as many passages, else by alignment markers).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Counterpart {
     /// Its language.
@@ -40,6 +41,8 @@ pub struct Counterpart {
 pub struct Hit {
     /// 1-based rank.
     pub rank: usize,
+    /// The number the terminal shows: 1, 2, … by story; a pair shares one.
+    pub hit: usize,
     /// The story's score: `story_score` plus a quarter of its best passage's score.
     pub score: f32,
     /// Story id.
@@ -60,10 +63,13 @@ pub struct Hit {
     pub snippet_range: [usize; 2],
     /// Byte ranges of matched words in `text`.
     pub highlights: Vec<[usize; 2]>,
-    /// The same passage in the other language, if the story has one.
+    /// The same passage in the other language, if the story has one and its versions line up.
     pub counterpart: Option<Counterpart>,
     /// The rank of the hit that is this one's counterpart, when both are hits (a pair).
     pub paired_with: Option<usize>,
+    /// How many passages of this story matched but are not shown (a passage and its
+    /// counterpart count once): the per-story cap or the limit left them out.
+    pub more_in_story: usize,
     /// Each query term's part of the score (filled for `--explain`).
     pub explain: Vec<TermScore>,
     /// The story's own part of `score`: BM25 of its whole text and title.
@@ -81,6 +87,8 @@ pub struct Answer {
     pub hits: Vec<Hit>,
     /// True when no passage matched every word and these are partial matches.
     pub partial: bool,
+    /// True when stories that matched are not shown at all (the limit left them out).
+    pub more_stories: bool,
     /// Spelling and variant expansions that were searched, each once.
     pub expansions: Vec<Expansion>,
     /// The query's terms after segmentation, folding and stemming, one entry per clause.
@@ -96,6 +104,8 @@ pub struct Passage {
     pub lang: String,
     /// Passage number, from 1.
     pub passage: u64,
+    /// The number that pairs it with its counterparts ([`crate::schema::Fields::align`]).
+    pub align: u64,
     /// Text.
     pub text: String,
     /// Story title.
@@ -130,6 +140,14 @@ pub struct Story {
 pub struct StoryPassage {
     /// Passage number, from 1.
     pub passage: u64,
+    /// The number that pairs it with passages of the story's other versions (its alignment
+    /// marker's, else its own number); 0 when it pairs with none (a passage without a marker
+    /// in a file with markers).
+    pub align: u64,
     /// Its text.
     pub text: String,
+    /// Byte ranges of the words a query matched in `text`, when the story was read for one
+    /// ([`super::Searcher::marked_story`]); left out of the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlights: Option<Vec<[usize; 2]>>,
 }

@@ -1,8 +1,10 @@
-//! Stage 5, arranging: ranked passages become hits. Distinct passages per story are capped (a
-//! passage and its counterpart count once), each hit gets its counterpart (the same passage
-//! in the story's other language), and hits that are each other's counterparts are paired.
+//! Stage 5, arranging: ranked passages become hits. A story's hits come together, in the order
+//! its best one ranked. Each hit gets its counterpart (the passage of the story's other
+//! language that pairs with it, when the two versions line up); a hit and its counterpart that
+//! both matched are a pair, numbered once and counted once against `--limit` and
+//! `--per-story`. Each hit says how many of its story's matched passages are not shown.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
 use crate::schema::loc;
@@ -15,68 +17,70 @@ use super::highlight::{counterpart_range, highlight, snippet_range};
 pub trait Counterparts {
     /// The language to pair a passage of `story` in `lang` with, if the story has another.
     fn other_language(&self, story: &str, lang: &str) -> Result<Option<String>>;
-    /// The text of passage `passage` of `story` in `lang`, if there is one.
-    fn text(&self, story: &str, lang: &str, passage: u64) -> Result<Option<String>>;
+    /// True when the passages of `story` in `a` and in `b` pair by their align numbers: both
+    /// versions have as many passages, or either has alignment markers.
+    fn lines_up(&self, story: &str, a: &str, b: &str) -> Result<bool>;
+    /// The passage of `story` in `lang` whose align number is `align`: its number and text.
+    fn aligned(&self, story: &str, lang: &str, align: u64) -> Result<Option<(u64, String)>>;
 }
 
-/// At most `limit` hits from `ranked` (best first), at most `per_story` distinct passages
-/// per story.
+/// A matched passage, as far as counting goes: its story, language and align number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Matched {
+    /// Story id.
+    pub story: String,
+    /// Language.
+    pub lang: String,
+    /// Align number ([`crate::schema::Fields::align`]).
+    pub align: u64,
+}
+
+/// At most `limit` hits from `ranked` (best first; a pair counts once), at most `per_story`
+/// per story; `matched` is every passage that matched, of the stories in `ranked`.
 pub fn arrange(
     ranked: &[(f32, Passage)],
+    matched: &[Matched],
     limit: usize,
     per_story: usize,
     marks: &Marks,
     stories: &impl Counterparts,
 ) -> Result<Vec<Hit>> {
-    let position: HashMap<String, usize> = ranked
+    let ranked = by_story(ranked);
+    let position: HashSet<String> = ranked
         .iter()
-        .enumerate()
-        .map(|(i, (_, p))| (loc(&p.story, &p.lang, p.passage), i))
+        .map(|(_, p)| loc(&p.story, &p.lang, p.passage))
         .collect();
-    let mut passages: HashMap<&str, BTreeSet<u64>> = HashMap::new();
+    let every_match: HashSet<&Matched> = matched.iter().collect();
+    let mut groups = Groups::new(stories);
+    let mut shown: HashMap<&str, usize> = HashMap::new();
+    // A matched counterpart's place, and the rank of the hit it is paired with.
+    let mut pairs: HashMap<String, usize> = HashMap::new();
     let mut hits: Vec<Hit> = Vec::new();
+    let mut number = 0;
     for (score, p) in ranked {
-        if hits.len() >= limit {
-            break;
-        }
-        let seen = passages.entry(&p.story).or_default();
-        if !seen.contains(&p.passage) {
-            if seen.len() >= per_story.max(1) {
+        let first = pairs.remove(&loc(&p.story, &p.lang, p.passage));
+        if first.is_none() {
+            let in_story = shown.entry(&p.story).or_default();
+            if number >= limit || *in_story >= per_story.max(1) {
                 continue;
             }
-            seen.insert(p.passage);
+            *in_story += 1;
+            number += 1;
         }
-        let other = stories.other_language(&p.story, &p.lang)?;
-        let counterpart = match other {
-            None => None,
-            Some(lang) => match position.get(&loc(&p.story, &lang, p.passage)) {
-                Some(&j) => {
-                    let text = ranked[j].1.text.clone();
-                    let highlights = highlight(&text, marks);
-                    Some(Counterpart {
-                        lang,
-                        passage: p.passage,
-                        excerpt_range: counterpart_range(&text, &highlights),
-                        highlights,
-                        text,
-                        matched: true,
-                    })
-                }
-                None => stories
-                    .text(&p.story, &lang, p.passage)?
-                    .map(|text| Counterpart {
-                        lang,
-                        passage: p.passage,
-                        highlights: Vec::new(),
-                        excerpt_range: counterpart_range(&text, &[]),
-                        text,
-                        matched: false,
-                    }),
-            },
-        };
+        let counterpart = counterpart(p, marks, (&position, &every_match), stories)?;
+        let rank = hits.len() + 1;
+        if let (Some(c), None) = (counterpart.as_ref().filter(|c| c.matched), first) {
+            pairs.insert(loc(&p.story, &c.lang, c.passage), rank);
+        }
+        if let Some(first) = first {
+            hits[first - 1].paired_with = Some(rank);
+        }
+        groups.show(p)?;
         let highlights = highlight(&p.text, marks);
         hits.push(Hit {
-            rank: hits.len() + 1,
+            rank,
+            // The second of a pair has the first's number.
+            hit: first.map_or(number, |f| hits[f - 1].hit),
             score: *score,
             story: p.story.clone(),
             lang: p.lang.clone(),
@@ -88,30 +92,144 @@ pub fn arrange(
             highlights,
             text: p.text.clone(),
             counterpart,
-            paired_with: None,
+            paired_with: first,
+            more_in_story: 0,
             explain: Vec::new(),
             story_score: 0.0,
             passage_score: 0.0,
             partial: false,
         });
     }
-    let ranks: HashMap<String, usize> = hits
-        .iter()
-        .map(|h| (loc(&h.story, &h.lang, h.passage), h.rank))
-        .collect();
+    let more = groups.not_shown(matched)?;
     for hit in &mut hits {
-        if let Some(c) = hit.counterpart.as_ref().filter(|c| c.matched) {
-            hit.paired_with = ranks.get(&loc(&hit.story, &c.lang, c.passage)).copied();
-        }
+        hit.more_in_story = more.get(&hit.story).copied().unwrap_or(0);
     }
     Ok(hits)
+}
+
+/// The ranked passages with each story's together, stories in the order of their best.
+fn by_story(ranked: &[(f32, Passage)]) -> Vec<&(f32, Passage)> {
+    let mut order: HashMap<&str, usize> = HashMap::new();
+    for (_, p) in ranked {
+        let next = order.len();
+        order.entry(&p.story).or_insert(next);
+    }
+    let mut out: Vec<&(f32, Passage)> = ranked.iter().collect();
+    out.sort_by_key(|(_, p)| order[p.story.as_str()]);
+    out
+}
+
+/// The passage of the other language that pairs with `p`, if the versions line up;
+/// `matched` when it is among the ranked passages or the story's other matched passages (a
+/// counterpart ranked below the window read still matched).
+fn counterpart(
+    p: &Passage,
+    marks: &Marks,
+    (ranked, every_match): (&HashSet<String>, &HashSet<&Matched>),
+    stories: &impl Counterparts,
+) -> Result<Option<Counterpart>> {
+    let Some(lang) = stories.other_language(&p.story, &p.lang)? else {
+        return Ok(None);
+    };
+    if !stories.lines_up(&p.story, &p.lang, &lang)? {
+        return Ok(None);
+    }
+    let Some((passage, text)) = stories.aligned(&p.story, &lang, p.align)? else {
+        return Ok(None);
+    };
+    let matched = ranked.contains(&loc(&p.story, &lang, passage))
+        || every_match.contains(&Matched {
+            story: p.story.clone(),
+            lang: lang.clone(),
+            align: p.align,
+        });
+    let highlights = if matched {
+        highlight(&text, marks)
+    } else {
+        Vec::new()
+    };
+    Ok(Some(Counterpart {
+        lang,
+        passage,
+        excerpt_range: counterpart_range(&text, &highlights),
+        highlights,
+        text,
+        matched,
+    }))
+}
+
+/// Passages grouped as they are shown: a passage with its counterparts (same story, versions
+/// that line up, same align number), else alone.
+struct Groups<'a, C> {
+    stories: &'a C,
+    /// Whether a story's version in a language lines up with its other language's.
+    lined: HashMap<(String, String), bool>,
+    shown: HashSet<Group>,
+}
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum Group {
+    Paired(String, u64),
+    Alone(String, String, u64),
+}
+
+impl<'a, C: Counterparts> Groups<'a, C> {
+    fn new(stories: &'a C) -> Self {
+        Groups {
+            stories,
+            lined: HashMap::new(),
+            shown: HashSet::new(),
+        }
+    }
+
+    fn group(&mut self, story: &str, lang: &str, align: u64) -> Result<Group> {
+        let key = (story.to_string(), lang.to_string());
+        let lined = match self.lined.get(&key) {
+            Some(&lined) => lined,
+            None => {
+                let lined = match self.stories.other_language(story, lang)? {
+                    Some(other) => self.stories.lines_up(story, lang, &other)?,
+                    None => false,
+                };
+                *self.lined.entry(key).or_insert(lined)
+            }
+        };
+        Ok(if lined {
+            Group::Paired(story.to_string(), align)
+        } else {
+            Group::Alone(story.to_string(), lang.to_string(), align)
+        })
+    }
+
+    fn show(&mut self, p: &Passage) -> Result<()> {
+        let group = self.group(&p.story, &p.lang, p.align)?;
+        self.shown.insert(group);
+        Ok(())
+    }
+
+    /// For each story, how many groups of `matched` passages were not shown.
+    fn not_shown(mut self, matched: &[Matched]) -> Result<HashMap<String, usize>> {
+        let mut hidden: HashSet<Group> = HashSet::new();
+        for m in matched {
+            let group = self.group(&m.story, &m.lang, m.align)?;
+            if !self.shown.contains(&group) {
+                hidden.insert(group);
+            }
+        }
+        let mut more: HashMap<String, usize> = HashMap::new();
+        for group in hidden {
+            let (Group::Paired(story, _) | Group::Alone(story, _, _)) = group;
+            *more.entry(story).or_default() += 1;
+        }
+        Ok(more)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Stories `a` and `b` are in en and zh; `c` only in en.
+    /// Stories `a` and `b` are in en and zh; `c` only in en; `b`'s versions do not line up.
     struct Two;
 
     impl Counterparts for Two {
@@ -123,23 +241,39 @@ mod tests {
             })
         }
 
-        fn text(&self, story: &str, lang: &str, passage: u64) -> Result<Option<String>> {
-            Ok(Some(format!("{story} {lang} {passage}")))
+        fn lines_up(&self, story: &str, _: &str, _: &str) -> Result<bool> {
+            Ok(story != "b")
+        }
+
+        fn aligned(&self, story: &str, lang: &str, align: u64) -> Result<Option<(u64, String)>> {
+            Ok(Some((align, format!("{story} {lang} {align} train"))))
+        }
+    }
+
+    fn passage(story: &str, lang: &str, passage: u64) -> Passage {
+        Passage {
+            story: story.into(),
+            lang: lang.into(),
+            passage,
+            align: passage,
+            text: format!("{story} {lang} {passage} train"),
+            ..Passage::default()
         }
     }
 
     fn ranked(list: &[(&str, &str, u64)]) -> Vec<(f32, Passage)> {
         list.iter()
             .enumerate()
-            .map(|(i, &(story, lang, passage))| {
-                let p = Passage {
-                    story: story.into(),
-                    lang: lang.into(),
-                    passage,
-                    text: format!("{story} {lang} {passage} train"),
-                    ..Passage::default()
-                };
-                (10.0 - i as f32, p)
+            .map(|(i, &(story, lang, n))| (10.0 - i as f32, passage(story, lang, n)))
+            .collect()
+    }
+
+    fn matched(list: &[(&str, &str, u64)]) -> Vec<Matched> {
+        list.iter()
+            .map(|&(story, lang, align)| Matched {
+                story: story.into(),
+                lang: lang.into(),
+                align,
             })
             .collect()
     }
@@ -158,54 +292,100 @@ mod tests {
                     format!("{}{}", c.lang, if c.matched { "*" } else { "" })
                 });
                 let pair = h.paired_with.map_or(String::new(), |r| format!(" ={r}"));
-                format!("{} {}/{} {}{pair} {c}", h.rank, h.story, h.lang, h.passage)
+                format!(
+                    "{}:{} {}/{} {}{pair} {c} +{}",
+                    h.rank, h.hit, h.story, h.lang, h.passage, h.more_in_story
+                )
             })
             .collect()
     }
 
     #[test]
-    fn counterparts_pair_and_count_once_per_story() {
-        let r = ranked(&[
+    fn counterparts_pair_and_count_once() {
+        let list = [
             ("a", "en", 1),
+            ("c", "en", 1),
             ("a", "zh", 1),
             ("a", "en", 2),
-            ("c", "en", 1),
-        ]);
-        let hits = arrange(&r, 10, 2, &marks(), &Two).unwrap();
+            ("b", "en", 1),
+        ];
+        let hits = arrange(&ranked(&list), &matched(&list), 10, 2, &marks(), &Two).unwrap();
         assert_eq!(
             brief(&hits),
             [
-                "1 a/en 1 =2 zh*",
-                "2 a/zh 1 =1 en*",
-                "3 a/en 2 zh",
-                "4 c/en 1 -"
+                "1:1 a/en 1 =2 zh* +0",
+                "2:1 a/zh 1 =1 en* +0",
+                "3:2 a/en 2 zh +0",
+                "4:3 c/en 1 - +0",
+                "5:4 b/en 1 - +0",
             ]
         );
-        let matched = hits[0].counterpart.as_ref().unwrap();
-        assert_eq!(matched.highlights, [[7, 12]]);
+        let paired = hits[0].counterpart.as_ref().unwrap();
+        assert_eq!(paired.highlights, [[7, 12]]);
         let unmatched = hits[2].counterpart.as_ref().unwrap();
         assert_eq!(
             (unmatched.text.as_str(), unmatched.highlights.len()),
-            ("a zh 2", 0)
+            ("a zh 2 train", 0)
         );
-        assert_eq!(hits[3].highlights, [[7, 12]]);
+        // A pair is one hit against the limit.
+        assert_eq!(
+            brief(&arrange(&ranked(&list), &[], 1, 2, &marks(), &Two).unwrap()),
+            ["1:1 a/en 1 =2 zh* +0", "2:1 a/zh 1 =1 en* +0"]
+        );
     }
 
     #[test]
-    fn per_story_cap_and_limit() {
-        let r = ranked(&[
+    fn what_the_caps_hide_is_counted() {
+        let list = [
             ("a", "en", 1),
             ("a", "en", 2),
             ("a", "en", 3),
             ("b", "en", 1),
             ("c", "en", 1),
-        ]);
-        let hits = arrange(&r, 10, 2, &marks(), &Two).unwrap();
+        ];
+        // Also matched, below the best: a's zh 3 (a pair with en 3), 4; b's zh 1 (b's
+        // versions do not line up, so not b's en 1's pair).
+        let mut all = list.to_vec();
+        all.extend([("a", "zh", 3), ("a", "zh", 4), ("b", "zh", 1)]);
+        let hits = arrange(&ranked(&list), &matched(&all), 10, 2, &marks(), &Two).unwrap();
         assert_eq!(
             brief(&hits),
-            ["1 a/en 1 zh", "2 a/en 2 zh", "3 b/en 1 zh", "4 c/en 1 -"]
+            [
+                "1:1 a/en 1 zh +2",
+                "2:2 a/en 2 zh +2",
+                "3:3 b/en 1 - +1",
+                "4:4 c/en 1 - +0"
+            ]
         );
-        assert_eq!(arrange(&r, 2, 2, &marks(), &Two).unwrap().len(), 2);
-        assert_eq!(arrange(&r, 10, 1, &marks(), &Two).unwrap().len(), 3);
+        assert_eq!(
+            arrange(&ranked(&list), &[], 2, 2, &marks(), &Two)
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn the_second_of_a_pair_has_the_firsts_number() {
+        let list = [("a", "en", 1), ("a", "en", 2), ("a", "zh", 1)];
+        let hits = arrange(&ranked(&list), &[], 10, 3, &marks(), &Two).unwrap();
+        assert_eq!(
+            brief(&hits),
+            [
+                "1:1 a/en 1 =3 zh* +0",
+                "2:2 a/en 2 zh +0",
+                "3:1 a/zh 1 =1 en* +0"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_storys_hits_come_together() {
+        let list = [("a", "en", 1), ("b", "en", 1), ("a", "zh", 2)];
+        let hits = arrange(&ranked(&list), &[], 10, 3, &marks(), &Two).unwrap();
+        assert_eq!(
+            brief(&hits),
+            ["1:1 a/en 1 zh +0", "2:2 a/zh 2 en +0", "3:3 b/en 1 - +0"]
+        );
     }
 }

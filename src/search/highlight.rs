@@ -1,7 +1,7 @@
 //! Where a passage matched: byte ranges of matched words, and the excerpt to show. Ranges
 //! only; the printers decide how to mark them.
 
-use crate::analysis::{fold_han, latin_spans, runs, RunKind};
+use crate::analysis::{fold_han, is_han, latin_spans, runs, RunKind};
 
 use super::clause::Marks;
 
@@ -62,7 +62,7 @@ pub fn counterpart_range(text: &str, highlights: &[[usize; 2]]) -> [usize; 2] {
 const TIDY_CHARS: usize = 20;
 
 /// Up to `chars` characters of `text`, starting a quarter of that before the first
-/// highlight, with cut points moved off the middle of a Latin word (by fewer than
+/// highlight, with cut points moved off the middle of a word (by fewer than
 /// [`TIDY_CHARS`] characters, never past the first highlight; Han text may be cut anywhere).
 fn excerpt(text: &str, highlights: &[[usize; 2]], chars: usize) -> [usize; 2] {
     let bounds: Vec<usize> = text
@@ -78,11 +78,12 @@ fn excerpt(text: &str, highlights: &[[usize; 2]], chars: usize) -> [usize; 2] {
     let first_char = bounds.partition_point(|&b| b < first);
     let mut start = first_char.saturating_sub(chars / 4).min(total - chars);
     let mut end = start + chars;
+    // A letter of a word (Latin, Cyrillic, …); Han text may be cut between any characters.
     let letter = |i: usize| {
         text[bounds[i]..]
             .chars()
             .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || ('\u{C0}'..='\u{24F}').contains(&c))
+            .is_some_and(|c| c.is_alphanumeric() && !is_han(c))
     };
     let space = |i: usize| text[bounds[i]..].starts_with(' ');
     let first_mark = if highlights.is_empty() {
@@ -139,6 +140,11 @@ mod tests {
         assert!(text[start..end].chars().count() <= SNIPPET_CHARS);
         assert!(text[..start].ends_with(' ') && text[end..].starts_with(' '));
         assert_eq!(snippet_range("short", &[]), [0, 5]);
+        // Not only Latin words.
+        let text = "слово ".repeat(100) + "Хоргос" + &" конец".repeat(100);
+        let at = text.find("Хоргос").unwrap();
+        let [start, end] = snippet_range(&text, &[[at, at + "Хоргос".len()]]);
+        assert!(text[..start].ends_with(' ') && text[end..].starts_with(' '));
     }
 
     #[test]

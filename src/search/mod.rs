@@ -29,7 +29,7 @@ use crate::analysis::Analyzers;
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, Payload};
 use crate::query::parse;
-use crate::schema::loc;
+use crate::schema::{loc, unit, UNPAIRED};
 use crate::store::{self, Opened};
 use crate::variants::Variants;
 
@@ -220,6 +220,11 @@ impl Searcher {
         }
         rank::order(&mut ranked);
         let mut hits = self.arrange(&ranked, request, &plan)?;
+        let shown: HashSet<u64> = hits
+            .iter()
+            .flat_map(|h| self.languages.iter().map(|lang| unit(&h.story, lang)))
+            .collect();
+        let more_stories = ranked.iter().any(|s| !shown.contains(&s.unit));
         if request.explain() {
             let on_stories: Vec<(String, Box<dyn Query>)> = plan
                 .required
@@ -238,6 +243,7 @@ impl Searcher {
         }
         Ok(Answer {
             partial: !hits.is_empty() && hits.iter().all(|h| h.partial),
+            more_stories,
             hits,
             terms: plan.terms(),
             expansions: plan.expansions,
@@ -247,7 +253,8 @@ impl Searcher {
     /// Hits from ranked stories, their best passages in order (see [`arrange::arrange`]).
     fn arrange(&self, ranked: &[RankedStory], request: &Request, plan: &Plan) -> Result<Vec<Hit>> {
         let stored = self.stored();
-        let mut passages = Vec::new();
+        let mut passages: Vec<(f32, Passage)> = Vec::new();
+        let mut matched = Vec::new();
         let mut parts = HashMap::new();
         // A story's passages, a story's counterpart and the per-story cap bound what is read.
         let enough = request
@@ -264,9 +271,24 @@ impl Searcher {
                 passages.push((story.score(), p));
             }
         }
-        let per_story = request.per_story();
-        let mut hits =
-            arrange::arrange(&passages, request.limit(), per_story, &plan.marks, &stored)?;
+        // Every matched passage of the stories that may be shown, in every language (a
+        // story's version ranked too low to be read above still counts).
+        let units: HashMap<u64, &RankedStory> = ranked.iter().map(|s| (s.unit, s)).collect();
+        let stories: BTreeSet<&str> = passages.iter().map(|(_, p)| p.story.as_str()).collect();
+        for story in stories {
+            for lang in &self.languages {
+                let Some(version) = units.get(&unit(story, lang)) else {
+                    continue;
+                };
+                for align in stored.aligns(&version.matched)? {
+                    let (story, lang) = (story.to_string(), lang.clone());
+                    matched.push(arrange::Matched { story, lang, align });
+                }
+            }
+        }
+        let (limit, per_story) = (request.limit(), request.per_story());
+        let marks = &plan.marks;
+        let mut hits = arrange::arrange(&passages, &matched, limit, per_story, marks, &stored)?;
         for hit in &mut hits {
             if let Some((story, score)) = parts.get(&loc(&hit.story, &hit.lang, hit.passage)) {
                 hit.story_score = story.story_score;
@@ -306,6 +328,22 @@ impl Searcher {
         store::guarded(&self.opened.dir, || self.read_story(story, lang))
     }
 
+    /// [`Searcher::story`] with every word `request`'s query matches (its expansions
+    /// included) marked in every passage, as a hit's passage is marked.
+    pub fn marked_story(
+        &self,
+        story: &str,
+        lang: &str,
+        request: &Request,
+    ) -> Result<Option<Story>> {
+        let marks = self.plan(request)?.marks;
+        let mut found = self.story(story, lang)?;
+        for p in found.iter_mut().flat_map(|s| s.passages.iter_mut()) {
+            p.highlights = Some(highlight::highlight(&p.text, &marks));
+        }
+        Ok(found)
+    }
+
     fn read_story(&self, story: &str, lang: &str) -> Result<Option<Story>> {
         let f = &self.opened.fields;
         let term = |field, value: &str| -> Box<dyn Query> {
@@ -340,7 +378,9 @@ impl Searcher {
                 .into_iter()
                 .map(|p| StoryPassage {
                     passage: p.passage,
+                    align: if p.align >= UNPAIRED { 0 } else { p.align },
                     text: p.text,
+                    highlights: None,
                 })
                 .collect(),
         }))

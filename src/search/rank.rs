@@ -45,6 +45,9 @@ pub struct RankedStory {
     pub partial: bool,
     /// Its best passages, best first.
     pub passages: Vec<(f32, DocAddress)>,
+    /// Every passage of it that matched (excluded ones left out), to say how many were not
+    /// shown.
+    pub matched: Vec<DocAddress>,
 }
 
 impl RankedStory {
@@ -74,6 +77,7 @@ pub fn stories(
             passage_score: 0.0,
             partial,
             passages: Vec::new(),
+            matched: Vec::new(),
         });
     }
     Ok(out)
@@ -91,8 +95,9 @@ pub fn passages(
     let mut best = searcher.search(query, &BestPerUnit { keep, without })?;
     for story in stories.iter_mut() {
         if let Some(found) = best.remove(&story.unit) {
-            story.passage_score = found.first().map_or(0.0, |p| p.0);
-            story.passages = found;
+            story.passage_score = found.best.first().map_or(0.0, |p| p.0);
+            story.passages = found.best;
+            story.matched = found.all;
         }
     }
     Ok(())
@@ -158,13 +163,23 @@ impl SegmentCollector for UnitsSegment {
     }
 }
 
-/// Collects each unit's best `keep` passages, leaving out those in `without`.
+/// Collects each unit's best `keep` passages, and every one that matched, leaving out those
+/// in `without`.
 struct BestPerUnit<'a> {
     keep: usize,
     without: &'a HashSet<DocAddress>,
 }
 
-type Best = HashMap<u64, Vec<(f32, DocAddress)>>;
+/// One unit's passages.
+#[derive(Default)]
+struct Found {
+    /// The best, best first.
+    best: Vec<(f32, DocAddress)>,
+    /// All of them.
+    all: Vec<DocAddress>,
+}
+
+type Best = HashMap<u64, Found>;
 
 fn trim(found: &mut Vec<(f32, DocAddress)>, keep: usize) {
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -199,16 +214,18 @@ impl Collector for BestPerUnit<'_> {
     }
 
     fn merge_fruits(&self, fruits: Vec<Best>) -> tantivy::Result<Best> {
-        let mut all = Best::new();
+        let mut merged = Best::new();
         for fruit in fruits {
             for (unit, found) in fruit {
-                all.entry(unit).or_default().extend(found);
+                let into = merged.entry(unit).or_default();
+                into.best.extend(found.best);
+                into.all.extend(found.all);
             }
         }
-        for found in all.values_mut() {
-            trim(found, self.keep);
+        for found in merged.values_mut() {
+            trim(&mut found.best, self.keep);
         }
-        Ok(all)
+        Ok(merged)
     }
 }
 
@@ -232,16 +249,18 @@ impl SegmentCollector for BestPerUnitSegment {
             return;
         };
         let found = self.best.entry(unit).or_default();
-        found.push((score, DocAddress::new(self.ord, doc)));
-        // Bounded memory however many passages a story has.
-        if found.len() >= self.keep.saturating_mul(4) {
-            trim(found, self.keep);
+        let address = DocAddress::new(self.ord, doc);
+        found.best.push((score, address));
+        found.all.push(address);
+        // Bounded memory however many passages a story has (`all` holds 8 bytes a passage).
+        if found.best.len() >= self.keep.saturating_mul(4) {
+            trim(&mut found.best, self.keep);
         }
     }
 
     fn harvest(mut self) -> Best {
         for found in self.best.values_mut() {
-            trim(found, self.keep);
+            trim(&mut found.best, self.keep);
         }
         self.best
     }

@@ -3,18 +3,22 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector};
+use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::pinyin;
 use crate::error::Result;
-use crate::schema::{loc, Fields};
+use crate::schema::{loc, unit, Fields};
 
 use super::answer::Passage;
 use super::arrange::Counterparts;
 use super::clause::Vocabulary;
+
+/// Most passages with the same alignment marker read to find the first.
+const MAX_SAME_MARKER: usize = 32;
 
 /// Most words one reading is looked up for (a one-syllable reading has hundreds).
 const MAX_READINGS_LOOKED_UP: usize = 64;
@@ -66,6 +70,52 @@ impl Stored<'_> {
         Ok(langs)
     }
 
+    /// The align number of the passage at `address` (0 when it has none).
+    pub fn align(&self, address: DocAddress) -> Result<u64> {
+        Ok(self.aligns(&[address])?[0])
+    }
+
+    /// The align numbers of the passages at `addresses`, in order (each segment's column is
+    /// opened once).
+    pub fn aligns(&self, addresses: &[DocAddress]) -> Result<Vec<u64>> {
+        let mut columns = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(addresses.len());
+        for a in addresses {
+            let column = match columns.entry(a.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let segment = self.searcher.segment_reader(a.segment_ord);
+                    e.insert(segment.fast_fields().u64("align")?)
+                }
+            };
+            out.push(column.first(a.doc_id).unwrap_or(0));
+        }
+        Ok(out)
+    }
+
+    /// Documents of `story` in `lang` (its story document among them) with `align`, if given.
+    fn count(&self, story: &str, lang: &str, align: Option<u64>) -> Result<usize> {
+        Ok(self
+            .searcher
+            .search(&self.of_unit(story, lang, align), &Count)?)
+    }
+
+    fn of_unit(&self, story: &str, lang: &str, align: Option<u64>) -> BooleanQuery {
+        let term =
+            |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+        let mut subs = vec![(
+            Occur::Must,
+            term(Term::from_field_u64(self.fields.unit, unit(story, lang))),
+        )];
+        if let Some(align) = align {
+            subs.push((
+                Occur::Must,
+                term(Term::from_field_u64(self.fields.align, align)),
+            ));
+        }
+        BooleanQuery::new(subs)
+    }
+
     /// The passage at `address`.
     pub fn passage(&self, address: DocAddress) -> Result<Passage> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
@@ -83,6 +133,7 @@ impl Stored<'_> {
                 .get_first(f.passage)
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0),
+            align: self.align(address)?,
             text: text(f.text),
             title: text(f.title),
             date: text(f.date),
@@ -173,15 +224,31 @@ impl Counterparts for Stored<'_> {
         })
     }
 
-    fn text(&self, story: &str, lang: &str, passage: u64) -> Result<Option<String>> {
-        let term = Term::from_field_text(self.fields.loc, &loc(story, lang, passage));
-        let top = self.searcher.search(
-            &TermQuery::new(term, IndexRecordOption::Basic),
-            &TopDocs::with_limit(1).order_by_score(),
-        )?;
-        match top.first() {
-            Some((_, address)) => Ok(Some(self.passage(*address)?.text)),
-            None => Ok(None),
+    fn lines_up(&self, story: &str, a: &str, b: &str) -> Result<bool> {
+        // A story document with align 0: a version with markers.
+        let marked = |lang| -> Result<bool> { Ok(self.count(story, lang, Some(0))? > 0) };
+        Ok(
+            marked(a)?
+                || marked(b)?
+                || self.count(story, a, None)? == self.count(story, b, None)?,
+        )
+    }
+
+    fn aligned(&self, story: &str, lang: &str, align: u64) -> Result<Option<(u64, String)>> {
+        if align == 0 {
+            return Ok(None);
         }
+        let query = self.of_unit(story, lang, Some(align));
+        // The first passage, when a marker is on more than one (indexing warned about it; a
+        // marker on thousands of passages costs no more than on a few dozen).
+        let mut first: Option<Passage> = None;
+        let found = self.searcher.search(&query, &DocSetCollector)?;
+        for address in found.into_iter().take(MAX_SAME_MARKER) {
+            let p = self.passage(address)?;
+            if first.as_ref().is_none_or(|f| p.passage < f.passage) {
+                first = Some(p);
+            }
+        }
+        Ok(first.map(|p| (p.passage, p.text)))
     }
 }

@@ -31,6 +31,7 @@ pub struct Output {
 #[serde(deny_unknown_fields)]
 pub struct JsonHit {
     pub rank: usize,
+    pub hit: usize,
     pub score: f32,
     pub story: String,
     /// The documented alias of `story`.
@@ -46,6 +47,7 @@ pub struct JsonHit {
     pub highlights: Vec<[usize; 2]>,
     pub counterpart: Option<JsonCounterpart>,
     pub paired_with: Option<usize>,
+    pub more_in_story: usize,
     pub explain: Vec<JsonTermScore>,
     pub story_score: f32,
     pub passage_score: f32,
@@ -94,13 +96,18 @@ pub struct JsonStory {
     pub path: String,
     pub langs: Vec<String>,
     pub passages: Vec<JsonPassage>,
+    /// True when the story's language versions line up passage by passage.
+    pub aligned: bool,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JsonPassage {
     pub passage: u64,
+    pub align: u64,
     pub text: String,
+    /// Only when the story was asked for with a query (`q`).
+    pub highlights: Option<Vec<[usize; 2]>>,
 }
 
 /// The project's own folder.

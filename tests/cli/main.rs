@@ -14,3 +14,4 @@ mod queries;
 mod ranking;
 mod regional;
 mod serve;
+mod terminal;

@@ -1,9 +1,12 @@
 //! Command-line arguments. The doc comments are the help text.
 
+use std::ffi::OsString;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::argv;
 
 /// Search a bilingual (English and Chinese) story archive, offline.
 ///
@@ -40,8 +43,8 @@ pub enum Command {
     /// Search the archive: ranked passages, best first, each with its counterpart.
     ///
     /// Words must all match (a question with no full match returns partial matches);
-    /// "exact phrases"; a OR b; -excluded. Chinese may be typed without spaces.
-    /// Exit status: 0 hits, 1 no hit, 2 error.
+    /// "exact phrases"; a OR b; -excluded (`archive search Tokayev -June`, no quotes needed).
+    /// Chinese may be typed without spaces. Exit status: 0 hits, 1 no hit, 2 error.
     Search(SearchArgs),
     /// Write a self-contained folder for a USB stick: this program, the stories, a compacted
     /// index and a short guide. An existing bundle is updated; stories changed on the stick are
@@ -118,13 +121,21 @@ pub struct ServeArgs {
     pub listen: IpAddr,
 }
 
+/// Most hits `archive search` shows, unless `--limit` says otherwise.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// Most passages of one story, unless `--per-story` says otherwise (with `--story`: up to the
+/// limit).
+pub const DEFAULT_PER_STORY: usize = 3;
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query.
+    /// The query. A word starting with `-` is excluded (`-June`), unless it is one of the
+    /// options below; after `--` every argument is a query word.
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Most hits to show.
-    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
+    /// Most hits to show (a hit and its counterpart that matched too count once).
+    #[arg(long, short = 'n', default_value_t = DEFAULT_LIMIT, value_name = "N", allow_negative_numbers = true)]
     pub limit: usize,
     /// Only passages in this language (en or zh).
     #[arg(long, value_name = "LANG")]
@@ -135,9 +146,9 @@ pub struct SearchArgs {
     /// No spelling tolerance and no variant expansion.
     #[arg(long)]
     pub exact: bool,
-    /// Most passages per story.
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    pub per_story: usize,
+    /// Most passages per story [default: 3; with --story: the limit].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub per_story: Option<usize>,
     /// Only this story (its id, as shown in results).
     #[arg(long, value_name = "ID")]
     pub story: Option<String>,
@@ -155,6 +166,25 @@ pub struct SearchArgs {
     pub no_update: bool,
 }
 
+/// Parses the command line: as clap does, except that `archive search` takes a query word
+/// starting with `-` as a word (an exclusion) when it is not one of its options.
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString>,
+{
+    let mut top = Cli::command();
+    top.build();
+    let args = argv::mark_excluded_words(args.into_iter().map(Into::into), &top);
+    let mut cli = Cli::try_parse_from(args)?;
+    if let Some(Command::Search(search)) = &mut cli.command {
+        for word in &mut search.query {
+            argv::unmark(word);
+        }
+    }
+    Ok(cli)
+}
+
 /// A clap error as one line: what is wrong, and where help is (clap's own message spans
 /// several lines, with a usage block).
 pub fn one_line(e: &clap::Error) -> String {
@@ -164,7 +194,10 @@ pub fn one_line(e: &clap::Error) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("bad arguments");
-    let what = first.strip_prefix("error: ").unwrap_or(first);
+    let what = first
+        .strip_prefix("error: ")
+        .unwrap_or(first)
+        .replace(argv::WORD_MARK, "");
     format!("{what}; see `archive --help`")
 }
 
@@ -234,6 +267,72 @@ mod tests {
         assert_eq!((a.story.as_deref(), a.files.len()), (Some("s"), 2));
         assert!(Cli::try_parse_from(["archive", "add"]).is_err());
         assert!(Cli::try_parse_from(["archive"]).unwrap().command.is_none());
+    }
+
+    fn query(args: &[&str]) -> Vec<String> {
+        let mut all = vec!["archive"];
+        all.extend_from_slice(args);
+        match parse(all) {
+            Ok(Cli {
+                command: Some(Command::Search(s)),
+                ..
+            }) => s.query,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn words_starting_with_a_hyphen_are_query_words() {
+        assert_eq!(query(&["search", "Tokayev", "-June"]), ["Tokayev", "-June"]);
+        assert_eq!(query(&["search", "-June", "Tokayev"]), ["-June", "Tokayev"]);
+        assert_eq!(query(&["search", "heat", "-5"]), ["heat", "-5"]);
+        assert_eq!(query(&["search", "a", "-nato", "-n", "3"]), ["a", "-nato"]);
+        assert_eq!(query(&["search", "--", "--json", "-n"]), ["--json", "-n"]);
+        // Options still parse, wherever they are, with their values.
+        let cli = parse([
+            "archive",
+            "--root",
+            "r",
+            "search",
+            "-n3",
+            "a",
+            "-b",
+            "--lang",
+            "zh",
+            "--json",
+            "--index=-i",
+            "--archive",
+            "a",
+        ])
+        .unwrap();
+        let Some(Command::Search(s)) = cli.command else {
+            panic!("not search")
+        };
+        assert_eq!(cli.paths.root, Some(PathBuf::from("r")));
+        assert_eq!(cli.paths.index, Some(PathBuf::from("-i")));
+        assert_eq!(cli.paths.archive, Some(PathBuf::from("a")));
+        assert_eq!(s.query, ["a", "-b"]);
+        assert_eq!((s.limit, s.lang.as_deref(), s.json), (3, Some("zh"), true));
+        // Other commands are left to clap.
+        assert!(parse(["archive", "show", "x", "-June"]).is_err());
+    }
+
+    #[test]
+    fn unknown_long_options_are_still_errors() {
+        let e = parse(["archive", "search", "Tokayev", "--foo"]).unwrap_err();
+        assert_eq!(
+            one_line(&e),
+            "unexpected argument '--foo' found; see `archive --help`"
+        );
+        let e = parse(["archive", "search", "-x", "--limit", "y"]).unwrap_err();
+        assert!(!one_line(&e).contains('\0'), "{}", one_line(&e));
+        // A negative number is a wrong value, not an unknown option.
+        let e = parse(["archive", "search", "x", "--limit", "-5"]).unwrap_err();
+        assert!(
+            one_line(&e).starts_with("invalid value '-5' for '--limit <N>'"),
+            "{}",
+            one_line(&e)
+        );
     }
 
     #[test]

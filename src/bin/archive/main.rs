@@ -1,5 +1,6 @@
 //! The `archive` binary: parse, run, print one error line, exit 0 (hits), 1 (no hit) or 2.
 
+mod argv;
 mod cli;
 mod cmd;
 mod output;
@@ -8,8 +9,6 @@ mod paths;
 mod progress;
 
 use std::process::ExitCode;
-
-use clap::Parser;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -34,7 +33,7 @@ fn main() -> ExitCode {
         eprintln!("archive: internal error{at}: {what}");
         std::process::exit(2);
     }));
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse(std::env::args_os()) {
         Ok(cli) => cli,
         // --help and --version print as clap has them.
         Err(e) if !e.use_stderr() => {

@@ -236,7 +236,7 @@ impl<V: Vocabulary> Planner<'_, V> {
             return clause;
         }
         let mut alternatives = vec![clause];
-        for sense in senses {
+        for sense in &senses {
             // Every content word of the sense, in any order (`establish diplomatic relations`
             // finds `the establishment of diplomatic relations`).
             let stems: Vec<String> = latin_terms(sense)

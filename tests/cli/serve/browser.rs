@@ -1,238 +1,15 @@
-//! End to end in headless Chromium: type a query into the page, read what it shows, open the
-//! story with the keyboard, and leave screenshots in target/ for a person to look at.
-//!
-//! Chromium (Debian's, installed by tests/run.sh) is driven over the DevTools protocol on a
-//! WebSocket, so no browser-download tool is needed.
+//! End to end in headless Chromium: the page opens on what the archive holds; typing a query
+//! shows its hits (and no error while the query is still being typed); the story reader opens
+//! with the keyboard, marks every matched word and shows both languages side by side; file
+//! paths show only when asked for. Screenshots are left in target/ for a person to look at.
 
-use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use serde_json::{json, Value};
-use tungstenite::{Message, WebSocket};
+use serde_json::json;
 
+use super::chromium::{Browser, Cdp};
 use super::indexed_with_hostile_story;
-use crate::env::{http_raw, target_dir};
-
-/// Headless Chromium with a fresh profile; killed when dropped.
-struct Browser {
-    child: Child,
-    profile: tempfile::TempDir,
-    port: u16,
-}
-
-impl Browser {
-    fn start() -> Browser {
-        let profile = tempfile::tempdir().unwrap();
-        let log = std::fs::File::create(profile.path().join("chromium-stderr.log")).unwrap();
-        let child = Command::new("chromium")
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-extensions",
-                "--hide-scrollbars",
-                "--remote-debugging-port=0",
-                "--window-size=1280,800",
-                "--lang=en-US",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("about:blank")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("cannot start chromium ({e}): `bash tests/run.sh` installs it")
-            });
-        let mut browser = Browser {
-            child,
-            profile,
-            port: 0,
-        };
-        // With port 0, Chromium writes the port it chose into the profile.
-        let active = browser.profile.path().join("DevToolsActivePort");
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while browser.port == 0 {
-            if let Some(port) = std::fs::read_to_string(&active)
-                .ok()
-                .and_then(|s| s.lines().next().and_then(|l| l.parse().ok()))
-            {
-                browser.port = port;
-            } else if Instant::now() > deadline {
-                panic!("chromium did not start: {}", browser.log());
-            } else {
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-        browser
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.profile.path().join("chromium-stderr.log")).unwrap_or_default()
-    }
-
-    /// A DevTools session on the browser's first page.
-    fn page(&self) -> Cdp {
-        let addr = format!("127.0.0.1:{}", self.port);
-        let list = http_raw(
-            &addr,
-            &format!("GET /json/list HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
-        );
-        let targets: Vec<Value> = list.json();
-        let url = targets
-            .iter()
-            .find(|t| t["type"] == "page")
-            .and_then(|t| t["webSocketDebuggerUrl"].as_str())
-            .unwrap_or_else(|| panic!("no page target: {targets:?}"))
-            .to_string();
-        let stream = TcpStream::connect(&addr).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .unwrap();
-        let (ws, _) = tungstenite::client(url.as_str(), stream).expect("a DevTools WebSocket");
-        Cdp {
-            ws,
-            next: 0,
-            events: Vec::new(),
-        }
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A tiny DevTools protocol client: one call at a time; events are kept for later checks.
-struct Cdp {
-    ws: WebSocket<TcpStream>,
-    next: u64,
-    events: Vec<Value>,
-}
-
-impl Cdp {
-    fn call(&mut self, method: &str, params: Value) -> Value {
-        self.next += 1;
-        let id = self.next;
-        let message = json!({"id": id, "method": method, "params": params});
-        self.ws
-            .send(Message::text(message.to_string()))
-            .unwrap_or_else(|e| panic!("{method}: {e}"));
-        loop {
-            let message = self.ws.read().unwrap_or_else(|e| panic!("{method}: {e}"));
-            let Message::Text(text) = message else {
-                continue;
-            };
-            let value: Value = serde_json::from_str(text.as_str()).unwrap();
-            if value["id"] == id {
-                if let Some(error) = value.get("error") {
-                    panic!("{method}: {error}");
-                }
-                return value["result"].clone();
-            }
-            if value.get("method").is_some() {
-                self.events.push(value);
-            }
-        }
-    }
-
-    /// Evaluates `expression` in the page (awaiting a promise) and returns its value.
-    fn eval(&mut self, expression: &str) -> Value {
-        let result = self.call(
-            "Runtime.evaluate",
-            json!({"expression": expression, "returnByValue": true, "awaitPromise": true}),
-        );
-        if let Some(e) = result.get("exceptionDetails") {
-            panic!("{expression}: {e}");
-        }
-        result["result"]["value"].clone()
-    }
-
-    /// Evaluates `expression` until it gives something other than null or false.
-    fn wait_for(&mut self, what: &str, expression: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let v = self.eval(expression);
-            if !v.is_null() && v != Value::Bool(false) {
-                return v;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn key(&mut self, key: &str, code: u32) {
-        for kind in ["keyDown", "keyUp"] {
-            let mut event = json!({
-                "type": kind, "key": key, "code": key, "windowsVirtualKeyCode": code,
-            });
-            if key == "Enter" && kind == "keyDown" {
-                event["text"] = json!("\r");
-            }
-            self.call("Input.dispatchKeyEvent", event);
-        }
-    }
-
-    fn viewport(&mut self, width: u32, height: u32) {
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
-        );
-    }
-
-    fn screenshot(&mut self, path: &Path) {
-        let shot = self.call("Page.captureScreenshot", json!({"format": "png"}));
-        let png = base64(shot["data"].as_str().expect("screenshot data"));
-        assert!(png.starts_with(b"\x89PNG"), "not a PNG");
-        std::fs::write(path, png).unwrap();
-    }
-
-    /// Script errors, refused loads (a CSP violation among them) and dialogs seen so far.
-    fn problems(&self) -> Vec<String> {
-        self.events
-            .iter()
-            .filter(|e| match e["method"].as_str() {
-                Some("Runtime.exceptionThrown") | Some("Page.javascriptDialogOpening") => true,
-                Some("Log.entryAdded") => e["params"]["entry"]["level"] == "error",
-                _ => false,
-            })
-            .map(|e| e.to_string())
-            .collect()
-    }
-}
-
-fn base64(text: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => panic!("not base64: {c}"),
-    };
-    let digits: Vec<u8> = text.bytes().filter(|&c| c != b'=').map(value).collect();
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    for chunk in digits.chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &d)| n | (d as u32) << (18 - 6 * i));
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    out
-}
+use crate::env::target_dir;
 
 /// The first result card as the page shows it.
 const FIRST_HIT: &str = r#"(() => {
@@ -250,21 +27,40 @@ const FIRST_HIT: &str = r#"(() => {
   return { passage: hit.dataset.passage, parts, status: document.getElementById('status').textContent };
 })()"#;
 
+/// What the start view shows: the totals line, the stories listed, the pager, and whether any
+/// file path shows anywhere in the results.
+const START_VIEW: &str = r#"(() => {
+  const items = [...document.querySelectorAll('#results .story')];
+  if (!items.length) return null;
+  const pager = document.querySelector('#results .pager span');
+  return { totals: document.querySelector('#results .totals').textContent,
+           ids: items.map(s => s.dataset.story),
+           meta: items.map(s => s.querySelector('.meta').textContent),
+           pager: pager && pager.textContent,
+           paths: /\.(md|txt)\b/.test(document.getElementById('results').textContent) };
+})()"#;
+
 #[test]
 fn browser_typing_a_chinese_query_shows_the_khorgos_passage_beside_its_english_counterpart() {
     let env = indexed_with_hostile_story();
     let served = env.serve(&[]);
     let browser = Browser::start();
     let mut page = browser.page();
-    for domain in ["Page.enable", "Runtime.enable", "Log.enable"] {
-        page.call(domain, json!({}));
-    }
-    page.viewport(1280, 800);
-    page.call("Page.navigate", json!({"url": served.url}));
-    page.wait_for(
-        "the page to load",
-        "document.readyState === 'complete' && !!document.getElementById('q')",
+    page.open(&served.url);
+    // Before anything is typed: what the archive holds, newest first, with counts; no paths.
+    let start = page.wait_for("the archive's stories", START_VIEW);
+    assert_eq!(
+        start["totals"],
+        "The archive holds 2 stories in English and 中文, 98 passages. Newest first:",
+        "{start:#}"
     );
+    assert_eq!(start["ids"], json!(["xss", "2022-09-12-china-kazakhstan"]));
+    assert_eq!(
+        start["meta"][1],
+        "2022-09-12 · 2022-09-12-china-kazakhstan · English 48 ¶ · 中文 48 ¶"
+    );
+    assert_eq!(start["paths"], false, "{start:#}");
+    page.screenshot(&target_dir().join("serve-e2e-start.png"));
     // The search box has the focus from the start: a reporter can type at once.
     page.wait_for(
         "the box to have the focus",
@@ -288,6 +84,24 @@ fn browser_typing_a_chinese_query_shows_the_khorgos_passage_beside_its_english_c
     assert!(en["left"].as_f64() > zh["left"].as_f64(), "{hit:#}");
     let hash = page.eval("location.hash");
     assert!(hash.as_str().unwrap().starts_with("#q=%E9%9C%8D"), "{hash}");
+    // Where the hit is: the story's id and passage, its file only when asked for.
+    let meta = "document.querySelector('#results .hit .meta').textContent";
+    assert_eq!(
+        page.eval(meta),
+        "2022-09-12 · 2022-09-12-china-kazakhstan · ¶31"
+    );
+    page.eval("document.getElementById('paths').click()");
+    assert_eq!(
+        page.eval(meta),
+        "2022-09-12 · 2022-09-12-china-kazakhstan · ¶31 · 2022-09-12-china-kazakhstan/zh.md"
+    );
+    assert!(page
+        .eval("location.hash")
+        .as_str()
+        .unwrap()
+        .ends_with("&paths=1"));
+    page.eval("document.getElementById('paths').click()");
+    page.eval("document.getElementById('q').focus()");
     let shots = target_dir();
     page.screenshot(&shots.join("serve-e2e.png"));
 
@@ -326,6 +140,52 @@ fn browser_typing_a_chinese_query_shows_the_khorgos_passage_beside_its_english_c
     assert_eq!(current["visible"], true, "{current:#}");
     assert_eq!(current["passages"], 48, "{current:#}");
     page.screenshot(&shots.join("serve-e2e-story.png"));
+    // Both languages: passage beside passage, the hit's language first, the query's words
+    // marked in each (Khorgos through its variant).
+    page.eval("document.getElementById('both').click()");
+    let row = page.wait_for(
+        "both languages side by side",
+        r#"(() => {
+          const row = document.querySelector('#reader-text.columns #p31');
+          if (!row) return null;
+          const cells = [...row.querySelectorAll('p')].map(p => {
+            const r = p.getBoundingClientRect();
+            return { lang: p.lang, left: r.left, top: r.top,
+                     marks: [...p.querySelectorAll('mark')].map(m => m.textContent) };
+          });
+          return { cells, rows: document.querySelectorAll('#reader-text .story-passage:not(.heads)').length,
+                   focused: document.activeElement === row };
+        })()"#,
+    );
+    let cells = row["cells"].as_array().unwrap();
+    assert_eq!(
+        (cells.len(), row["rows"].clone()),
+        (2, json!(48)),
+        "{row:#}"
+    );
+    assert_eq!(
+        (cells[0]["lang"].clone(), cells[1]["lang"].clone()),
+        (json!("zh"), json!("en"))
+    );
+    assert_eq!(cells[0]["top"], cells[1]["top"], "{row:#}");
+    assert!(
+        cells[1]["left"].as_f64() > cells[0]["left"].as_f64(),
+        "{row:#}"
+    );
+    assert!(
+        cells[1]["marks"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("Khorgos")),
+        "{row:#}"
+    );
+    assert_eq!(row["focused"], true, "{row:#}");
+    page.screenshot(&shots.join("serve-e2e-both.png"));
+    page.eval("document.getElementById('both').click()");
+    page.wait_for(
+        "one language again",
+        "!document.querySelector('#reader-text.columns') && !!document.querySelector('#reader-text #p31.current')",
+    );
     page.key("Escape", 27);
     page.wait_for(
         "the story to close and the focus to come back",
@@ -372,19 +232,194 @@ fn browser_typing_a_chinese_query_shows_the_khorgos_passage_beside_its_english_c
         "the page had errors: {problems:#?}\n{}",
         served.log()
     );
+}
 
-    // A query the server refuses: its one-line reason shows, and no stale results. (After the
-    // check above: Chromium logs every 400 as an error.)
+/// Statuses the page has shown as errors, with when (`performance.now()`), from now on.
+const WATCH_ERRORS: &str = r#"(() => {
+  window.seenErrors = [];
+  const s = document.getElementById('status');
+  new MutationObserver(() => {
+    if (s.classList.contains('error')) window.seenErrors.push({ text: s.textContent, at: performance.now() });
+  }).observe(s, { attributes: true, childList: true, characterData: true, subtree: true });
+  return true;
+})()"#;
+
+/// Empties the box (Escape) and waits for the start view.
+fn clear(page: &mut Cdp) {
     page.eval("document.getElementById('q').focus()");
     page.key("Escape", 27);
-    page.call("Input.insertText", json!({"text": "\"霍尔果斯"}));
-    let refused = page.wait_for(
-        "the refusal to show",
+    page.wait_for(
+        "the start view",
+        "!!document.querySelector('#results .story')",
+    );
+}
+
+#[test]
+fn browser_shows_no_error_while_typing_pages_the_stories_and_marks_every_match_in_the_reader() {
+    let env = indexed_with_hostile_story();
+    // 60 more stories, so the list has two pages, and one whose versions do not line up.
+    for n in 0..60 {
+        env.write(
+            &format!("archive/filler/f{n:02}.md"),
+            format!(
+                "---\ndate: 2001-01-{:02}\n---\n\nFiller {n}\n\nA passage.\n",
+                n % 28 + 1
+            ),
+        );
+    }
+    env.write(
+        "archive/uneven/en.md",
+        "---\ntitle: Uneven\ndate: 2024-06-01\n---\n\nOne camel.\n\nTwo.\n\nThree.\n",
+    );
+    env.write(
+        "archive/uneven/zh.md",
+        "---\ntitle: 不齐\ndate: 2024-06-01\nlang: zh\n---\n\n一。\n\n二。\n",
+    );
+    env.write(
+        "archive/marked/en.md",
+        "---\ntitle: Camel milk\ndate: 2024-07-01\n---\n\nThe herd grazes.\n\nUntranslated.\n\nCamel milk for sale.\n",
+    );
+    env.write(
+        "archive/marked/zh.md",
+        "---\ntitle: 驼奶\ndate: 2024-07-01\nlang: zh\n---\n\n<!-- ¶ 1 -->\n驼群在吃草。\n\n<!-- ¶ 3 -->\n驼奶出售。\n",
+    );
+    assert_eq!(env.run(&["index"]).code, 0);
+    let served = env.serve(&[]);
+    let browser = Browser::start();
+    let mut page = browser.page();
+    page.open(&served.url);
+    let start = page.wait_for("the archive's stories", START_VIEW);
+    assert_eq!(start["pager"], "page 1 of 2", "{start:#}");
+    assert_eq!(start["ids"].as_array().unwrap().len(), 50);
+    assert_eq!(
+        (start["ids"][0].as_str(), start["ids"][1].as_str()),
+        (Some("marked"), Some("uneven"))
+    );
+    page.eval("document.querySelectorAll('#results .pager button')[1].click()");
+    let second = page.wait_for(
+        "the second page",
+        &format!(
+            "(() => {{ const v = {START_VIEW}; return v && v.pager === 'page 2 of 2' && v; }})()"
+        ),
+    );
+    assert_eq!(second["ids"].as_array().unwrap().len(), 14, "{second:#}");
+    assert_eq!(page.eval("location.hash"), "#page=2");
+
+    // Typing `"camel milk` with a pause after the quote: the open quote runs to the end, so
+    // every keystroke is a query; no error shows at any point.
+    page.eval(WATCH_ERRORS);
+    page.eval("document.getElementById('q').focus()");
+    page.type_slowly("\"", Duration::from_millis(400));
+    page.type_slowly("camel milk", Duration::from_millis(40));
+    page.wait_for(
+        "the phrase's hit",
+        "[...document.querySelectorAll('#results .hit mark')].map(m => m.textContent).join(' ').includes('camel milk')",
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(page.eval("window.seenErrors"), json!([]));
+
+    // A query still incomplete when the typing stops shows its refusal only after a pause;
+    // Enter shows it at once.
+    clear(&mut page);
+    page.type_slowly("Khorgos OR", Duration::from_millis(30));
+    let typed_at = page.eval("performance.now()").as_f64().unwrap();
+    // Meanwhile the last results stay, dimmed.
+    page.wait_for(
+        "the last results dimmed, no error yet",
+        "document.getElementById('results').classList.contains('stale') && !window.seenErrors.length",
+    );
+    let late = page.wait_for("the refusal after a pause", "window.seenErrors[0]");
+    assert_eq!(
+        late["text"],
+        "bad query: OR needs a word or phrase on each side at character 9"
+    );
+    assert!(
+        late["at"].as_f64().unwrap() - typed_at > 700.0,
+        "{late} {typed_at}"
+    );
+    assert_eq!(
+        page.eval("document.querySelectorAll('#results .hit').length"),
+        0
+    );
+    clear(&mut page);
+    page.eval(WATCH_ERRORS);
+    page.call("Input.insertText", json!({"text": "Atyrau OR"}));
+    let typed_at = page.eval("performance.now()").as_f64().unwrap();
+    page.key("Enter", 13);
+    let now = page.wait_for("the refusal at Enter", "window.seenErrors[0]");
+    assert!(
+        now["at"].as_f64().unwrap() - typed_at < 700.0,
+        "{now} {typed_at}"
+    );
+
+    // The reader marks the query's words in every passage of the story, not only the hit's.
+    clear(&mut page);
+    page.call("Input.insertText", json!({"text": "Kazakhstan"}));
+    page.wait_for("hits", "!!document.querySelector('#results .hit .read')");
+    page.eval("document.querySelector('#results .hit .read').click()");
+    let marked = page.wait_for(
+        "the story with its marks",
         r#"(() => {
-          const s = document.getElementById('status');
-          return s.classList.contains('error') && !document.querySelector('#results .hit')
-            && s.textContent;
+          const rows = [...document.querySelectorAll('#reader-text .story-passage')];
+          if (!document.getElementById('reader').open || !rows.length) return null;
+          return { rows: rows.length, marked: rows.filter(r => r.querySelector('mark')).length,
+                   current: document.querySelector('#reader-text .current').id };
         })()"#,
     );
-    assert_eq!(refused, "bad query: unclosed quote at character 1");
+    assert_eq!(marked["rows"], 48, "{marked:#}");
+    assert!(marked["marked"].as_u64().unwrap() >= 20, "{marked:#}");
+    page.key("Escape", 27);
+
+    // A story whose versions do not line up: both languages, one after the other.
+    clear(&mut page);
+    page.eval("document.querySelector('#results .pager button').click()");
+    page.wait_for(
+        "the first page",
+        "!!document.querySelector('#results .story[data-story=uneven]')",
+    );
+    page.eval("document.querySelector('#results .story[data-story=uneven] .open').click()");
+    page.wait_for("the uneven story", "document.getElementById('reader').open");
+    page.eval("document.getElementById('both').click()");
+    let uneven = page.wait_for(
+        "the versions one after the other",
+        r#"(() => {
+          const v = [...document.querySelectorAll('#reader-text .version')];
+          if (v.length !== 2) return null;
+          return { langs: v.map(s => s.lang), passages: v.map(s => s.querySelectorAll('.story-passage').length),
+                   note: document.querySelector('#reader-text .note').textContent,
+                   columns: !!document.querySelector('#reader-text.columns') };
+        })()"#,
+    );
+    assert_eq!(uneven["langs"], json!(["en", "zh"]), "{uneven:#}");
+    assert_eq!(uneven["passages"], json!([3, 2]), "{uneven:#}");
+    assert_eq!(uneven["columns"], false);
+    assert!(
+        uneven["note"]
+            .as_str()
+            .unwrap()
+            .contains("English 3, 中文 2"),
+        "{uneven:#}"
+    );
+    page.screenshot(&target_dir().join("serve-e2e-uneven.png"));
+
+    // Versions that differ but carry alignment markers: side by side, paired by the markers,
+    // the untranslated paragraph beside nothing.
+    page.key("Escape", 27);
+    page.eval("document.querySelector('#results .story[data-story=marked] .open').click()");
+    let rows = page.wait_for(
+        "the marked story paired by its markers",
+        r#"(() => {
+          const rows = [...document.querySelectorAll('#reader-text.columns .story-passage:not(.heads)')];
+          if (!rows.length) return null;
+          return rows.map(r => [...r.querySelectorAll('p')].map(p => p.textContent));
+        })()"#,
+    );
+    assert_eq!(
+        rows,
+        json!([
+            ["The herd grazes.", "驼群在吃草。"],
+            ["Untranslated.", ""],
+            ["Camel milk for sale.", "驼奶出售。"]
+        ])
+    );
 }

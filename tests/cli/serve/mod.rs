@@ -1,7 +1,9 @@
 //! `archive serve` over real HTTP: the API, its refusals, the page's headers, and what it never
 //! serves. The browser and load tests are in the submodules.
 
+mod browse;
 mod browser;
+mod chromium;
 mod faults;
 mod load;
 
@@ -111,7 +113,7 @@ fn serve_refuses_bad_requests_with_a_one_line_reason() {
     let served = env.serve(&[]);
     let long = encode(&"霍".repeat(501));
     let cases = [
-        ("/api/search?q=%22unclosed", "unclosed quote"),
+        ("/api/search?q=%22", "unclosed quote"),
         ("/api/search", "missing parameter q"),
         ("/api/search?limit=3", "missing parameter q"),
         (&format!("/api/search?q={long}")[..], "501 characters"),
@@ -211,9 +213,20 @@ fn serve_page_is_embedded_with_a_strict_content_security_policy() {
     }
     assert!(!csp.contains("unsafe"), "{csp}");
     let html = page.text();
-    assert!(html.contains("<script src=\"/page.js\""), "{html}");
+    assert!(
+        html.contains("<script type=\"module\" src=\"/page.js\""),
+        "{html}"
+    );
     // Nothing from the network: no absolute URL anywhere in the page, its style or script.
     let script = served.get("/page.js");
+    let modules = ["/reader.js", "/common.js"].map(|m| served.get(m));
+    for module in &modules {
+        assert_eq!(module.status, 200);
+        assert_eq!(
+            module.header("Content-Type"),
+            Some("text/javascript; charset=utf-8")
+        );
+    }
     let style = served.get("/page.css");
     assert_eq!(
         script.header("Content-Type"),
@@ -226,6 +239,8 @@ fn serve_page_is_embedded_with_a_strict_content_security_policy() {
     for (name, text) in [
         ("page", html),
         ("script", script.text()),
+        ("reader", modules[0].text()),
+        ("common", modules[1].text()),
         ("style", style.text()),
     ] {
         assert!(
@@ -236,6 +251,8 @@ fn serve_page_is_embedded_with_a_strict_content_security_policy() {
     // No inline script or style for the CSP to allow.
     let html = page.text();
     assert!(!html.contains("<script>") && !html.contains("<style") && !html.contains(" on"));
+    // `/?paths=1` is the same page (it reads the parameter itself).
+    assert_eq!(served.get("/?paths=1").body, page.body);
     // HEAD: the same headers, no body.
     let head = served.request("HEAD", "/");
     assert_eq!(head.status, 200);

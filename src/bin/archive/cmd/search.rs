@@ -1,14 +1,16 @@
 //! `archive search`: bring the index up to date if it can, search, print hits.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Result;
 use archive::indexer::{self, Freshness};
+use archive::search::request::MAX_LIMIT;
 use archive::{catalog, store, Error, RequestBuilder, Searcher};
 
-use crate::cli::SearchArgs;
+use crate::cli::{SearchArgs, DEFAULT_LIMIT, DEFAULT_PER_STORY};
 use crate::output;
+use crate::output::human::More;
 use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
@@ -40,21 +42,118 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     if args.json {
         output::json::lines(&mut out, &answer)?;
     } else {
-        output::human::print(&mut out, &answer, args.explain, output::use_colour())?;
+        let layout = output::layout();
+        let more = |more: More| more_command(&args, more);
+        output::human::print(&mut out, &answer, args.explain, &layout, more)?;
     }
     out.flush()?;
-    Ok(if answer.hits.is_empty() {
-        ExitCode::from(1)
+    if !answer.hits.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Silence is grep's way, and a script's; a person at a terminal is told.
+    if std::io::stderr().is_terminal() {
+        let query = output::human::printable(&args.query.join(" ")).into_owned();
+        eprintln!("no passage matched \"{query}\"; {}", hint(&args));
+    }
+    Ok(ExitCode::from(1))
+}
+
+/// What to try when nothing matched, from what narrowed the search.
+fn hint(args: &SearchArgs) -> String {
+    let mut narrowing: Vec<&str> = Vec::new();
+    let given = [
+        (args.exact, "--exact"),
+        (args.lang.is_some(), "--lang"),
+        (args.story.is_some(), "--story"),
+        (args.since.is_some(), "--since"),
+        (args.until.is_some(), "--until"),
+    ];
+    narrowing.extend(given.iter().filter(|(on, _)| *on).map(|(_, flag)| *flag));
+    let mut tries = Vec::new();
+    if args
+        .query
+        .iter()
+        .map(|q| q.split_whitespace().count())
+        .sum::<usize>()
+        > 1
+    {
+        tries.push("fewer words".to_string());
+    }
+    if !narrowing.is_empty() {
+        tries.push(format!("without {}", narrowing.join(", ")));
+    }
+    tries.push("another spelling or language".into());
+    let last = tries.pop().unwrap_or_default();
+    if tries.is_empty() {
+        format!("try {last}")
     } else {
-        ExitCode::SUCCESS
-    })
+        format!("try {}, or {last}", tries.join(", "))
+    }
+}
+
+/// The command that shows what `more` says was left out: this search, within one story
+/// (with a limit that shows all its hits), or with twice the limit.
+fn more_command(args: &SearchArgs, more: More) -> String {
+    let mut words = vec!["archive".to_string(), "search".into()];
+    let limit = match more {
+        More::Story(hit, hits) => {
+            words.extend(["--story".to_string(), quoted(&hit.story)]);
+            (hits > DEFAULT_LIMIT).then_some(hits)
+        }
+        More::Stories if args.limit >= MAX_LIMIT => {
+            return "narrow the search (more words, --lang, --since, --until)".into();
+        }
+        More::Stories => {
+            if let Some(n) = args.per_story {
+                words.extend(["--per-story".to_string(), n.to_string()]);
+            }
+            Some(args.limit.saturating_mul(2).min(MAX_LIMIT))
+        }
+    };
+    if let Some(limit) = limit {
+        words.extend(["--limit".to_string(), limit.to_string()]);
+    }
+    if args.exact {
+        words.push("--exact".into());
+    }
+    let values = [
+        ("--lang", &args.lang),
+        ("--since", &args.since),
+        ("--until", &args.until),
+    ];
+    for (flag, value) in values {
+        if let Some(v) = value {
+            words.extend([flag.to_string(), quoted(v)]);
+        }
+    }
+    // A query word like `--x` (typed after `--`) must follow `--` again; `-June` reads as
+    // typed.
+    if args.query.iter().any(|q| q.starts_with("--")) {
+        words.push("--".into());
+    }
+    words.extend(args.query.iter().map(|q| quoted(q)));
+    output::human::printable(&words.join(" ")).into_owned()
+}
+
+/// `word` as a shell reads it back (words and Han text as they are).
+fn quoted(word: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "-_./:@%+=,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        return word.to_string();
+    }
+    shlex::try_quote(word).map_or_else(|_| word.to_string(), |q| q.into_owned())
 }
 
 /// The request the flags ask for, checked later against the index.
 fn request(query: String, args: &SearchArgs) -> RequestBuilder {
+    let per_story = match (args.per_story, &args.story) {
+        (Some(n), _) => n,
+        (None, Some(_)) => args.limit,
+        (None, None) => DEFAULT_PER_STORY,
+    };
     let mut b = RequestBuilder::new(query)
         .limit(args.limit)
-        .per_story(args.per_story)
+        .per_story(per_story)
         .exact(args.exact)
         .explain(args.explain);
     if let Some(lang) = &args.lang {

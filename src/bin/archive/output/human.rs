@@ -1,13 +1,19 @@
-//! The human printer: a numbered hit per block, its excerpt with matched words in `[` `]` (or
-//! red on a terminal), its counterpart below. Text from the stories never reaches the
-//! terminal with control characters in it: they are shown escaped (`\u{1b}`, `\n`).
+//! The human printer. Hits come by story: the story's title, a line with its id and date,
+//! then its hits numbered 1, 2, … (a hit and its matched counterpart are one), each
+//! `N. lang ¶P  excerpt` with its counterpart under it (`↳ lang ¶P  excerpt`), then, when the
+//! per-story cap or the limit left some of its matched passages out, how many and the command
+//! that shows them; at the end, when the limit left stories out, the command that shows more. On a terminal: colour (unless NO_COLOR) and lines wrapped to the window
+//! with a hanging indent; elsewhere one line each (README documents the layout). Text from the
+//! stories never reaches the terminal with control characters in it: they are shown escaped
+//! (`\u{1b}`, `\n`).
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use archive::search::Answer;
+use archive::search::{Answer, Hit};
 
 use super::mark_with;
+use super::wrap::wrap;
 
 /// `text` with control characters (which could drive the terminal or break the layout)
 /// written as escapes; tabs stay.
@@ -26,87 +32,143 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// How the hits are laid out.
+pub struct Layout {
+    /// Colour instead of `[` `]` marks.
+    pub colour: bool,
+    /// The terminal's width to wrap to; `None` (not a terminal): one line each.
+    pub width: Option<usize>,
+}
+
+/// The escape sequences of a layout: marks, dim, bold, reset.
+struct Codes {
+    open: &'static str,
+    close: &'static str,
+    dim: &'static str,
+    bold: &'static str,
+    reset: &'static str,
+}
+
+impl Layout {
+    fn codes(&self) -> Codes {
+        if self.colour {
+            Codes {
+                open: "\x1b[1;31m",
+                close: "\x1b[0m",
+                dim: "\x1b[2m",
+                bold: "\x1b[1m",
+                reset: "\x1b[0m",
+            }
+        } else {
+            Codes {
+                open: "[",
+                close: "]",
+                dim: "",
+                bold: "",
+                reset: "",
+            }
+        }
+    }
+}
+
+/// What a command shows more of.
+pub enum More<'a> {
+    /// `hits` hits of this hit's story: all it has.
+    Story(&'a Hit, usize),
+    /// Further stories.
+    Stories,
+}
+
 /// Prints the answer; `explain` adds the query's terms and each hit's score by term.
-pub fn print(out: &mut impl Write, answer: &Answer, explain: bool, colour: bool) -> io::Result<()> {
-    let (open, close, dim, bold, reset) = if colour {
-        ("\x1b[1;31m", "\x1b[0m", "\x1b[2m", "\x1b[1m", "\x1b[0m")
-    } else {
-        ("[", "]", "", "", "")
+/// `more` gives the command that shows what was left out.
+pub fn print(
+    out: &mut impl Write,
+    answer: &Answer,
+    explain: bool,
+    layout: &Layout,
+    more: impl Fn(More) -> String,
+) -> io::Result<()> {
+    let c = layout.codes();
+    let line = |out: &mut dyn Write, text: &str, indent: usize| -> io::Result<()> {
+        writeln!(out, "{}", wrap(text, layout.width, indent))
     };
     if explain {
-        writeln!(
-            out,
-            "query terms: {}",
-            printable(&answer.terms.join("  +  "))
-        )?;
+        let terms = printable(&answer.terms.join("  +  ")).into_owned();
+        line(out, &format!("query terms: {terms}"), 2)?;
         for e in &answer.expansions {
-            writeln!(
+            let (from, to) = (printable(&e.from), printable(&e.to.join(", ")).into_owned());
+            line(
                 out,
-                "{} expansion: {} → {}",
-                e.kind.as_str(),
-                printable(&e.from),
-                printable(&e.to.join(", "))
+                &format!("{} expansion: {from} → {to}", e.kind.as_str()),
+                2,
             )?;
         }
         if answer.partial {
-            writeln!(out, "no story holds every term: partial matches")?;
+            line(out, "no story holds every term: partial matches", 2)?;
         }
         writeln!(out)?;
     }
-    for hit in &answer.hits {
-        // The second of a pair was shown with the first.
-        if hit.paired_with.is_some_and(|r| r < hit.rank) {
-            continue;
+    // The second of a pair is shown with the first.
+    let shown: Vec<&Hit> = answer
+        .hits
+        .iter()
+        .filter(|h| h.paired_with.is_none_or(|r| r > h.rank))
+        .collect();
+    for (i, hit) in shown.iter().enumerate() {
+        if i == 0 || shown[i - 1].story != hit.story {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            let title = printable(&hit.title);
+            line(out, &format!("{}{title}{}", c.bold, c.reset), 2)?;
+            let date = if hit.date.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", printable(&hit.date))
+            };
+            // Marked when stories holding some words follow those holding all.
+            let partial = if hit.partial && !answer.partial {
+                " · some words"
+            } else {
+                ""
+            };
+            let id = printable(&hit.story);
+            line(out, &format!("{}{id}{date}{partial}{}", c.dim, c.reset), 2)?;
         }
-        let date = if hit.date.is_empty() {
-            String::new()
-        } else {
-            format!(" · {}", printable(&hit.date))
-        };
-        // Marked when stories holding some words follow those holding all.
-        let partial = if hit.partial && !answer.partial {
-            " · some words"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "{}. {bold}{}{reset} {dim}[{}{date} · {} ¶{}{partial}]{reset}",
-            hit.rank,
-            printable(&hit.title),
-            printable(&hit.lang),
-            printable(&hit.path),
-            hit.passage
-        )?;
         let excerpt = mark_with(
             &hit.text,
             hit.snippet_range,
             &hit.highlights,
-            open,
-            close,
+            c.open,
+            c.close,
             printable,
         );
-        writeln!(out, "   {excerpt}")?;
-        if let Some(c) = &hit.counterpart {
+        let number = format!("{}. ", hit.hit);
+        let place = format!(
+            "{}{} ¶{}{}",
+            c.dim,
+            printable(&hit.lang),
+            hit.passage,
+            c.reset
+        );
+        line(out, &format!("{number}{place}  {excerpt}"), number.len())?;
+        if let Some(cp) = &hit.counterpart {
             let text = mark_with(
-                &c.text,
-                c.excerpt_range,
-                &c.highlights,
-                open,
-                close,
+                &cp.text,
+                cp.excerpt_range,
+                &cp.highlights,
+                c.open,
+                c.close,
                 printable,
             );
-            let tag = if c.matched {
-                "also matched"
-            } else {
-                "counterpart"
-            };
-            writeln!(
-                out,
-                "   {dim}↳ {} ¶{} ({tag}):{reset} {text}",
-                printable(&c.lang),
-                c.passage
-            )?;
+            let place = format!(
+                "{}{} ¶{}{}",
+                c.dim,
+                printable(&cp.lang),
+                cp.passage,
+                c.reset
+            );
+            line(out, &format!("   ↳ {place}  {text}"), 5)?;
         }
         if explain {
             let parts = |level: &str| {
@@ -121,21 +183,45 @@ pub fn print(out: &mut impl Write, answer: &Answer, explain: bool, colour: bool)
                     .collect();
                 parts.join(" + ")
             };
-            writeln!(
-                out,
-                "   {dim}score {:.2} = story {:.2} ({}) + best passage{reset}",
+            let story = format!(
+                "   {}score {:.2} = story {:.2} ({}) + best passage{}",
+                c.dim,
                 hit.score,
                 hit.story_score,
-                parts("story")
-            )?;
-            writeln!(
-                out,
-                "   {dim}this passage {:.2} = {}{reset}",
+                parts("story"),
+                c.reset
+            );
+            line(out, &story, 5)?;
+            let passage = format!(
+                "   {}this passage {:.2} = {}{}",
+                c.dim,
                 hit.passage_score,
-                parts("passage")
-            )?;
+                parts("passage"),
+                c.reset
+            );
+            line(out, &passage, 5)?;
         }
+        let last_of_story = shown.get(i + 1).is_none_or(|next| next.story != hit.story);
+        if last_of_story && hit.more_in_story > 0 {
+            let n = hit.more_in_story;
+            let passages = if n == 1 { "passage" } else { "passages" };
+            let total = shown.iter().filter(|h| h.story == hit.story).count() + n;
+            let command = more(More::Story(hit, total));
+            let text = format!(
+                "   {}{n} more {passages} in this story: {command}{}",
+                c.dim, c.reset
+            );
+            line(out, &text, 5)?;
+        }
+    }
+    if answer.more_stories && !shown.is_empty() {
+        let command = more(More::Stories);
         writeln!(out)?;
+        line(
+            out,
+            &format!("{}more stories matched: {command}{}", c.dim, c.reset),
+            2,
+        )?;
     }
     Ok(())
 }

@@ -3,15 +3,28 @@
 
 pub mod human;
 pub mod json;
+mod wrap;
 
 use std::borrow::Cow;
 use std::io::{self, IsTerminal};
 
 use archive::error::Fault;
 
-/// Colour when stdout is a terminal and NO_COLOR is unset or empty.
-pub fn use_colour() -> bool {
-    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// The layout for stdout: on a terminal, wrapped to its width, in colour unless NO_COLOR is
+/// set (and not empty); elsewhere one line each, with `[` `]` marks.
+pub fn layout() -> human::Layout {
+    if !io::stdout().is_terminal() {
+        return human::Layout {
+            colour: false,
+            width: None,
+        };
+    }
+    human::Layout {
+        colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        width: console::Term::stdout()
+            .size_checked()
+            .map(|(_, cols)| usize::from(cols)),
+    }
 }
 
 /// The excerpt `range` of `text` with each highlight wrapped in `open` … `close`, and `…`

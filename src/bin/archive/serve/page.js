@@ -1,79 +1,33 @@
-// archive serve: search as you type, each hit beside its counterpart, the whole story a click
-// (or Enter) away. Every piece of archive text goes into the page through textContent or text
-// nodes, never as HTML: a story may hold anything, `<script>` included.
-"use strict";
+// archive serve: with the box empty, what the archive holds, newest first, a page at a time;
+// typing searches (each hit beside its counterpart); the whole story is a click (or Enter)
+// away (reader.js).
 
-const $ = (id) => document.getElementById(id);
+import { $, el, langName, plural, showPaths, toUnits, appendMarked, getJSON, say } from "./common.js";
+import { openStory, refreshStory } from "./reader.js";
+
 const box = $("q");
 const lang = $("lang");
 const since = $("since");
 const until = $("until");
 const exact = $("exact");
-const statusLine = $("status");
+const paths = $("paths");
 const results = $("results");
-const reader = $("reader");
 
-const LANG_NAMES = { en: "English", zh: "中文" };
-const langName = (code) => LANG_NAMES[code] || code;
 /// Quiet time after a keystroke before searching.
 const DEBOUNCE_MS = 200;
+/// Quiet time after a keystroke before a refusal (a query still being typed, `Khorgos OR`)
+/// is shown; Enter shows it at once.
+const ERROR_PAUSE_MS = 1000;
 
 let timer = 0;
+let errorTimer = 0;
+let lastKey = 0;
 let inFlight = null;
 let generation = 0;
-
-// ---- byte ranges → string offsets -------------------------------------------------------
-
-// The API's ranges are byte offsets into UTF-8 text (as in the CLI's --json); JavaScript
-// strings count UTF-16 code units. Returns a function from byte offset to code-unit offset
-// (an offset inside a character maps to that character's start).
-function byteOffsets(text) {
-  const units = [];
-  let i = 0;
-  while (i < text.length) {
-    const cp = text.codePointAt(i);
-    const bytes = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-    for (let b = 0; b < bytes; b++) units.push(i);
-    i += cp > 0xffff ? 2 : 1;
-  }
-  units.push(text.length);
-  return (byte) => units[Math.max(0, Math.min(byte, units.length - 1))];
-}
-
-function toUnits(text, ranges) {
-  const at = byteOffsets(text);
-  return (ranges || []).map(([a, b]) => [at(a), at(b)]);
-}
-
-// Appends text[start, end) to parent with the ranges wrapped in <mark>, and "…" where the
-// excerpt cuts the text.
-function appendMarked(parent, text, ranges, start = 0, end = text.length) {
-  if (start > 0) parent.append("…");
-  let at = start;
-  for (const [a0, b0] of ranges) {
-    const a = Math.max(a0, start);
-    const b = Math.min(b0, end);
-    if (a >= b || a < at) continue;
-    parent.append(text.slice(at, a));
-    const mark = document.createElement("mark");
-    mark.textContent = text.slice(a, b);
-    parent.append(mark);
-    at = b;
-  }
-  parent.append(text.slice(at, end));
-  if (end < text.length) parent.append("…");
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v);
-  }
-  node.append(...children);
-  return node;
-}
+/// The start view's page, from 1.
+let listPage = 1;
+/// Shows the current view again (when the "file paths" box changes).
+let redraw = () => {};
 
 // ---- the query, the URL's fragment and the API ------------------------------------------
 
@@ -87,8 +41,8 @@ function currentParams() {
   return p;
 }
 
-// The fragment holds the search (#q=…&lang=…), so a reload or a shared link shows it again;
-// it never reaches the server.
+// The fragment holds the view (#q=…&lang=…, or #page=N with the box empty, and paths=1), so a
+// reload or a shared link shows it again; it never reaches the server.
 function loadFragment() {
   const p = new URLSearchParams(location.hash.slice(1));
   box.value = p.get("q") || "";
@@ -96,46 +50,56 @@ function loadFragment() {
   since.value = p.get("since") || "";
   until.value = p.get("until") || "";
   exact.checked = p.get("exact") === "1";
+  paths.checked = p.get("paths") === "1";
+  listPage = Math.max(1, parseInt(p.get("page"), 10) || 1);
 }
 
-// GETs an API address; an answer that is not JSON (a proxy's page, a plain-text refusal) is
-// turned into an error with its first line, so the status line always says something true.
-async function getJSON(url, signal) {
-  const response = await fetch(url, { signal });
-  const text = await response.text();
-  try {
-    return { ok: response.ok, status: response.status, body: JSON.parse(text) };
-  } catch {
-    return { ok: false, status: response.status, body: { error: text.split("\n")[0] } };
-  }
+function saveFragment() {
+  const p = box.value.trim() ? currentParams() : new URLSearchParams();
+  if (!box.value.trim() && listPage > 1) p.set("page", listPage);
+  if (paths.checked) p.set("paths", "1");
+  history.replaceState(null, "", p.toString() ? "#" + p : location.pathname + location.search);
 }
 
-function schedule(delay) {
+function schedule(delay, typed = false) {
   clearTimeout(timer);
-  timer = setTimeout(runSearch, delay);
+  timer = setTimeout(() => runSearch(typed), delay);
 }
 
-async function runSearch() {
-  const params = currentParams();
-  history.replaceState(null, "", box.value.trim() ? "#" + params : location.pathname);
+// `typed`: started by a keystroke's pause rather than Enter or a filter; then a refusal waits
+// until the typing has stopped for ERROR_PAUSE_MS, so `"` or `OR` on the way to a longer query
+// never flashes an error.
+async function runSearch(typed) {
+  clearTimeout(errorTimer);
+  saveFragment();
   if (inFlight) inFlight.abort();
   const mine = ++generation;
-  if (!box.value.trim()) {
-    results.replaceChildren();
-    say("");
-    return;
-  }
+  if (!box.value.trim()) return showList(mine);
+  const params = currentParams();
   inFlight = new AbortController();
   results.setAttribute("aria-busy", "true");
   try {
     const { ok, status, body } = await getJSON("/api/search?" + params, inFlight.signal);
     if (mine !== generation) return;
     if (!ok) {
-      say(body.error || `the server answered ${status}`, true);
-      results.replaceChildren();
+      const refuse = () => {
+        if (mine !== generation) return;
+        say(body.error || `the server answered ${status}`, true);
+        results.replaceChildren();
+        results.classList.remove("stale");
+        redraw = () => {};
+      };
+      // Meanwhile the last results stay, dimmed: they are not this query's.
+      if (typed) {
+        results.classList.add("stale");
+        errorTimer = setTimeout(refuse, Math.max(0, lastKey + ERROR_PAUSE_MS - Date.now()));
+      } else refuse();
       return;
     }
-    render(body);
+    const query = { q: params.get("q"), exact: exact.checked };
+    redraw = () => render(body, query);
+    redraw();
+    results.classList.remove("stale");
   } catch (e) {
     if (e.name === "AbortError" || mine !== generation) return;
     say(`no answer from the server (${e.message}); is \`archive serve\` still running?`, true);
@@ -144,52 +108,101 @@ async function runSearch() {
   }
 }
 
-function say(text, error = false) {
-  statusLine.textContent = text;
-  statusLine.classList.toggle("error", error);
+// ---- the start view: what the archive holds -----------------------------------------------
+
+async function showList(mine) {
+  inFlight = new AbortController();
+  try {
+    const { ok, status, body } = await getJSON(`/api/stories?page=${listPage}`, inFlight.signal);
+    if (mine !== generation) return;
+    if (!ok && status === 404 && listPage > 1) {
+      listPage = 1; // a bookmarked page past the end: the first page instead
+      return runSearch(false);
+    }
+    if (!ok) return say(body.error || `the server answered ${status}`, true);
+    redraw = () => renderList(body);
+    redraw();
+    results.classList.remove("stale");
+  } catch (e) {
+    if (e.name === "AbortError" || mine !== generation) return;
+    say(`no answer from the server (${e.message}); is \`archive serve\` still running?`, true);
+  }
+}
+
+function renderList(list) {
+  const t = list.total;
+  say("");
+  const totals = el("p", {
+    class: "totals",
+    text: t.stories
+      ? `The archive holds ${plural(t.stories, "story", "stories")} in ${t.langs.map(langName).join(" and ")}, ${plural(t.passages, "passage")}. Newest first:`
+      : "The archive holds no story yet: put files in its archive folder and run `archive index`.",
+  });
+  const items = list.stories.map((s) => {
+    const first = s.langs.includes("en") ? "en" : s.langs[0];
+    const open = el("button", { class: "open", type: "button", lang: first, text: s.title || s.id });
+    open.addEventListener("click", () => openStory(s.id, first, 0, null, open));
+    const versions = s.langs.map((l) => `${langName(l)} ${s.passages[l]} ¶`);
+    const meta = [s.date || "undated", s.id, ...versions];
+    if (showPaths()) meta.push(...s.langs.map((l) => s.paths[l]));
+    return el("li", { class: "story", "data-story": s.id }, el("h2", {}, open), el("p", { class: "meta", text: meta.join(" · ") }));
+  });
+  const nodes = [totals, el("ol", { class: "stories", start: String((list.page - 1) * list.per_page + 1) }, ...items)];
+  if (list.pages > 1) nodes.push(pager(list.page, list.pages));
+  results.replaceChildren(...nodes);
+}
+
+function pager(page, pages) {
+  const go = (n, text) => {
+    const b = el("button", { type: "button", text });
+    b.disabled = n < 1 || n > pages;
+    b.addEventListener("click", () => {
+      listPage = n;
+      schedule(0);
+      window.scrollTo(0, 0);
+    });
+    return b;
+  };
+  return el("nav", { class: "pager", "aria-label": "Pages" }, go(page - 1, "← Newer"), el("span", { text: `page ${page} of ${pages}` }), go(page + 1, "Older →"));
 }
 
 // ---- results ----------------------------------------------------------------------------
 
-function render(hits) {
+function render(hits, query) {
   const shown = hits.filter((h) => !(h.paired_with && h.paired_with < h.rank));
   const notes = [];
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
   if (!hits.length) notes.push("No passage matched.");
   else notes.push(plural(shown.length, "result"));
   // A passage that matched in both languages is one result, its two versions side by side.
   if (hits.length > shown.length) notes.push(`${hits.length} passages, matching pairs shown together`);
-  if (hits.length && hits[0].partial)
-    notes.push("no passage holds every word; these hold some");
-  for (const e of hits.length ? hits[0].expanded : [])
-    notes.push(`also searched ${e.from} → ${e.to.join(", ")}`);
+  if (hits.length && hits[0].partial) notes.push("no passage holds every word; these hold some");
+  for (const e of hits.length ? hits[0].expanded : []) notes.push(`also searched ${e.from} → ${e.to.join(", ")}`);
   say(notes.join(" · "));
-  results.replaceChildren(...shown.map(hitCard));
+  results.replaceChildren(...shown.map((h) => hitCard(h, query)));
 }
 
-function hitCard(hit) {
+function hitCard(hit, query) {
   // Excerpts are the API's (the terminal shows the same ones).
   const own = toUnits(hit.text, hit.highlights);
   const snippet = toUnits(hit.text, [hit.snippet_range])[0];
-  const meta = [hit.date, `¶${hit.passage}`, hit.path].filter(Boolean).join(" · ");
+  // The story's id and date say where a hit is; its file only when asked for.
+  const meta = [hit.date, hit.story, `¶${hit.passage}`];
+  if (showPaths()) meta.push(hit.path);
   const pair = el("div", { class: "pair" });
   pair.append(passageBox(hit.lang, hit.passage, hit.text, own, snippet, ""));
-  const marks = { [hit.lang]: own };
   const c = hit.counterpart;
   if (c) {
-    const theirs = toUnits(c.text, c.highlights);
-    marks[c.lang] = theirs;
     const cut = toUnits(c.text, [c.excerpt_range])[0];
-    pair.append(passageBox(c.lang, c.passage, c.text, theirs, cut, c.matched ? "also matched" : "counterpart", true));
+    pair.append(passageBox(c.lang, c.passage, c.text, toUnits(c.text, c.highlights), cut, c.matched ? "also matched" : "counterpart", true));
     pair.classList.add("two");
   }
   const read = el("button", { class: "read", type: "button", text: `Read the whole story (${langName(hit.lang)})` });
-  read.addEventListener("click", () => openStory(hit.story, hit.lang, hit.passage, marks, read));
+  read.addEventListener("click", () => openStory(hit.story, hit.lang, hit.passage, query, read));
   return el(
     "article",
     { class: "hit", "data-story": hit.story, "data-passage": String(hit.passage) },
     el("h2", {}, el("span", { class: "rank", text: `${hit.rank}. ` }), hit.title || hit.story),
-    el("p", { class: "meta", text: meta }),
+    el("p", { class: "meta", text: meta.filter(Boolean).join(" · ") }),
     pair,
     read,
   );
@@ -206,83 +219,25 @@ function passageBox(code, passage, text, ranges, [start, end], tag, counterpart 
   );
 }
 
-// ---- the story reader -------------------------------------------------------------------
-
-let opener = null;
-
-async function openStory(id, code, passage, marks, from) {
-  opener = from;
-  const params = new URLSearchParams({ story: id, lang: code });
-  let story;
-  try {
-    const { ok, status, body } = await getJSON("/api/story?" + params);
-    if (!ok) {
-      say(body.error || `the server answered ${status}`, true);
-      return;
-    }
-    story = body;
-  } catch (e) {
-    say(`no answer from the server (${e.message})`, true);
-    return;
-  }
-  $("reader-title").textContent = story.title || story.story;
-  $("reader-title").lang = story.lang;
-  $("reader-meta").textContent = [story.date, story.path].filter(Boolean).join(" · ");
-  const langs = $("reader-langs");
-  langs.replaceChildren(
-    ...story.langs.map((l) => {
-      const b = el("button", { type: "button", lang: l, "aria-pressed": String(l === story.lang), text: langName(l) });
-      b.addEventListener("click", () => {
-        if (l !== story.lang) openStory(id, l, passage, marks, opener);
-      });
-      return b;
-    }),
-  );
-  let current = null;
-  const text = $("reader-text");
-  text.replaceChildren(
-    ...story.passages.map((p) => {
-      const body = el("p", { lang: story.lang });
-      const here = p.passage === passage;
-      appendMarked(body, p.text, here ? marks[story.lang] || [] : []);
-      const row = el(
-        "div",
-        { class: here ? "story-passage current" : "story-passage", id: `p${p.passage}` },
-        el("span", { class: "num", text: `¶${p.passage}`, "aria-hidden": "true" }),
-        body,
-      );
-      if (here) {
-        row.tabIndex = -1;
-        row.setAttribute("aria-current", "true");
-        current = row;
-      }
-      return row;
-    }),
-  );
-  if (!reader.open) reader.showModal();
-  // The hit's passage takes the focus, so a screen reader reads it and the arrow keys scroll
-  // from there; it is marked and centred.
-  const target = current || $("reader-title");
-  target.focus({ preventScroll: true });
-  target.scrollIntoView({ block: "center", behavior: "instant" });
-}
-
-$("close").addEventListener("click", () => reader.close());
-// Escape closes a modal dialog natively; the focus then goes back to the button that opened it.
-reader.addEventListener("close", () => {
-  if (opener && opener.isConnected) opener.focus();
-});
-
 // ---- wiring -----------------------------------------------------------------------------
 
-box.addEventListener("input", () => schedule(DEBOUNCE_MS));
+box.addEventListener("input", () => {
+  lastKey = Date.now();
+  clearTimeout(errorTimer);
+  schedule(DEBOUNCE_MS, true);
+});
 for (const control of [lang, since, until, exact]) control.addEventListener("change", () => schedule(0));
+paths.addEventListener("change", () => {
+  saveFragment();
+  redraw();
+  refreshStory();
+});
 $("search").addEventListener("submit", (e) => {
-  e.preventDefault(); // Enter searches at once, without the wait.
+  e.preventDefault(); // Enter searches at once, without the wait, and shows a refusal at once.
   schedule(0);
 });
 box.addEventListener("keydown", (e) => {
-  // Escape empties the box (and the results); a second Escape leaves it empty.
+  // Escape empties the box (back to the list of stories); a second Escape leaves it empty.
   if (e.key === "Escape" && box.value) {
     e.preventDefault();
     box.value = "";
@@ -291,7 +246,7 @@ box.addEventListener("keydown", (e) => {
 });
 document.addEventListener("keydown", (e) => {
   // "/" jumps back to the search box from anywhere outside a text field.
-  if (e.key === "/" && !reader.open && !["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName)) {
+  if (e.key === "/" && !$("reader").open && !["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName)) {
     e.preventDefault();
     box.focus();
     box.select();
@@ -303,5 +258,7 @@ window.addEventListener("hashchange", () => {
 });
 
 loadFragment();
+// `/?paths=1` opens the page with paths shown (a link to hand out); the box can untick it.
+if (new URLSearchParams(location.search).get("paths") === "1") paths.checked = true;
 box.focus();
-if (box.value.trim()) schedule(0);
+schedule(0);

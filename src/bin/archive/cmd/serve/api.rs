@@ -1,19 +1,24 @@
-//! The six routes and the API's parameters: a request's method, target and Host header in, a
-//! `Reply` out. No I/O but the index, so routing is tested directly.
+//! The routes and the API's parameters: a request's method, target and Host header in, a
+//! `Reply` out. No I/O but the index, so routing is tested directly. The reading side of the
+//! API (the stories, one story) is in `browse`.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::{Condvar, Mutex};
 
+use archive::catalog::Catalog;
 use archive::error::Fault;
 use archive::{Error, RequestBuilder, Searcher};
 
+use super::browse;
 use super::reply::{Reply, CSS, HTML, JS, SVG};
 use crate::output;
 
 const PAGE: &str = include_str!("../../serve/page.html");
 const STYLE: &str = include_str!("../../serve/page.css");
 const SCRIPT: &str = include_str!("../../serve/page.js");
+const READER: &str = include_str!("../../serve/reader.js");
+const COMMON: &str = include_str!("../../serve/common.js");
 const ICON: &str = include_str!("../../serve/icon.svg");
 
 /// Longest request target, in bytes (a maximal query, percent-encoded, fits).
@@ -26,6 +31,8 @@ const SEARCHES_AT_ONCE: usize = 4;
 /// An open index and what requests are checked against.
 pub struct Site {
     searcher: Searcher,
+    /// The index's stories, listed once: serving never changes the index.
+    pub catalog: Catalog,
     /// Searches running now (at most `SEARCHES_AT_ONCE`).
     running: Mutex<usize>,
     finished: Condvar,
@@ -35,9 +42,10 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn new(searcher: Searcher, port: u16, loopback: bool) -> Site {
+    pub fn new(searcher: Searcher, catalog: Catalog, port: u16, loopback: bool) -> Site {
         Site {
             searcher,
+            catalog,
             running: Mutex::new(0),
             finished: Condvar::new(),
             port,
@@ -46,7 +54,7 @@ impl Site {
     }
 
     /// Runs `work` on the searcher once fewer than `SEARCHES_AT_ONCE` others are running.
-    fn with_searcher<T>(&self, work: impl FnOnce(&Searcher) -> T) -> T {
+    pub fn with_searcher<T>(&self, work: impl FnOnce(&Searcher) -> T) -> T {
         let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
         while *running >= SEARCHES_AT_ONCE {
             running = self
@@ -91,10 +99,13 @@ pub fn answer(site: &Site, method: &str, url: &str, host: Option<&str>) -> Reply
         "/" => Reply::ok(HTML, PAGE),
         "/page.css" => Reply::ok(CSS, STYLE),
         "/page.js" => Reply::ok(JS, SCRIPT),
+        "/reader.js" => Reply::ok(JS, READER),
+        "/common.js" => Reply::ok(JS, COMMON),
         // The tab's icon; without one a browser asks for /favicon.ico and logs a 404.
         "/icon.svg" => Reply::ok(SVG, ICON),
         "/api/search" => search(site, query),
-        "/api/story" => story(site, query),
+        "/api/stories" => browse::stories(site, query),
+        "/api/story" => browse::story(site, query),
         p if p.starts_with("/api/") => Reply::api_error(404, "no such API; see README"),
         _ => Reply::text(404, "not found"),
     }
@@ -132,28 +143,9 @@ fn search(site: &Site, query: &str) -> Reply {
     }
 }
 
-fn story(site: &Site, query: &str) -> Reply {
-    let p = match params(query, STORY_PARAMS) {
-        Ok(p) => p,
-        Err(why) => return Reply::api_error(400, why),
-    };
-    // `doc` is the older name of `story`, kept as an alias.
-    let (Some(story), Some(lang)) = (p.get("story").or(p.get("doc")), p.get("lang")) else {
-        return Reply::api_error(400, "story and lang are both needed");
-    };
-    let Some(lang) = archive::article::normalize_lang(lang) else {
-        return Reply::api_error(400, format!("unknown language {lang:?}"));
-    };
-    match site.with_searcher(|s| s.story(story, &lang)) {
-        Ok(Some(story)) => Reply::json(200, &output::json::story(&story)),
-        Ok(None) => Reply::api_error(404, format!("no story {story:?} in {lang:?}")),
-        Err(e) => library_error(e),
-    }
-}
-
 /// The caller's mistakes are 400s; the server's are logged, 503 when trying again may help,
 /// else 500.
-fn library_error(e: Error) -> Reply {
+pub fn library_error(e: Error) -> Reply {
     let status = match e.fault() {
         Fault::Input => return Reply::api_error(400, e.to_string()),
         Fault::Busy => 503,
@@ -174,12 +166,11 @@ const SEARCH_PARAMS: &[&str] = &[
     "story",
     "explain",
 ];
-const STORY_PARAMS: &[&str] = &["story", "doc", "lang"];
 
 /// The query string's parameters, decoded. Unknown or repeated names are refused rather than
 /// ignored, so a typo is an error and not a silently unfiltered search. An empty value is the
 /// same as no value (a form sends `lang=` for "any").
-fn params(query: &str, known: &[&str]) -> Result<BTreeMap<String, String>, String> {
+pub fn params(query: &str, known: &[&str]) -> Result<BTreeMap<String, String>, String> {
     let mut out = BTreeMap::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -228,7 +219,7 @@ fn decode(s: &str) -> Result<String, String> {
 }
 
 /// The request the parameters ask for; the library checks the values.
-fn search_request(p: &BTreeMap<String, String>) -> Result<RequestBuilder, String> {
+pub fn search_request(p: &BTreeMap<String, String>) -> Result<RequestBuilder, String> {
     let q = p.get("q").ok_or("missing parameter q (the query)")?;
     let mut b = RequestBuilder::new(q.as_str());
     if let Some(v) = p.get("limit") {
@@ -258,13 +249,13 @@ fn search_request(p: &BTreeMap<String, String>) -> Result<RequestBuilder, String
     Ok(b)
 }
 
-fn count(name: &str, value: &str) -> Result<usize, String> {
+pub fn count(name: &str, value: &str) -> Result<usize, String> {
     value
         .parse::<usize>()
         .map_err(|_| format!("{name} must be a number, not {value:?}"))
 }
 
-fn flag(name: &str, value: &str) -> Result<bool, String> {
+pub fn flag(name: &str, value: &str) -> Result<bool, String> {
     match value {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),

@@ -1,11 +1,14 @@
 //! `archive serve`: the archive as a web page and a small JSON API on this machine, read-only.
 //!
-//! Six fixed routes and nothing else: the page (`/`, `/page.css`, `/page.js`, `/icon.svg`,
-//! compiled into the binary), `/api/search` and `/api/story`. No URL is ever mapped to a file,
-//! so no URL can read one. `http` owns connections (one thread each, bounded in number, time
-//! and work); `api` turns a request into a `Reply` from one shared `Searcher`.
+//! Nine fixed routes and nothing else: the page (`/`, `/page.css`, its three script modules
+//! `/page.js`, `/reader.js`, `/common.js`, `/icon.svg`, compiled into the binary),
+//! `/api/search`, `/api/stories` and `/api/story`. No URL is ever
+//! mapped to a file, so no URL can read one. `http` owns connections (one thread each, bounded
+//! in number, time and work); `api` turns a request into a `Reply` from one shared `Searcher`,
+//! `browse` answers the reading side from the catalog listed at start.
 
 mod api;
+mod browse;
 mod http;
 mod reply;
 
@@ -16,6 +19,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use archive::analysis::Analyzers;
+use archive::catalog::Catalog;
 use archive::{indexer, store, Searcher};
 
 use crate::cli::ServeArgs;
@@ -25,6 +29,9 @@ pub fn run(paths: &Resolved, args: ServeArgs) -> Result<ExitCode> {
     // Opening is read-only; a missing index is the usual one-line error. Serving never builds
     // or updates the index: the archive may be on a stick that must not be written.
     let searcher = Searcher::open(&paths.archive, &paths.index)?;
+    // Listed once (the manifest is read here and never again), so the start page's cost per
+    // request does not grow with the archive.
+    let catalog = Catalog::new(&searcher.manifest());
     warn_if_stale(paths);
     let wanted = SocketAddr::new(args.listen, args.port);
     let listener =
@@ -37,6 +44,7 @@ pub fn run(paths: &Resolved, args: ServeArgs) -> Result<ExitCode> {
     }
     let site = Arc::new(api::Site::new(
         searcher,
+        catalog,
         addr.port(),
         addr.ip().is_loopback(),
     ));

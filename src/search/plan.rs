@@ -34,6 +34,10 @@ pub struct Plan {
     pub expansions: Vec<Expansion>,
     /// What to highlight.
     pub marks: Marks,
+    /// Han runs typed without spaces and cut into several words (`测试基于套接字`, folded): as
+    /// one substring of a passage, they are evidence the words alone cannot give (the query's
+    /// cut need not be the text's).
+    pub han_runs: Vec<String>,
 }
 
 impl Plan {
@@ -50,6 +54,7 @@ impl Plan {
             exact,
             expansions: Vec::new(),
             marks: Marks::default(),
+            han_runs: Vec::new(),
         };
         let (groups, hyphenated) = expand::split_hyphens(&parsed.groups);
         let groups = if exact {
@@ -80,6 +85,7 @@ impl Plan {
             exact: true,
             expansions: Vec::new(),
             marks: Marks::default(),
+            han_runs: Vec::new(),
         };
         let excluded = parsed
             .excluded
@@ -91,6 +97,7 @@ impl Plan {
             excluded,
             expansions: planner.expansions,
             marks: planner.marks,
+            han_runs: planner.han_runs,
         }
     }
 
@@ -172,6 +179,7 @@ struct Planner<'a, V> {
     exact: bool,
     expansions: Vec<Expansion>,
     marks: Marks,
+    han_runs: Vec<String>,
 }
 
 impl<V: Vocabulary> Planner<'_, V> {
@@ -236,7 +244,11 @@ impl<V: Vocabulary> Planner<'_, V> {
                 RunKind::Han => {
                     clauses.extend(self.latin(&std::mem::take(&mut latin)));
                     let folded = fold_han(run);
-                    for piece in segment(&folded, |w| self.knows_han(w)) {
+                    let pieces = segment(&folded, |w| self.knows_han(w));
+                    if pieces.len() > 1 && !self.han_runs.iter().any(|r| *r == folded) {
+                        self.han_runs.push(folded.to_string());
+                    }
+                    for piece in pieces {
                         let clause = self.han(&piece);
                         clauses.push(self.translated_han(clause, &piece));
                     }

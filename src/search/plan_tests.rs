@@ -93,6 +93,9 @@ fn han_words_are_segmented_and_also_substrings() {
         p.marks.han,
         ["无水港".to_string(), "霍尔果斯".to_string()].into()
     );
+    // The run as typed is kept whole too, for evidence its words alone cannot give.
+    assert_eq!(p.han_runs, ["霍尔果斯无水港"]);
+    assert!(plan("霍尔果斯 无水港", "", false).han_runs.is_empty());
 }
 
 #[test]

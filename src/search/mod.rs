@@ -288,7 +288,10 @@ impl Searcher {
         }
         let (limit, per_story) = (request.limit(), request.per_story());
         let marks = &plan.marks;
-        let mut hits = arrange::arrange(&passages, &matched, limit, per_story, marks, &stored)?;
+        let excluded = &plan.excluded_marks;
+        let mut hits = arrange::arrange(
+            &passages, &matched, limit, per_story, marks, excluded, &stored,
+        )?;
         for hit in &mut hits {
             if let Some((story, score)) = parts.get(&loc(&hit.story, &hit.lang, hit.passage)) {
                 hit.story_score = story.story_score;

@@ -34,6 +34,8 @@ pub struct Plan {
     pub expansions: Vec<Expansion>,
     /// What to highlight.
     pub marks: Marks,
+    /// What the exclusions would highlight: a hit whose counterpart shows one is left out.
+    pub excluded_marks: Marks,
     /// Han runs typed without spaces and cut into several words (`测试基于套接字`, folded): as
     /// one substring of a passage, they are evidence the words alone cannot give (the query's
     /// cut need not be the text's).
@@ -42,6 +44,8 @@ pub struct Plan {
 
 impl Plan {
     /// Expands a parsed query; `exact` turns off spelling tolerance and variants.
+    /// Exclusions take a word's other names (the variant list) but no spelling, translation or
+    /// pinyin: `-Tokayev` leaves out 托卡耶夫 too, `-Khorgoss` only that word.
     pub fn new(
         parsed: &Parsed,
         vocabulary: &impl Vocabulary,
@@ -52,6 +56,7 @@ impl Plan {
             vocabulary,
             variants,
             exact,
+            names: !exact,
             expansions: Vec::new(),
             marks: Marks::default(),
             han_runs: Vec::new(),
@@ -78,11 +83,13 @@ impl Plan {
         planner.joined(&groups, &mut per_group);
         let mut required: Vec<Clause> = per_group.into_iter().flatten().collect();
         required.extend(hyphenated.iter().map(|word| planner.hyphenated(word)));
-        // Exclusions are matched as typed and are neither highlighted nor reported.
+        // Exclusions are neither highlighted nor reported; their marks find them in the
+        // counterpart a hit would be shown with.
         let mut literal = Planner {
             vocabulary,
             variants,
             exact: true,
+            names: !exact,
             expansions: Vec::new(),
             marks: Marks::default(),
             han_runs: Vec::new(),
@@ -97,6 +104,7 @@ impl Plan {
             excluded,
             expansions: planner.expansions,
             marks: planner.marks,
+            excluded_marks: literal.marks,
             han_runs: planner.han_runs,
         }
     }
@@ -177,6 +185,8 @@ struct Planner<'a, V> {
     vocabulary: &'a V,
     variants: &'a Variants,
     exact: bool,
+    /// Whether a word on the variant list also searches its other names.
+    names: bool,
     expansions: Vec<Expansion>,
     marks: Marks,
     han_runs: Vec<String>,
@@ -194,7 +204,7 @@ impl<V: Vocabulary> Planner<'_, V> {
     /// the variant list becomes one clause searching every variant.
     fn item(&mut self, item: &Item) -> Vec<Clause> {
         let text = item.text();
-        let variants = if self.exact || self.variants.is_empty() {
+        let variants = if !self.names || self.variants.is_empty() {
             Vec::new()
         } else {
             self.variants.others(&key(text))

@@ -154,7 +154,11 @@ fn exclusions_take_other_names_but_no_spelling_and_are_neither_marked_nor_report
     );
     assert!(p.expansions.is_empty());
     assert_eq!(p.marks.stems, ["crane".to_string()].into());
-    assert!(p.excluded_marks.stems.contains("nur"), "{:?}", p.excluded_marks);
+    assert!(
+        p.excluded_marks.stems.contains("nur"),
+        "{:?}",
+        p.excluded_marks
+    );
     // --exact: exclusions as typed.
     let p = plan("crane -Astana", "Astana | Nur-Sultan", true);
     assert_eq!(roles(&p.excluded), [("astana", Role::Typed)]);

@@ -194,3 +194,26 @@ fn requests_are_checked_against_the_index_and_the_limits() {
     let out = env.run(&["search", &long]);
     assert_eq!((out.code, out.stderr.as_str()), (1, ""));
 }
+
+#[test]
+fn list_and_show_escape_control_characters() {
+    let env = Env::bundled();
+    env.write(
+        "archive/trap.md",
+        "---\ntitle: Trap \x1b]0;owned\x07 title\n---\n\nA zebracorn \x1b[31m crossed the border.\n",
+    );
+    for args in [
+        &["list"][..],
+        &["show", "trap"],
+        &["show", "trap", "--passage", "1"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert!(
+            !out.stdout.contains(|c: char| c.is_control() && c != '\n'),
+            "{args:?}: {:?}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("\\u{1b}"), "{args:?}: {:?}", out.stdout);
+    }
+}

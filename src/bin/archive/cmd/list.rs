@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use archive::catalog;
 
+use crate::output::human::printable;
 use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, json: bool) -> Result<ExitCode> {
@@ -22,11 +23,11 @@ pub fn run(paths: &Resolved, json: bool) -> Result<ExitCode> {
             writeln!(
                 out,
                 "{}  {:<10}  {:<5}  {:>7}  {}",
-                s.id,
+                printable(&s.id),
                 if s.date.is_empty() { "-" } else { &s.date },
                 s.langs.join(","),
                 passages.join("/"),
-                s.title
+                printable(&s.title)
             )?;
         }
     }

@@ -6,6 +6,7 @@ use anyhow::Result;
 use archive::{article::normalize_lang, catalog, Error};
 
 use crate::cli::ShowArgs;
+use crate::output::human::printable;
 use crate::pager;
 use crate::paths::Resolved;
 
@@ -51,22 +52,23 @@ pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
     }
     let mut text = String::new();
     if args.passage.is_none() {
-        text.push_str(&format!("{}\n", story.title));
+        text.push_str(&format!("{}\n", printable(&story.title)));
         let date = if story.date.is_empty() {
             "undated"
         } else {
             &story.date
         };
         text.push_str(&format!(
-            "{id} · {lang} · {date} · {} · {} passages (languages: {})\n\n",
-            story.path,
+            "{} · {lang} · {date} · {} · {} passages (languages: {})\n\n",
+            printable(&id),
+            printable(&story.path),
             story.passages.len(),
             story.langs.join(", ")
         ));
     }
     for p in &story.passages {
         if args.passage.is_none_or(|n| n == p.passage) {
-            text.push_str(&format!("¶{} {}\n\n", p.passage, p.text));
+            text.push_str(&format!("¶{} {}\n\n", p.passage, printable(&p.text)));
         }
     }
     pager::page(text.trim_end_matches('\n'))?;

@@ -12,6 +12,7 @@ mod names;
 mod output;
 mod queries;
 mod ranking;
+mod reading;
 mod regional;
 mod serve;
 mod terminal;

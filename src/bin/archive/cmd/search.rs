@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use archive::indexer::{self, Freshness};
 use archive::search::request::MAX_LIMIT;
-use archive::{catalog, store, Error, RequestBuilder, Searcher};
+use archive::{store, Error, RequestBuilder, Searcher};
 
 use crate::cli::{SearchArgs, DEFAULT_LIMIT, DEFAULT_PER_STORY};
 use crate::output;
@@ -19,9 +19,16 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     let request = request(args.query.join(" "), &args);
     request.check()?;
     let searcher = open_fresh(paths, args.no_update)?;
-    // A story may be named as results show it: by a file's path as well as by its id.
+    // A story may be named as results show it: by a file's path as well as by its id; a
+    // path's language restricts the search as --lang does, unless --lang is given.
     let request = match &args.story {
-        Some(s) => request.story(catalog::resolve(&searcher.manifest(), s).unwrap_or(s.clone())),
+        Some(s) => {
+            let named = super::named(&searcher.manifest(), s)?;
+            match named.lang.filter(|_| args.lang.is_none()) {
+                Some(lang) => request.story(named.story).lang(lang),
+                None => request.story(named.story),
+            }
+        }
         None => request,
     };
     let request = searcher.request(request)?;

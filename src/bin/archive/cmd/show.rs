@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use archive::{article::normalize_lang, catalog, Error};
+use archive::{article::normalize_lang, Error};
 
 use crate::cli::ShowArgs;
 use crate::output::human::printable;
@@ -13,19 +13,17 @@ use crate::paths::Resolved;
 pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
     let searcher = super::search::open_fresh(paths, false)?;
     let manifest = searcher.manifest();
-    let id = catalog::resolve(&manifest, &args.story).ok_or_else(|| {
-        Error::Invalid(format!(
-            "no story {:?} in the index (`archive list` shows them)",
-            args.story
-        ))
-    })?;
+    // A path names a version and ` ¶N` a passage; --lang and --passage say otherwise.
+    let named = super::named(&manifest, &args.story)?;
+    let id = named.story;
+    let passage = args.passage.or(named.passage);
     let langs: Vec<String> = manifest
         .files
         .values()
         .filter(|f| f.story == id)
         .map(|f| f.lang.clone())
         .collect();
-    let lang = match &args.lang {
+    let lang = match args.lang.as_ref().or(named.lang.as_ref()) {
         Some(l) => normalize_lang(l)
             .ok_or_else(|| Error::Invalid(format!("unknown language {l:?}; use en or zh")))?,
         None if langs.iter().any(|l| l == "en") => "en".into(),
@@ -37,7 +35,7 @@ pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
             langs.join(", ")
         ))
     })?;
-    if let Some(n) = args.passage {
+    if let Some(n) = passage {
         if n == 0 || n as usize > story.passages.len() {
             return Err(Error::Invalid(format!(
                 "story {id} ({lang}) has passages 1 to {}",
@@ -51,7 +49,7 @@ pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut text = String::new();
-    if args.passage.is_none() {
+    if passage.is_none() {
         text.push_str(&format!("{}\n", printable(&story.title)));
         let date = if story.date.is_empty() {
             "undated"
@@ -67,7 +65,7 @@ pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
         ));
     }
     for p in &story.passages {
-        if args.passage.is_none_or(|n| n == p.passage) {
+        if passage.is_none_or(|n| n == p.passage) {
             text.push_str(&format!("¶{} {}\n\n", p.passage, printable(&p.text)));
         }
     }

@@ -66,3 +66,31 @@ fn an_unknown_story_is_an_error_naming_it() {
         assert!(out.stderr.contains("\"nosuch\""), "{}", out.stderr);
     }
 }
+
+#[test]
+fn only_the_first_passage_with_a_repeated_marker_pairs() {
+    let env = Env::bundled();
+    env.write(
+        "archive/uneq/en.md",
+        "---\ntitle: Uneq\n---\n\n<!-- ¶ 1 -->\nThe ostrich ran.\n\n<!-- ¶ 1 -->\nThe ostrich \
+         slept.\n\nThe ostrich ate.\n",
+    );
+    env.write(
+        "archive/uneq/zh.md",
+        "鸵鸟跑了。\n\n鸵鸟睡了。\n\n鸵鸟吃了。\n",
+    );
+    let out = env.run(&["show", "--json", "uneq"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let story: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let aligns: Vec<u64> = story["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["align"].as_u64().unwrap())
+        .collect();
+    assert_eq!(aligns, [1, 0, 0]);
+    let hits = env.json(&["search", "--json", "--lang", "en", "slept"]);
+    let hit = hits.iter().find(|h| h.story == "uneq").expect("a hit");
+    assert_eq!(hit.passage, 2);
+    assert!(hit.counterpart.is_none(), "{:?}", hit.counterpart);
+}

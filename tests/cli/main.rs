@@ -10,6 +10,7 @@ mod formats;
 mod fresh;
 mod names;
 mod output;
+mod places;
 mod queries;
 mod ranking;
 mod reading;

@@ -182,6 +182,7 @@ fn request(query: String, args: &SearchArgs) -> RequestBuilder {
 /// (unless `no_update`); on read-only storage, or while another `archive index` is writing,
 /// searches the last commit and says so. The index is opened once.
 pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
+    store::check_folder(&paths.index)?;
     let archive_there = paths.archive.is_dir() && !no_update;
     let stale = match Searcher::open(&paths.archive, &paths.index) {
         Ok(searcher) => {
@@ -198,6 +199,10 @@ pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
             }
         }
         Err(Error::NoIndex(_)) if archive_there => None,
+        // Neither an index nor an archive: the place is wrong, not the index missing.
+        Err(Error::NoIndex(_)) if !paths.archive.is_dir() => {
+            return Err(Error::NoArchive(paths.archive.clone()).into())
+        }
         Err(e) => return Err(e.into()),
     };
     if store::is_read_only(&paths.index) {

@@ -92,10 +92,18 @@ fn argument_errors_are_one_line() {
         out.stderr,
         "archive: unexpected argument '--foo' found; see `archive --help`\n"
     );
-    let out = env.run(&["search"]);
-    assert_eq!(out.code, 2);
-    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
-    assert!(out.stderr.starts_with("archive: "), "{}", out.stderr);
+    for (command, needs) in [
+        ("search", "<QUERY>..."),
+        ("show", "<ID>"),
+        ("add", "<FILE>..."),
+    ] {
+        let out = env.run(&[command]);
+        assert_eq!(out.code, 2);
+        assert_eq!(
+            out.stderr,
+            format!("archive: {command} needs {needs}; see `archive {command} --help`\n")
+        );
+    }
     let help = env.run(&["search", "--help"]);
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("Usage:"), "{}", help.stdout);

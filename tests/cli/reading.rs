@@ -94,3 +94,14 @@ fn only_the_first_passage_with_a_repeated_marker_pairs() {
     assert_eq!(hit.passage, 2);
     assert!(hit.counterpart.is_none(), "{:?}", hit.counterpart);
 }
+
+#[test]
+fn one_passage_is_singular() {
+    let env = Env::bundled();
+    let file = env.root().join("note.md");
+    std::fs::write(&file, "Zharkent station opened.\n").unwrap();
+    let added = env.run(&["add", "--title", "Zharkent", file.to_str().unwrap()]);
+    assert!(added.stderr.contains("(en, 1 passage)"), "{}", added.stderr);
+    let shown = env.run(&["show", added.stdout.trim()]);
+    assert!(shown.stdout.contains(" · 1 passage ("), "{}", shown.stdout);
+}

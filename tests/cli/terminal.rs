@@ -307,6 +307,16 @@ fn a_long_story_is_paged_on_a_small_terminal() {
 }
 
 #[test]
+fn a_pager_that_fails_leaves_the_story_printed() {
+    let env = Env::bundled();
+    env.run(&["index"]);
+    let id = "2022-09-12-china-kazakhstan";
+    let (code, shown) = on_terminal(&env, (80, 20), &[("PAGER", "false")], &["show", id]);
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("¶48 "), "{shown}");
+}
+
+#[test]
 fn what_the_per_story_cap_hides_is_counted_and_shown_by_the_command_it_names() {
     let env = Env::bundled();
     let hits = env.json(&[

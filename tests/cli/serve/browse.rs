@@ -241,6 +241,9 @@ fn serve_search_in_an_unknown_story_is_404_like_reading_it() {
         search.text()
     );
     assert!(search.text().contains("nosuch"), "{}", search.text());
+    // A language the index does not hold is a bad request, as README's table says.
+    let french = served.get(&format!("/api/story?story={STORY}&lang=fr"));
+    assert_eq!(french.status, 400, "{}", french.text());
     // A path as results show it names its story, and its language.
     let path = served.get(&format!("/api/search?q=Khorgos&story={STORY}/zh.md"));
     assert_eq!(path.status, 200, "{}", path.text());

@@ -57,10 +57,10 @@ pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
             &story.date
         };
         text.push_str(&format!(
-            "{} · {lang} · {date} · {} · {} passages (languages: {})\n\n",
+            "{} · {lang} · {date} · {} · {} (languages: {})\n\n",
             printable(&id),
             printable(&story.path),
-            story.passages.len(),
+            crate::output::count(story.passages.len(), "passage"),
             story.langs.join(", ")
         ));
     }

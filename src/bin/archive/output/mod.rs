@@ -72,6 +72,14 @@ pub fn mark_with<'t>(
     out
 }
 
+/// `1 passage`, `2 passages`.
+pub fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// True when the error is a closed stdout (`archive search x | head`): not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {

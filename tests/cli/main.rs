@@ -15,5 +15,6 @@ mod queries;
 mod ranking;
 mod reading;
 mod regional;
+mod screen;
 mod serve;
 mod terminal;

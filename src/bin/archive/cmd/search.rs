@@ -33,13 +33,15 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     };
     let request = searcher.request(request)?;
     let answer = searcher.search(&request)?;
+    let note_width = output::width_of(std::io::stderr());
     for e in &answer.expansions {
         let (from, to) = (&e.from, e.to.join(", "));
-        eprintln!(
+        let line = format!(
             "also searched: {} → {}",
             output::human::printable(from),
             output::human::printable(&to)
         );
+        eprintln!("{}", output::wrapped(&line, note_width, 2));
     }
     if answer.partial {
         eprintln!("no story holds every word; showing stories that hold some");

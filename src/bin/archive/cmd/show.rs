@@ -7,6 +7,7 @@ use archive::{article::normalize_lang, Error};
 
 use crate::cli::ShowArgs;
 use crate::output::human::printable;
+use crate::output::wrapped;
 use crate::pager;
 use crate::paths::Resolved;
 
@@ -48,27 +49,35 @@ pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
         println!("{}", serde_json::to_string(&story)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let mut text = String::new();
+    // On a terminal each paragraph is wrapped to its width, as search's hits are.
+    let width = crate::output::width_of(std::io::stdout());
+    let mut paragraphs: Vec<String> = Vec::new();
     if passage.is_none() {
-        text.push_str(&format!("{}\n", printable(&story.title)));
         let date = if story.date.is_empty() {
             "undated"
         } else {
             &story.date
         };
-        text.push_str(&format!(
-            "{} · {lang} · {date} · {} · {} (languages: {})\n\n",
+        let header = format!(
+            "{} · {lang} · {date} · {} · {} (languages: {})",
             printable(&id),
             printable(&story.path),
             crate::output::count(story.passages.len(), "passage"),
             story.langs.join(", ")
+        );
+        paragraphs.push(format!(
+            "{}\n{}",
+            wrapped(&printable(&story.title), width, 0),
+            wrapped(&header, width, 0)
         ));
     }
     for p in &story.passages {
         if passage.is_none_or(|n| n == p.passage) {
-            text.push_str(&format!("¶{} {}\n\n", p.passage, printable(&p.text)));
+            let line = format!("¶{} {}", p.passage, printable(&p.text));
+            paragraphs.push(wrapped(&line, width, 0));
         }
     }
-    pager::page(text.trim_end_matches('\n'))?;
+    let text = paragraphs.join("\n\n");
+    pager::page(&text)?;
     Ok(ExitCode::SUCCESS)
 }

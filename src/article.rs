@@ -110,20 +110,24 @@ pub fn parse(text: &str, name_lang: Option<&str>, body_kind: Body) -> Article {
         lang: field("lang"),
         source: field("source"),
     };
-    let (passages, markers) = match body_kind {
+    let (passages, mut markers) = match body_kind {
         Body::Plain => passages(body),
         Body::Markdown => crate::formats::markdown_passages(body),
     };
     let mut article = assemble(meta, passages, name_lang, warnings);
     if markers.iter().any(Option::is_some) {
+        // A marker on more than one passage pairs the first; the others pair with none.
         let mut seen = std::collections::BTreeSet::new();
-        let twice: std::collections::BTreeSet<u64> = markers
-            .iter()
-            .flatten()
-            .filter(|n| !seen.insert(**n))
-            .copied()
-            .collect();
-        if let Some(n) = twice.first() {
+        let mut twice = None;
+        for marker in &mut markers {
+            if let Some(n) = *marker {
+                if !seen.insert(n) {
+                    twice.get_or_insert(n);
+                    *marker = None;
+                }
+            }
+        }
+        if let Some(n) = twice {
             article.warnings.push(format!(
                 "alignment marker ¶ {n} is on more than one passage; the first pairs"
             ));
@@ -333,6 +337,7 @@ mod tests {
             twice.warnings,
             ["alignment marker ¶ 2 is on more than one passage; the first pairs"]
         );
+        assert_eq!(twice.markers, [Some(2), None]);
         let md = parse(
             "# T\n\n<!-- ¶ 2 -->\nSecond, *marked*.\n",
             None,

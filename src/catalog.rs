@@ -151,15 +151,37 @@ pub fn stories(manifest: &Manifest) -> Vec<StoryInfo> {
     out
 }
 
+/// A story as a user names it, and the version and passage the name points at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    /// Story id.
+    pub story: String,
+    /// The language of the file a path names; `None` for an id.
+    pub lang: Option<String>,
+    /// The passage a trailing ` ¶N` names.
+    pub passage: Option<u64>,
+}
+
 /// The story a user names: its id, or the path of one of its files as results show it
 /// (`story/en.md`, also with a trailing ` ¶N`). `None` when the index has no such story.
-pub fn resolve(manifest: &Manifest, name: &str) -> Option<String> {
+pub fn resolve(manifest: &Manifest, name: &str) -> Option<Named> {
     let name = name.trim().trim_end_matches('/');
-    let name = name.split(" ¶").next().unwrap_or(name);
+    let (name, passage) = match name.rsplit_once(" ¶") {
+        Some((path, n)) => (path.trim_end(), Some(n.trim().parse::<u64>().ok()?)),
+        None => (name, None),
+    };
     if manifest.files.values().any(|f| f.story == name) {
-        return Some(name.to_string());
+        return Some(Named {
+            story: name.to_string(),
+            lang: None,
+            passage,
+        });
     }
-    manifest.files.get(name).map(|f| f.story.clone())
+    manifest.files.get(name).map(|f| Named {
+        story: f.story.clone(),
+        lang: Some(f.lang.clone()),
+        passage,
+    })
 }
 
 #[cfg(test)]
@@ -196,8 +218,16 @@ mod tests {
         let ids: Vec<&str> = list.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, ["new", "old", "none"]);
         assert_eq!((list[1].title.as_str(), list[1].langs.len()), ("Old", 2));
-        assert_eq!(resolve(&m, "old/zh.md ¶2").as_deref(), Some("old"));
-        assert_eq!(resolve(&m, "new").as_deref(), Some("new"));
+        let named = |story: &str, lang: Option<&str>, passage| Named {
+            story: story.into(),
+            lang: lang.map(String::from),
+            passage,
+        };
+        assert_eq!(
+            resolve(&m, "old/zh.md ¶2"),
+            Some(named("old", Some("zh"), Some(2)))
+        );
+        assert_eq!(resolve(&m, "new"), Some(named("new", None, None)));
         assert_eq!(resolve(&m, "missing"), None);
         assert!(list[1].lines_up());
     }

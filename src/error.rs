@@ -17,8 +17,11 @@ pub enum Error {
         found: String,
     },
     /// The archive folder does not exist or is not a folder.
-    #[error("archive folder {0} not found")]
+    #[error("no archive found: {0} is not a folder of stories (see --root)")]
     NoArchive(PathBuf),
+    /// A path given as a folder (the index) is a file.
+    #[error("{0} is not a folder")]
+    NotAFolder(PathBuf),
     /// The query could not be parsed.
     #[error("bad query: {message} at character {position}")]
     QuerySyntax {
@@ -143,7 +146,7 @@ impl Error {
     /// Whose fault this error is.
     pub fn fault(&self) -> Fault {
         match self {
-            Error::QuerySyntax { .. } | Error::Invalid(_) => Fault::Input,
+            Error::QuerySyntax { .. } | Error::Invalid(_) | Error::NotAFolder(_) => Fault::Input,
             Error::Busy(_) => Fault::Busy,
             Error::NoIndex(_) | Error::NoArchive(_) | Error::ReadOnly(_) | Error::Io { .. } => {
                 Fault::Storage

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::article::{self, normalize_lang, valid_date};
+use crate::article::{self, normalize_lang};
 use crate::corpus::{self, MAX_FILE_BYTES};
 use crate::error::{Error, Result};
 use crate::formats::{self, Format};
@@ -49,9 +49,14 @@ pub fn prepare(archive: &Path, files: &[PathBuf], opts: &AddOptions) -> Result<V
         ));
     }
     if let Some(d) = &opts.date {
-        if !valid_date(d) {
-            return Err(Error::Invalid(format!("--date {d:?} is not YYYY-MM-DD")));
-        }
+        crate::search::request::day(d).map_err(|e| Error::Invalid(format!("--date: {e}")))?;
+    }
+    if opts
+        .title
+        .as_deref()
+        .is_some_and(|t| one_line(t).is_empty())
+    {
+        return Err(Error::Invalid("--title is empty".into()));
     }
     if let Some(id) = &opts.story {
         check_id(id)?;

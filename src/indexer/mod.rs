@@ -148,6 +148,7 @@ pub fn build(
 ) -> Result<Report> {
     let started = Instant::now();
     let scan = corpus::scan(archive)?;
+    store::check_folder(index_dir)?;
     if store::is_read_only(index_dir) {
         return Err(Error::ReadOnly(index_dir.to_path_buf()));
     }

@@ -23,6 +23,10 @@ pub use write::{file_names, open_write, Before, Writing};
 
 /// Reads the archive's user words (`words.txt`), if any.
 pub fn user_words(archive: &Path) -> Result<Vec<String>> {
+    // An index is searched without its archive (a file named `archive` is not one).
+    if !archive.is_dir() {
+        return Ok(Vec::new());
+    }
     let path = archive.join(WORDS_FILE);
     match std::fs::read(&path) {
         Ok(bytes) => {
@@ -166,6 +170,15 @@ fn settings() -> IndexSettings {
             compression_level: Some(3),
         }),
         ..Default::default()
+    }
+}
+
+/// Checks that `dir`, or the nearest part of it that exists, is a folder: an index given as
+/// an ordinary file is the user's mistake, not read-only storage.
+pub fn check_folder(dir: &Path) -> Result<()> {
+    match dir.ancestors().find(|d| d.exists()) {
+        Some(d) if !d.is_dir() => Err(Error::NotAFolder(d.to_path_buf())),
+        _ => Ok(()),
     }
 }
 

@@ -151,6 +151,22 @@ fn every_file_not_indexed_is_named_and_counted() {
 }
 
 #[test]
+fn add_refuses_an_impossible_date_and_an_empty_title() {
+    let env = Env::bundled();
+    let file = env.root().join("note.md");
+    std::fs::write(&file, "Zharkent station opened.\n").unwrap();
+    let before = env.run(&["list"]).stdout;
+    for (flag, value) in [("--date", "2022-02-31"), ("--title", ""), ("--title", "  ")] {
+        let out = env.run(&["add", flag, value, file.to_str().unwrap()]);
+        assert_eq!(out.code, 2, "{flag} {value:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        assert!(out.stderr.contains(flag), "{}", out.stderr);
+        assert_eq!(out.stdout, "");
+    }
+    assert_eq!(env.run(&["list"]).stdout, before);
+}
+
+#[test]
 fn add_makes_stories_that_the_next_search_finds_and_never_overwrites() {
     let env = Env::bundled();
     let page = env.root().join("page.html");

@@ -91,10 +91,18 @@ fn argument_errors_are_one_line() {
         out.stderr,
         "archive: unexpected argument '--foo' found; see `archive --help`\n"
     );
-    let out = env.run(&["search"]);
-    assert_eq!(out.code, 2);
-    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
-    assert!(out.stderr.starts_with("archive: "), "{}", out.stderr);
+    for (command, needs) in [
+        ("search", "<QUERY>..."),
+        ("show", "<ID>"),
+        ("add", "<FILE>..."),
+    ] {
+        let out = env.run(&[command]);
+        assert_eq!(out.code, 2);
+        assert_eq!(
+            out.stderr,
+            format!("archive: {command} needs {needs}; see `archive {command} --help`\n")
+        );
+    }
     let help = env.run(&["search", "--help"]);
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("Usage:"), "{}", help.stdout);
@@ -192,4 +200,27 @@ fn requests_are_checked_against_the_index_and_the_limits() {
     let long = "khorgosx".repeat(5);
     let out = env.run(&["search", &long]);
     assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+}
+
+#[test]
+fn list_and_show_escape_control_characters() {
+    let env = Env::bundled();
+    env.write(
+        "archive/trap.md",
+        "---\ntitle: Trap \x1b]0;owned\x07 title\n---\n\nA zebracorn \x1b[31m crossed the border.\n",
+    );
+    for args in [
+        &["list"][..],
+        &["show", "trap"],
+        &["show", "trap", "--passage", "1"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert!(
+            !out.stdout.contains(|c: char| c.is_control() && c != '\n'),
+            "{args:?}: {:?}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("\\u{1b}"), "{args:?}: {:?}", out.stdout);
+    }
 }

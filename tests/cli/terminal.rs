@@ -165,7 +165,7 @@ fn counterparts_only_where_versions_line_up() {
 
 /// Runs `archive ARGS` on the bundled index in a pseudo-terminal of `cols` × `rows` (util-linux
 /// `script`), with `vars` set; returns its exit status and what the terminal showed.
-fn on_terminal(
+pub(crate) fn on_terminal(
     env: &Env,
     (cols, rows): (u16, u16),
     vars: &[(&str, &str)],
@@ -203,9 +203,10 @@ fn a_terminal_gets_lines_wrapped_to_its_width_between_words() {
     assert!(piped.lines().any(|l| console::measure_text_width(l) > 100));
     let (code, shown) = on_terminal(&env, (50, 40), &[("NO_COLOR", "1")], &["search", "Tokayev"]);
     assert_eq!(code, 0, "{shown}");
+    // stderr's `also searched` notes (wrapped too) come first.
     let shown: String = shown
         .lines()
-        .filter(|l| !l.starts_with("also searched"))
+        .skip_while(|l| l.starts_with("also searched") || l.starts_with("  "))
         .map(|l| format!("{l}\n"))
         .collect();
     for line in shown.lines() {
@@ -304,6 +305,16 @@ fn a_long_story_is_paged_on_a_small_terminal() {
         !shown.contains("paged:") && shown.starts_with("¶3 "),
         "{shown}"
     );
+}
+
+#[test]
+fn a_pager_that_fails_leaves_the_story_printed() {
+    let env = Env::bundled();
+    env.run(&["index"]);
+    let id = "2022-09-12-china-kazakhstan";
+    let (code, shown) = on_terminal(&env, (80, 20), &[("PAGER", "false")], &["show", id]);
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("¶48 "), "{shown}");
 }
 
 #[test]

@@ -188,6 +188,9 @@ where
 /// A clap error as one line: what is wrong, and where help is (clap's own message spans
 /// several lines, with a usage block).
 pub fn one_line(e: &clap::Error) -> String {
+    if let Some(line) = missing(e) {
+        return line;
+    }
     let rendered = e.render().to_string();
     let first = rendered
         .lines()
@@ -199,6 +202,34 @@ pub fn one_line(e: &clap::Error) -> String {
         .unwrap_or(first)
         .replace(argv::WORD_MARK, "");
     format!("{what}; see `archive --help`")
+}
+
+/// A missing argument, named with the subcommand that needs it (clap's own first line
+/// names neither): `search needs <QUERY>...; see `archive search --help``.
+fn missing(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::MissingRequiredArgument {
+        return None;
+    }
+    let Some(ContextValue::Strings(args)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    // The usage line (`Usage: archive search [OPTIONS] <QUERY>...`) says which subcommand.
+    let usage = match e.get(ContextKind::Usage) {
+        Some(ContextValue::StyledStr(u)) => u.to_string(),
+        _ => String::new(),
+    };
+    let command: Vec<&str> = usage
+        .split_whitespace()
+        .skip_while(|w| *w != "archive")
+        .take_while(|w| !w.starts_with(['[', '<', '-']))
+        .collect();
+    let command = command.join(" ");
+    let sub = command.strip_prefix("archive ").unwrap_or("archive");
+    Some(format!(
+        "{sub} needs {}; see `{command} --help`",
+        args.join(" and ")
+    ))
 }
 
 #[cfg(test)]

@@ -13,8 +13,13 @@ pub fn page(text: &str) -> Result<()> {
             // The reader may quit the pager before reading everything: not an error.
             let _ = writeln!(stdin, "{text}");
         }
-        pager.wait()?;
-        return Ok(());
+        let status = pager.wait()?;
+        // A pager that failed (`PAGER=false`, a bad option) showed nothing: print instead. One
+        // stopped by a signal was stopped by the reader.
+        if status.code().is_none_or(|c| c == 0) {
+            return Ok(());
+        }
+        eprintln!("archive: warning: the pager ($PAGER) failed ({status}); printing instead");
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")?;

@@ -227,3 +227,35 @@ fn serve_a_story_whose_versions_differ_lines_up_by_its_alignment_markers() {
     let align: Vec<u64> = zh.passages.iter().map(|p| p.align).collect();
     assert_eq!(align, [1, 3]);
 }
+
+#[test]
+fn serve_search_in_an_unknown_story_is_404_like_reading_it() {
+    let env = indexed();
+    let served = env.serve(&[]);
+    let search = served.get("/api/search?q=Khorgos&story=nosuch");
+    let read = served.get("/api/story?story=nosuch&lang=en");
+    assert_eq!(
+        (search.status, read.status),
+        (404, 404),
+        "{}",
+        search.text()
+    );
+    assert!(search.text().contains("nosuch"), "{}", search.text());
+    // A language the index does not hold is a bad request, as README's table says.
+    let french = served.get(&format!("/api/story?story={STORY}&lang=fr"));
+    assert_eq!(french.status, 400, "{}", french.text());
+    // A path as results show it names its story, and its language.
+    let path = served.get(&format!("/api/search?q=Khorgos&story={STORY}/zh.md"));
+    assert_eq!(path.status, 200, "{}", path.text());
+    let hits: Value = path.json();
+    let langs: Vec<&Value> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| &h["lang"])
+        .collect();
+    assert!(
+        !langs.is_empty() && langs.iter().all(|l| *l == "zh"),
+        "{langs:?}"
+    );
+}

@@ -20,11 +20,11 @@ pub fn run(paths: &Resolved, args: AddArgs) -> Result<ExitCode> {
     let mut ids: Vec<&str> = Vec::new();
     for f in &files {
         eprintln!(
-            "added {} → {} ({}, {} passages): {}",
+            "added {} → {} ({}, {}): {}",
             f.from.display(),
             f.rel,
             f.lang,
-            f.passages,
+            crate::output::count(f.passages, "passage"),
             f.title
         );
         if !ids.contains(&f.story.as_str()) {

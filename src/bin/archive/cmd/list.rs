@@ -6,29 +6,51 @@ use std::process::ExitCode;
 use anyhow::Result;
 use archive::catalog;
 
+use console::{measure_text_width, truncate_str};
+
+use crate::output::{self, human::printable};
 use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, json: bool) -> Result<ExitCode> {
     let searcher = super::search::open_fresh(paths, false)?;
     let stories = catalog::stories(&searcher.manifest());
     let stdout = std::io::stdout();
+    // On a terminal: the ids in a column as wide as the longest, each line cut to the width
+    // (the title ends in `…`). Elsewhere one line each, as it is.
+    let width = output::width_of(std::io::stdout());
+    let ids: Vec<String> = stories
+        .iter()
+        .map(|s| printable(&s.id).into_owned())
+        .collect();
+    let id_width = match width {
+        Some(_) => ids
+            .iter()
+            .map(|id| measure_text_width(id))
+            .max()
+            .unwrap_or(0),
+        None => 0,
+    };
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for s in &stories {
+    for (s, id) in stories.iter().zip(&ids) {
         if json {
             serde_json::to_writer(&mut out, s)?;
             writeln!(out)?;
-        } else {
-            let passages: Vec<String> = s.passages.values().map(u64::to_string).collect();
-            writeln!(
-                out,
-                "{}  {:<10}  {:<5}  {:>7}  {}",
-                s.id,
-                if s.date.is_empty() { "-" } else { &s.date },
-                s.langs.join(","),
-                passages.join("/"),
-                s.title
-            )?;
+            continue;
         }
+        let passages: Vec<String> = s.passages.values().map(u64::to_string).collect();
+        let pad = " ".repeat(id_width.saturating_sub(measure_text_width(id)));
+        let head = format!(
+            "{id}{pad}  {:<10}  {:<5}  {:>7}  ",
+            if s.date.is_empty() { "-" } else { &s.date },
+            s.langs.join(","),
+            passages.join("/"),
+        );
+        let title = printable(&s.title);
+        let title = match width {
+            Some(w) => truncate_str(&title, w.saturating_sub(measure_text_width(&head)), "…"),
+            None => title,
+        };
+        writeln!(out, "{head}{title}")?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -12,6 +12,8 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
+use archive::catalog::{self, Named};
+use archive::manifest::Manifest;
 use clap::CommandFactory;
 
 use crate::cli::{Cli, Command};
@@ -40,4 +42,14 @@ fn no_command() -> Result<ExitCode> {
     }
     print!("{}", Cli::command().render_help());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The story a user names (by id, or by a path as results show it); an unknown one is the
+/// user's error.
+fn named(manifest: &Manifest, name: &str) -> Result<Named, archive::Error> {
+    catalog::resolve(manifest, name).ok_or_else(|| {
+        archive::Error::Invalid(format!(
+            "no story {name:?} in the index (`archive list` shows them)"
+        ))
+    })
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use archive::indexer::{self, Freshness};
 use archive::search::request::MAX_LIMIT;
-use archive::{catalog, store, Error, RequestBuilder, Searcher};
+use archive::{store, Error, RequestBuilder, Searcher};
 
 use crate::cli::{SearchArgs, DEFAULT_LIMIT, DEFAULT_PER_STORY};
 use crate::output;
@@ -19,20 +19,29 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     let request = request(args.query.join(" "), &args);
     request.check()?;
     let searcher = open_fresh(paths, args.no_update)?;
-    // A story may be named as results show it: by a file's path as well as by its id.
+    // A story may be named as results show it: by a file's path as well as by its id; a
+    // path's language restricts the search as --lang does, unless --lang is given.
     let request = match &args.story {
-        Some(s) => request.story(catalog::resolve(&searcher.manifest(), s).unwrap_or(s.clone())),
+        Some(s) => {
+            let named = super::named(&searcher.manifest(), s)?;
+            match named.lang.filter(|_| args.lang.is_none()) {
+                Some(lang) => request.story(named.story).lang(lang),
+                None => request.story(named.story),
+            }
+        }
         None => request,
     };
     let request = searcher.request(request)?;
     let answer = searcher.search(&request)?;
+    let note_width = output::width_of(std::io::stderr());
     for e in &answer.expansions {
         let (from, to) = (&e.from, e.to.join(", "));
-        eprintln!(
+        let line = format!(
             "also searched: {} → {}",
             output::human::printable(from),
             output::human::printable(&to)
         );
+        eprintln!("{}", output::wrapped(&line, note_width, 2));
     }
     if answer.partial {
         eprintln!("no story holds every word; showing stories that hold some");
@@ -175,6 +184,7 @@ fn request(query: String, args: &SearchArgs) -> RequestBuilder {
 /// (unless `no_update`); on read-only storage, or while another `archive index` is writing,
 /// searches the last commit and says so. The index is opened once.
 pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
+    store::check_folder(&paths.index)?;
     let archive_there = paths.archive.is_dir() && !no_update;
     let stale = match Searcher::open(&paths.archive, &paths.index) {
         Ok(searcher) => {
@@ -191,6 +201,10 @@ pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
             }
         }
         Err(Error::NoIndex(_)) if archive_there => None,
+        // Neither an index nor an archive: the place is wrong, not the index missing.
+        Err(Error::NoIndex(_)) if !paths.archive.is_dir() => {
+            return Err(Error::NoArchive(paths.archive.clone()).into())
+        }
         Err(e) => return Err(e.into()),
     };
     if store::is_read_only(&paths.index) {

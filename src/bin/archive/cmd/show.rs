@@ -3,28 +3,28 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use archive::{article::normalize_lang, catalog, Error};
+use archive::{article::normalize_lang, Error};
 
 use crate::cli::ShowArgs;
+use crate::output::human::printable;
+use crate::output::wrapped;
 use crate::pager;
 use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
     let searcher = super::search::open_fresh(paths, false)?;
     let manifest = searcher.manifest();
-    let id = catalog::resolve(&manifest, &args.story).ok_or_else(|| {
-        Error::Invalid(format!(
-            "no story {:?} in the index (`archive list` shows them)",
-            args.story
-        ))
-    })?;
+    // A path names a version and ` ¶N` a passage; --lang and --passage say otherwise.
+    let named = super::named(&manifest, &args.story)?;
+    let id = named.story;
+    let passage = args.passage.or(named.passage);
     let langs: Vec<String> = manifest
         .files
         .values()
         .filter(|f| f.story == id)
         .map(|f| f.lang.clone())
         .collect();
-    let lang = match &args.lang {
+    let lang = match args.lang.as_ref().or(named.lang.as_ref()) {
         Some(l) => normalize_lang(l)
             .ok_or_else(|| Error::Invalid(format!("unknown language {l:?}; use en or zh")))?,
         None if langs.iter().any(|l| l == "en") => "en".into(),
@@ -36,7 +36,7 @@ pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
             langs.join(", ")
         ))
     })?;
-    if let Some(n) = args.passage {
+    if let Some(n) = passage {
         if n == 0 || n as usize > story.passages.len() {
             return Err(Error::Invalid(format!(
                 "story {id} ({lang}) has passages 1 to {}",
@@ -49,26 +49,35 @@ pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
         println!("{}", serde_json::to_string(&story)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let mut text = String::new();
-    if args.passage.is_none() {
-        text.push_str(&format!("{}\n", story.title));
+    // On a terminal each paragraph is wrapped to its width, as search's hits are.
+    let width = crate::output::width_of(std::io::stdout());
+    let mut paragraphs: Vec<String> = Vec::new();
+    if passage.is_none() {
         let date = if story.date.is_empty() {
             "undated"
         } else {
             &story.date
         };
-        text.push_str(&format!(
-            "{id} · {lang} · {date} · {} · {} passages (languages: {})\n\n",
-            story.path,
-            story.passages.len(),
+        let header = format!(
+            "{} · {lang} · {date} · {} · {} (languages: {})",
+            printable(&id),
+            printable(&story.path),
+            crate::output::count(story.passages.len(), "passage"),
             story.langs.join(", ")
+        );
+        paragraphs.push(format!(
+            "{}\n{}",
+            wrapped(&printable(&story.title), width, 0),
+            wrapped(&header, width, 0)
         ));
     }
     for p in &story.passages {
-        if args.passage.is_none_or(|n| n == p.passage) {
-            text.push_str(&format!("¶{} {}\n\n", p.passage, p.text));
+        if passage.is_none_or(|n| n == p.passage) {
+            let line = format!("¶{} {}", p.passage, printable(&p.text));
+            paragraphs.push(wrapped(&line, width, 0));
         }
     }
-    pager::page(text.trim_end_matches('\n'))?;
+    let text = paragraphs.join("\n\n");
+    pager::page(&text)?;
     Ok(ExitCode::SUCCESS)
 }

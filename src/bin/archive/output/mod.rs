@@ -7,24 +7,40 @@ mod wrap;
 
 use std::borrow::Cow;
 use std::io::{self, IsTerminal};
+use std::os::fd::AsFd;
 
 use archive::error::Fault;
 
 /// The layout for stdout: on a terminal, wrapped to its width, in colour unless NO_COLOR is
 /// set (and not empty); elsewhere one line each, with `[` `]` marks.
 pub fn layout() -> human::Layout {
-    if !io::stdout().is_terminal() {
-        return human::Layout {
-            colour: false,
-            width: None,
-        };
-    }
+    let stdout = io::stdout();
     human::Layout {
-        colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        width: console::Term::stdout()
-            .size_checked()
-            .map(|(_, cols)| usize::from(cols)),
+        colour: stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        width: width_of(stdout),
     }
+}
+
+/// The width to wrap `stream` to when it is a terminal: its column count whenever it reports
+/// one (a terminal may report no rows, as `script` does), else `COLUMNS` when set; `None`
+/// elsewhere (one line each).
+pub fn width_of(stream: impl IsTerminal + AsFd) -> Option<usize> {
+    if !stream.is_terminal() {
+        return None;
+    }
+    let cols = rustix::termios::tcgetwinsize(stream).map_or(0, |size| size.ws_col);
+    if cols > 0 {
+        return Some(usize::from(cols));
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+}
+
+/// `line` wrapped to `width` with a hanging indent of `indent` columns (as it is without one).
+pub fn wrapped(line: &str, width: Option<usize>, indent: usize) -> String {
+    wrap::wrap(line, width, indent)
 }
 
 /// The excerpt `range` of `text` with each highlight wrapped in `open` … `close`, and `…`
@@ -70,6 +86,14 @@ pub fn mark_with<'t>(
         out.push('…');
     }
     out
+}
+
+/// `1 passage`, `2 passages`.
+pub fn count(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
 }
 
 /// True when the error is a closed stdout (`archive search x | head`): not a failure.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::{Condvar, Mutex};
 
-use archive::catalog::Catalog;
+use archive::catalog::{self, Catalog};
 use archive::error::Fault;
 use archive::{Error, RequestBuilder, Searcher};
 
@@ -133,12 +133,30 @@ fn is_local_host(host: &str, port: u16) -> bool {
 }
 
 fn search(site: &Site, query: &str) -> Reply {
-    let request = match params(query, SEARCH_PARAMS).and_then(|p| search_request(&p)) {
-        Ok(r) => r,
+    let (p, request) = match params(query, SEARCH_PARAMS)
+        .and_then(|p| search_request(&p).map(|request| (p, request)))
+    {
+        Ok(pr) => pr,
         Err(why) => return Reply::api_error(400, why),
     };
-    match site.with_searcher(|s| s.request(request).and_then(|r| s.search(&r))) {
-        Ok(answer) => Reply::json(200, &output::json::records(&answer)),
+    let found = site.with_searcher(|s| {
+        // As on the command line: a story by id or by path, whose language restricts the
+        // search unless `lang` is given; an unknown story is a 404, as in `/api/story`.
+        let request = match p.get("story") {
+            Some(name) => match catalog::resolve(&s.manifest(), name) {
+                None => return Ok(None),
+                Some(named) => match named.lang.filter(|_| !p.contains_key("lang")) {
+                    Some(lang) => request.story(named.story).lang(lang),
+                    None => request.story(named.story),
+                },
+            },
+            None => request,
+        };
+        s.request(request).and_then(|r| s.search(&r)).map(Some)
+    });
+    match found {
+        Ok(Some(answer)) => Reply::json(200, &output::json::records(&answer)),
+        Ok(None) => Reply::api_error(404, format!("no story {:?}", p["story"])),
         Err(e) => library_error(e),
     }
 }

@@ -123,13 +123,20 @@ pub fn story(site: &Site, query: &str) -> Reply {
         Ok(m) => m,
         Err(why) => return Reply::api_error(400, why),
     };
-    let read = site.with_searcher(|s| match marks {
-        Some(b) => s.request(b).and_then(|r| s.marked_story(id, &lang, &r)),
-        None => s.story(id, &lang),
+    let read = site.with_searcher(|s| {
+        if !s.languages().contains(&lang) {
+            return Ok(Err(format!("the index holds no stories in {lang:?}")));
+        }
+        match marks {
+            Some(b) => s.request(b).and_then(|r| s.marked_story(id, &lang, &r)),
+            None => s.story(id, &lang),
+        }
+        .map(Ok)
     });
     match read {
-        Ok(Some(story)) => Reply::json(200, &answer(site, &story)),
-        Ok(None) => Reply::api_error(404, format!("no story {id:?} in {lang:?}")),
+        Ok(Err(why)) => Reply::api_error(400, why),
+        Ok(Ok(Some(story))) => Reply::json(200, &answer(site, &story)),
+        Ok(Ok(None)) => Reply::api_error(404, format!("no story {id:?} in {lang:?}")),
         Err(e) => library_error(e),
     }
 }

@@ -1,0 +1,107 @@
+//! Naming a story: `archive show` and `search --story` take its id or a path as results show
+//! it (with or without its `¶N`); a story the index does not hold is an error.
+
+use crate::env::Env;
+
+const STORY: &str = "2022-09-12-china-kazakhstan";
+
+#[test]
+fn show_reads_the_language_and_passage_a_path_names() {
+    let env = Env::bundled();
+    let zh = env.run(&["show", &format!("{STORY}/zh.md")]);
+    assert_eq!(zh.code, 0, "{}", zh.stderr);
+    let header = zh.stdout.lines().nth(1).unwrap_or_default();
+    assert!(header.contains(" · zh · "), "{header}");
+
+    let one = env.run(&["show", &format!("{STORY}/zh.md ¶18")]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(one.stdout.starts_with("¶18 2019年6月"), "{}", one.stdout);
+    assert_eq!(one.stdout.matches('¶').count(), 1, "{}", one.stdout);
+
+    // An explicit --lang or --passage wins over what the path says.
+    let en = env.run(&["show", &format!("{STORY}/zh.md ¶18"), "--lang", "en"]);
+    assert!(en.stdout.starts_with("¶18 In June 2019"), "{}", en.stdout);
+    let two = env.run(&["show", &format!("{STORY}/zh.md ¶18"), "--passage", "2"]);
+    assert!(two.stdout.starts_with("¶2 "), "{}", two.stdout);
+}
+
+#[test]
+fn a_path_given_to_search_story_restricts_its_language() {
+    let env = Env::bundled();
+    let zh = env.json(&[
+        "search",
+        "--json",
+        "--story",
+        &format!("{STORY}/zh.md"),
+        "Kazakhstan",
+    ]);
+    assert!(!zh.is_empty());
+    let langs: Vec<&str> = zh.iter().map(|h| h.lang.as_str()).collect();
+    assert!(langs.iter().all(|l| *l == "zh"), "{langs:?}");
+    let en = env.json(&[
+        "search",
+        "--json",
+        "--lang",
+        "en",
+        "--story",
+        &format!("{STORY}/zh.md ¶3"),
+        "Kazakhstan",
+    ]);
+    assert!(!en.is_empty());
+    let langs: Vec<&str> = en.iter().map(|h| h.lang.as_str()).collect();
+    assert!(langs.iter().all(|l| *l == "en"), "{langs:?}");
+}
+
+#[test]
+fn an_unknown_story_is_an_error_naming_it() {
+    let env = Env::bundled();
+    assert_eq!(env.run(&["index"]).code, 0);
+    for args in [
+        &["search", "--story", "nosuch", "ostrich"][..],
+        &["show", "nosuch"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        assert!(out.stderr.contains("\"nosuch\""), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn only_the_first_passage_with_a_repeated_marker_pairs() {
+    let env = Env::bundled();
+    env.write(
+        "archive/uneq/en.md",
+        "---\ntitle: Uneq\n---\n\n<!-- ¶ 1 -->\nThe ostrich ran.\n\n<!-- ¶ 1 -->\nThe ostrich \
+         slept.\n\nThe ostrich ate.\n",
+    );
+    env.write(
+        "archive/uneq/zh.md",
+        "鸵鸟跑了。\n\n鸵鸟睡了。\n\n鸵鸟吃了。\n",
+    );
+    let out = env.run(&["show", "--json", "uneq"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let story: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let aligns: Vec<u64> = story["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["align"].as_u64().unwrap())
+        .collect();
+    assert_eq!(aligns, [1, 0, 0]);
+    let hits = env.json(&["search", "--json", "--lang", "en", "slept"]);
+    let hit = hits.iter().find(|h| h.story == "uneq").expect("a hit");
+    assert_eq!(hit.passage, 2);
+    assert!(hit.counterpart.is_none(), "{:?}", hit.counterpart);
+}
+
+#[test]
+fn one_passage_is_singular() {
+    let env = Env::bundled();
+    let file = env.root().join("note.md");
+    std::fs::write(&file, "Zharkent station opened.\n").unwrap();
+    let added = env.run(&["add", "--title", "Zharkent", file.to_str().unwrap()]);
+    assert!(added.stderr.contains("(en, 1 passage)"), "{}", added.stderr);
+    let shown = env.run(&["show", added.stdout.trim()]);
+    assert!(shown.stdout.contains(" · 1 passage ("), "{}", shown.stdout);
+}

@@ -113,6 +113,7 @@ function show() {
     text.replaceChildren(note, ...parts);
   }
   if (!reader.open) reader.showModal();
+  shown.displayed = true;
   // The hit's passage takes the focus, so a screen reader reads it and the arrow keys scroll
   // from there; it is marked and centred.
   const target = current || $("reader-title");
@@ -153,7 +154,10 @@ bothButton.addEventListener("click", () => {
 });
 // Escape closes a modal dialog natively; the focus then goes back to the button that opened it.
 reader.addEventListener("close", () => {
-  if (shown && shown.opener && shown.opener.isConnected) shown.opener.focus();
+  // The event comes after Escape, later than a story opened at once after it: that story
+  // is not the one closed.
+  if (!shown || !shown.displayed) return;
+  if (shown.opener && shown.opener.isConnected) shown.opener.focus();
   shown = null;
   versions = [];
 });

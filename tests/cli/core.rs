@@ -134,10 +134,10 @@ fn a_missing_index_and_archive_is_one_clear_line() {
     let out = env.run(&["search", "Khorgos"]);
     assert_eq!(out.code, 2);
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
-    assert!(out.stderr.contains("run `archive index`"), "{}", out.stderr);
+    assert!(out.stderr.contains("no archive found"), "{}", out.stderr);
     let out = env.run(&["index"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("archive folder"), "{}", out.stderr);
+    assert!(out.stderr.contains("no archive found"), "{}", out.stderr);
 }
 
 #[test]

@@ -327,7 +327,7 @@ fn serve_story_returns_every_passage_in_order() {
         served
             .get(&format!("/api/story?doc={STORY}&lang=fr"))
             .status,
-        404
+        400
     );
 }
 

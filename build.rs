@@ -6,7 +6,7 @@ use std::{env, fs, path::Path};
 
 /// The senses of an entry that may translate an English word (`translate::MAX_SENSE` + 1;
 /// a test there checks every such sense is filed).
-const SENSES_FILED: usize = 2;
+const SENSES_FILED: usize = 3;
 
 /// The first two characters of a sense's first word, lowercased, as its stem starts. The
 /// Snowball English stemmer keeps them but for three words of its exception list.
@@ -37,12 +37,21 @@ fn main() {
             let mut start = offset + tab + 1;
             for sense in line[tab + 1..].trim_end().split('|').take(SENSES_FILED) {
                 filed.push((lead(sense), start));
+                // A two-word sense also translates its last word (`software package`).
+                let words: Vec<&str> = sense
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                if let [_, last] = words.as_slice() {
+                    filed.push((lead(last), start));
+                }
                 start += sense.len() + 1;
             }
         }
         offset += line.len();
     }
     filed.sort();
+    filed.dedup();
     let mut leads = String::new();
     let mut senses = String::new();
     let mut from = 0;

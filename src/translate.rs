@@ -16,14 +16,14 @@
 
 use memchr::memmem;
 
-use crate::analysis::{collect, latin_stemmer};
+use crate::analysis::{collect, fold_han, latin_stemmer};
 
 /// The derived word list: `中文<TAB>sense|sense|sense`, most frequent words first.
 const LIST: &str = include_str!("../data/cedict.tsv");
 /// Most translations searched for one word.
 const MAX_TRANSLATIONS: usize = 3;
 /// Senses past this one never translate English into Chinese (too far from the word's meaning).
-const MAX_SENSE: usize = 1;
+const MAX_SENSE: usize = 2;
 
 // `LEADS` and `SENSES`: the list's first `MAX_SENSE + 1` senses of each entry, by lead.
 include!(concat!(env!("OUT_DIR"), "/senses.rs"));
@@ -73,15 +73,36 @@ impl Dictionary {
             if i > MAX_SENSE || (i > 0 && word.chars().count() < 2) {
                 continue;
             }
-            if collect(&mut stemmer, sense).join(" ") == key {
+            let stems = collect(&mut stemmer, sense);
+            if stems.join(" ") == key {
                 found.push((i, start, word));
+            } else if stems.len() == 2 && stems[1] == key {
+                // A two-word sense translates its last word, after every whole sense:
+                // `software package` (软件包) is a package.
+                found.push((MAX_SENSE + 1 + i, start, word));
             }
         }
         found.sort();
-        found
-            .into_iter()
-            .map(|(_, _, word)| word)
+        found.into_iter().map(|(_, _, word)| word).collect()
+    }
+
+    /// The best few of [`Dictionary::chinese_of`] that the index holds (`frequency`, its
+    /// documents holding a word, is above 0), folded as the index folds Han text, never a single
+    /// character, those the archive uses most first: a word the index lacks would take the place
+    /// of one it holds (`format` is first `队形`, formation, then `格式`).
+    pub fn chinese_in(&self, stems: &[String], frequency: impl Fn(&str) -> u64) -> Vec<String> {
+        let mut out: Vec<(u64, String)> = Vec::new();
+        for word in self.chinese_of(stems) {
+            let word = fold_han(word).into_owned();
+            let n = frequency(&word);
+            if word.chars().count() > 1 && n > 0 && !out.iter().any(|(_, w)| *w == word) {
+                out.push((n, word));
+            }
+        }
+        out.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+        out.into_iter()
             .take(MAX_TRANSLATIONS)
+            .map(|(_, w)| w)
             .collect()
     }
 
@@ -133,10 +154,16 @@ mod tests {
             for &start in &SENSES[*from..*to] {
                 let (_, i, sense) = dictionary().sense_at(start as usize);
                 let stems = collect(&mut stemmer, sense);
-                let stem_lead: String = stems.first().map_or("", |s| s).chars().take(2).collect();
+                let lead_of = |s: &String| s.chars().take(2).collect::<String>();
+                let stem_lead = stems.first().map(lead_of).unwrap_or_default();
                 assert!(i <= MAX_SENSE, "{sense}: sense {i} filed");
-                assert_eq!(&stem_lead, lead, "{sense}: stems to {stems:?}");
-                filed += 1;
+                if &stem_lead == lead {
+                    filed += 1;
+                } else {
+                    // A two-word sense is filed under its last word's lead too.
+                    let last = (stems.len() == 2).then(|| lead_of(&stems[1]));
+                    assert_eq!(last.as_deref(), Some(*lead), "{sense}: stems to {stems:?}");
+                }
             }
         }
         let early: usize = LIST

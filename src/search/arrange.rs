@@ -36,13 +36,15 @@ pub struct Matched {
 }
 
 /// At most `limit` hits from `ranked` (best first; a pair counts once), at most `per_story`
-/// per story; `matched` is every passage that matched, of the stories in `ranked`.
+/// per story; `matched` is every passage that matched, of the stories in `ranked`; a passage
+/// whose counterpart holds any of `excluded` is left out.
 pub fn arrange(
     ranked: &[(f32, Passage)],
     matched: &[Matched],
     limit: usize,
     per_story: usize,
     marks: &Marks,
+    excluded: &Marks,
     stories: &impl Counterparts,
 ) -> Result<Vec<Hit>> {
     let ranked = by_story(ranked);
@@ -59,6 +61,14 @@ pub fn arrange(
     let mut number = 0;
     for (score, p) in ranked {
         let first = pairs.remove(&loc(&p.story, &p.lang, p.passage));
+        let counterpart = counterpart(p, marks, (&position, &every_match), stories)?;
+        // A pair is one hit: an excluded word on its other side leaves it out too.
+        if counterpart
+            .as_ref()
+            .is_some_and(|c| !highlight(&c.text, excluded).is_empty())
+        {
+            continue;
+        }
         if first.is_none() {
             let in_story = shown.entry(&p.story).or_default();
             if number >= limit || *in_story >= per_story.max(1) {
@@ -67,7 +77,6 @@ pub fn arrange(
             *in_story += 1;
             number += 1;
         }
-        let counterpart = counterpart(p, marks, (&position, &every_match), stories)?;
         let rank = hits.len() + 1;
         if let (Some(c), None) = (counterpart.as_ref().filter(|c| c.matched), first) {
             pairs.insert(loc(&p.story, &c.lang, c.passage), rank);
@@ -309,7 +318,16 @@ mod tests {
             ("a", "en", 2),
             ("b", "en", 1),
         ];
-        let hits = arrange(&ranked(&list), &matched(&list), 10, 2, &marks(), &Two).unwrap();
+        let hits = arrange(
+            &ranked(&list),
+            &matched(&list),
+            10,
+            2,
+            &marks(),
+            &Marks::default(),
+            &Two,
+        )
+        .unwrap();
         assert_eq!(
             brief(&hits),
             [
@@ -329,7 +347,7 @@ mod tests {
         );
         // A pair is one hit against the limit.
         assert_eq!(
-            brief(&arrange(&ranked(&list), &[], 1, 2, &marks(), &Two).unwrap()),
+            brief(&arrange(&ranked(&list), &[], 1, 2, &marks(), &Marks::default(), &Two).unwrap()),
             ["1:1 a/en 1 =2 zh* +0", "2:1 a/zh 1 =1 en* +0"]
         );
     }
@@ -347,7 +365,16 @@ mod tests {
         // versions do not line up, so not b's en 1's pair).
         let mut all = list.to_vec();
         all.extend([("a", "zh", 3), ("a", "zh", 4), ("b", "zh", 1)]);
-        let hits = arrange(&ranked(&list), &matched(&all), 10, 2, &marks(), &Two).unwrap();
+        let hits = arrange(
+            &ranked(&list),
+            &matched(&all),
+            10,
+            2,
+            &marks(),
+            &Marks::default(),
+            &Two,
+        )
+        .unwrap();
         assert_eq!(
             brief(&hits),
             [
@@ -358,7 +385,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            arrange(&ranked(&list), &[], 2, 2, &marks(), &Two)
+            arrange(&ranked(&list), &[], 2, 2, &marks(), &Marks::default(), &Two)
                 .unwrap()
                 .len(),
             2
@@ -368,7 +395,16 @@ mod tests {
     #[test]
     fn the_second_of_a_pair_has_the_firsts_number() {
         let list = [("a", "en", 1), ("a", "en", 2), ("a", "zh", 1)];
-        let hits = arrange(&ranked(&list), &[], 10, 3, &marks(), &Two).unwrap();
+        let hits = arrange(
+            &ranked(&list),
+            &[],
+            10,
+            3,
+            &marks(),
+            &Marks::default(),
+            &Two,
+        )
+        .unwrap();
         assert_eq!(
             brief(&hits),
             [
@@ -382,7 +418,16 @@ mod tests {
     #[test]
     fn a_storys_hits_come_together() {
         let list = [("a", "en", 1), ("b", "en", 1), ("a", "zh", 2)];
-        let hits = arrange(&ranked(&list), &[], 10, 3, &marks(), &Two).unwrap();
+        let hits = arrange(
+            &ranked(&list),
+            &[],
+            10,
+            3,
+            &marks(),
+            &Marks::default(),
+            &Two,
+        )
+        .unwrap();
         assert_eq!(
             brief(&hits),
             ["1:1 a/en 1 zh +0", "2:2 a/zh 2 en +0", "3:3 b/en 1 - +0"]

@@ -26,6 +26,10 @@ pub(super) fn is_function_word(term: &str) -> bool {
 pub trait Vocabulary {
     /// True when `term` is a term of the text field.
     fn knows(&self, term: &str) -> bool;
+    /// How many documents hold `term` (a term of the text field).
+    fn frequency(&self, term: &str) -> u64 {
+        u64::from(self.knows(term))
+    }
     /// Indexed (unstemmed) words within `distance` edits of `word`, other than `word`.
     fn near(&self, word: &str, distance: u8) -> Vec<String>;
     /// Indexed Han words whose toneless pinyin, syllables joined, is `reading`.

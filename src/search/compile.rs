@@ -4,8 +4,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -88,9 +88,27 @@ fn node(node: &Node, fields: &Fields) -> Box<dyn Query> {
             fields.grams,
             bigrams(han).into_iter().map(|(_, _, g)| g).collect(),
         ),
-        Node::Any(cs) => combine(cs, Occur::Should, fields),
+        Node::Any(cs) => alternatives(cs.iter().map(|c| (c.role, query(c, fields))).collect()),
         Node::All(cs) => combine(cs, Occur::Must, fields),
     }
+}
+
+/// Any of `queries`, each standing for a clause of the given role: their scores add up, but
+/// a word's several translations count as the best of them, so that together they never
+/// weigh more than one (`refinery` is both 炼油 and 炼油厂).
+pub fn alternatives(queries: Vec<(Role, Box<dyn Query>)>) -> Box<dyn Query> {
+    let (translations, others): (Vec<_>, Vec<_>) = queries
+        .into_iter()
+        .partition(|(role, _)| *role == Role::Translation);
+    let mut should: Vec<(Occur, Box<dyn Query>)> = others
+        .into_iter()
+        .map(|(_, q)| (Occur::Should, q))
+        .collect();
+    if !translations.is_empty() {
+        let best = translations.into_iter().map(|(_, q)| q).collect();
+        should.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(best))));
+    }
+    Box::new(BooleanQuery::new(should))
 }
 
 fn combine(clauses: &[Clause], occur: Occur, fields: &Fields) -> Box<dyn Query> {

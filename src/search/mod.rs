@@ -137,12 +137,27 @@ impl Searcher {
             );
             Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
         };
-        // Stage 1: stories, by their whole text and title; every word, else some.
+        // Stage 1: stories, by their whole text and title; every word, else some. A story
+        // holds a Han word also when one of its passages holds a typed run containing it.
+        let mut runs = Vec::with_capacity(plan.han_runs.len());
+        for run in &plan.han_runs {
+            let units = self
+                .searcher
+                .search(&*stories::han_run(run, f), &rank::Units)?;
+            runs.push((run.as_str(), units));
+        }
         let mut on_stories = Vec::with_capacity(plan.required.len());
         for (c, (_, on_passages)) in plan.required.iter().zip(&compiled.clauses) {
-            let mut q = stories::on_story(c, f);
+            let mut units = HashSet::new();
             if stories::in_passages(c) {
-                let units = self.searcher.search(&**on_passages, &rank::Units)?;
+                units = self.searcher.search(&**on_passages, &rank::Units)?;
+            }
+            if let Some(word) = stories::han_word(c) {
+                let holding = runs.iter().filter(|(run, _)| run.contains(word));
+                units.extend(holding.flat_map(|(_, units)| units));
+            }
+            let mut q = stories::on_story(c, f);
+            if !units.is_empty() {
                 q = stories::any(vec![q, stories::stories_of(units.into_iter().collect(), f)]);
             }
             on_stories.push(q);
@@ -170,7 +185,7 @@ impl Searcher {
             ranked.extend(some.into_iter().filter(|s| !seen.contains(&s.unit)));
         }
         // Stage 2: their passages, by BM25 and proximity; a phrase must be in one passage.
-        let near = stories::proximity(&plan.required, f);
+        let near = stories::proximity(&plan.required, &plan.han_runs, f);
         let passage_query = |partial: bool, units: Vec<u64>| {
             let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -273,7 +288,10 @@ impl Searcher {
         }
         let (limit, per_story) = (request.limit(), request.per_story());
         let marks = &plan.marks;
-        let mut hits = arrange::arrange(&passages, &matched, limit, per_story, marks, &stored)?;
+        let excluded = &plan.excluded_marks;
+        let mut hits = arrange::arrange(
+            &passages, &matched, limit, per_story, marks, excluded, &stored,
+        )?;
         for hit in &mut hits {
             if let Some((story, score)) = parts.get(&loc(&hit.story, &hit.lang, hit.passage)) {
                 hit.story_score = story.story_score;

@@ -34,10 +34,18 @@ pub struct Plan {
     pub expansions: Vec<Expansion>,
     /// What to highlight.
     pub marks: Marks,
+    /// What the exclusions would highlight: a hit whose counterpart shows one is left out.
+    pub excluded_marks: Marks,
+    /// Han runs typed without spaces and cut into several words (`测试基于套接字`, folded): as
+    /// one substring of a passage, they are evidence the words alone cannot give (the query's
+    /// cut need not be the text's).
+    pub han_runs: Vec<String>,
 }
 
 impl Plan {
     /// Expands a parsed query; `exact` turns off spelling tolerance and variants.
+    /// Exclusions take a word's other names (the variant list) but no spelling, translation or
+    /// pinyin: `-Tokayev` leaves out 托卡耶夫 too, `-Khorgoss` only that word.
     pub fn new(
         parsed: &Parsed,
         vocabulary: &impl Vocabulary,
@@ -48,8 +56,10 @@ impl Plan {
             vocabulary,
             variants,
             exact,
+            names: !exact,
             expansions: Vec::new(),
             marks: Marks::default(),
+            han_runs: Vec::new(),
         };
         let (groups, hyphenated) = expand::split_hyphens(&parsed.groups);
         let groups = if exact {
@@ -73,13 +83,16 @@ impl Plan {
         planner.joined(&groups, &mut per_group);
         let mut required: Vec<Clause> = per_group.into_iter().flatten().collect();
         required.extend(hyphenated.iter().map(|word| planner.hyphenated(word)));
-        // Exclusions are matched as typed and are neither highlighted nor reported.
+        // Exclusions are neither highlighted nor reported; their marks find them in the
+        // counterpart a hit would be shown with.
         let mut literal = Planner {
             vocabulary,
             variants,
             exact: true,
+            names: !exact,
             expansions: Vec::new(),
             marks: Marks::default(),
+            han_runs: Vec::new(),
         };
         let excluded = parsed
             .excluded
@@ -91,6 +104,8 @@ impl Plan {
             excluded,
             expansions: planner.expansions,
             marks: planner.marks,
+            excluded_marks: literal.marks,
+            han_runs: planner.han_runs,
         }
     }
 
@@ -170,8 +185,11 @@ struct Planner<'a, V> {
     vocabulary: &'a V,
     variants: &'a Variants,
     exact: bool,
+    /// Whether a word on the variant list also searches its other names.
+    names: bool,
     expansions: Vec<Expansion>,
     marks: Marks,
+    han_runs: Vec<String>,
 }
 
 impl<V: Vocabulary> Planner<'_, V> {
@@ -186,7 +204,7 @@ impl<V: Vocabulary> Planner<'_, V> {
     /// the variant list becomes one clause searching every variant.
     fn item(&mut self, item: &Item) -> Vec<Clause> {
         let text = item.text();
-        let variants = if self.exact || self.variants.is_empty() {
+        let variants = if !self.names || self.variants.is_empty() {
             Vec::new()
         } else {
             self.variants.others(&key(text))
@@ -236,7 +254,11 @@ impl<V: Vocabulary> Planner<'_, V> {
                 RunKind::Han => {
                     clauses.extend(self.latin(&std::mem::take(&mut latin)));
                     let folded = fold_han(run);
-                    for piece in segment(&folded, |w| self.knows_han(w)) {
+                    let pieces = segment(&folded, |w| self.knows_han(w));
+                    if pieces.len() > 1 && !self.han_runs.iter().any(|r| *r == folded) {
+                        self.han_runs.push(folded.to_string());
+                    }
+                    for piece in pieces {
                         let clause = self.han(&piece);
                         clauses.push(self.translated_han(clause, &piece));
                     }

@@ -93,6 +93,9 @@ fn han_words_are_segmented_and_also_substrings() {
         p.marks.han,
         ["无水港".to_string(), "霍尔果斯".to_string()].into()
     );
+    // The run as typed is kept whole too, for evidence its words alone cannot give.
+    assert_eq!(p.han_runs, ["霍尔果斯无水港"]);
+    assert!(plan("霍尔果斯 无水港", "", false).han_runs.is_empty());
 }
 
 #[test]
@@ -141,12 +144,22 @@ fn names_expand_through_the_variant_list_as_a_whole() {
 }
 
 #[test]
-fn exclusions_are_literal_and_neither_marked_nor_reported() {
+fn exclusions_take_other_names_but_no_spelling_and_are_neither_marked_nor_reported() {
     let p = plan("crane -Khorgoss -Astana", "Astana | Nur-Sultan", false);
-    assert_eq!(
-        roles(&p.excluded),
-        [("khorgoss", Role::Typed), ("astana", Role::Typed)]
+    assert_eq!(roles(&p.excluded)[0], ("khorgoss", Role::Typed));
+    assert!(
+        p.excluded[1].label.contains("astana") && p.excluded[1].label.contains("nur sultan"),
+        "{:?}",
+        p.excluded[1]
     );
     assert!(p.expansions.is_empty());
     assert_eq!(p.marks.stems, ["crane".to_string()].into());
+    assert!(
+        p.excluded_marks.stems.contains("nur"),
+        "{:?}",
+        p.excluded_marks
+    );
+    // --exact: exclusions as typed.
+    let p = plan("crane -Astana", "Astana | Nur-Sultan", true);
+    assert_eq!(roles(&p.excluded), [("astana", Role::Typed)]);
 }

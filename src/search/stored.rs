@@ -144,8 +144,12 @@ impl Stored<'_> {
 
 impl Vocabulary for Stored<'_> {
     fn knows(&self, term: &str) -> bool {
+        self.frequency(term) > 0
+    }
+
+    fn frequency(&self, term: &str) -> u64 {
         let term = Term::from_field_text(self.fields.text, term);
-        self.searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+        self.searcher.doc_freq(&term).unwrap_or(0)
     }
 
     fn pinyin(&self, reading: &str) -> Vec<String> {

@@ -9,10 +9,11 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
+use crate::analysis::is_han;
 use crate::schema::Fields;
 
 use super::clause::{Clause, Node, Role};
-use super::compile::weighted;
+use super::compile::{self, weighted};
 
 /// Weight of a title match relative to a match in a story's text (the title is a field of
 /// its own, so a title word counts in both).
@@ -23,6 +24,8 @@ const NEAR_SLOP: u32 = 3;
 const NEAR_WEIGHT: f32 = 0.2;
 /// Weight of the whole query found as an exact phrase.
 const PHRASE_WEIGHT: f32 = 0.2;
+/// Weight of a Han run typed without spaces found as one substring of a passage.
+const RUN_WEIGHT: f32 = 1.0;
 
 /// A clause on story documents. A Han substring matches nothing here: see [`in_passages`].
 pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
@@ -31,7 +34,9 @@ pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
         Node::Phrase(terms) if terms.is_empty() => Box::new(EmptyQuery),
         Node::Phrase(terms) => all(terms.iter().map(|t| story_word(t, f)).collect()),
         Node::Grams(_) => Box::new(EmptyQuery),
-        Node::Any(cs) => any(cs.iter().map(|c| on_story(c, f)).collect()),
+        Node::Any(cs) => {
+            compile::alternatives(cs.iter().map(|c| (c.role, on_story(c, f))).collect())
+        }
         Node::All(cs) => all(cs.iter().map(|c| on_story(c, f)).collect()),
     };
     match clause.role {
@@ -93,9 +98,23 @@ fn of_units(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
     ))
 }
 
+/// A Han run typed without spaces as one substring of a passage (through the bigram field).
+pub fn han_run(run: &str, f: &Fields) -> Box<dyn Query> {
+    compile::query(&Clause::typed(run, Node::Grams(run.to_string())), f)
+}
+
+/// The Han word a clause stands for, as typed (its substring and translation alternatives
+/// aside), if it is one.
+pub fn han_word(clause: &Clause) -> Option<&str> {
+    match words(clause).as_slice() {
+        [w] if w.chars().all(is_han) => Some(w),
+        _ => None,
+    }
+}
+
 /// Proximity evidence on passages: each two neighbouring content words of the query near each
-/// other, and the query's words as one exact phrase.
-pub fn proximity(required: &[Clause], f: &Fields) -> Vec<Box<dyn Query>> {
+/// other, the query's words as one exact phrase, and each of `han_runs` as one substring.
+pub fn proximity(required: &[Clause], han_runs: &[String], f: &Fields) -> Vec<Box<dyn Query>> {
     let text = |t: &str| Term::from_field_text(f.text, t);
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     let content: Vec<&Clause> = required
@@ -119,6 +138,9 @@ pub fn proximity(required: &[Clause], f: &Fields) -> Vec<Box<dyn Query>> {
             let phrase = PhraseQuery::new(terms);
             out.push(Box::new(BoostQuery::new(Box::new(phrase), PHRASE_WEIGHT)));
         }
+    }
+    for run in han_runs {
+        out.push(Box::new(BoostQuery::new(han_run(run, f), RUN_WEIGHT)));
     }
     out
 }

@@ -328,3 +328,34 @@ fn a_counterpart_that_matched_is_marked_even_when_ranked_below_the_cap() {
         );
     }
 }
+
+#[test]
+fn an_exclusion_covers_the_words_other_names_and_the_pair_it_would_be_shown_with() {
+    let env = Env::bundled();
+    // `-Tokayev` also leaves out his name in Chinese (the variant list pairs them).
+    let hits = env.json(&[
+        "search",
+        "--json",
+        "--limit",
+        "50",
+        "--per-story",
+        "50",
+        "Kazakhstan",
+        "-Tokayev",
+    ]);
+    assert!(!hits.is_empty());
+    for h in &hits {
+        assert!(
+            !h.text.contains("Tokayev") && !h.text.contains("托卡耶夫"),
+            "{h:?}"
+        );
+    }
+    // A hit is shown with its counterpart: a pair is left out when either side holds the
+    // excluded word (zh ¶18 says 6月; its English counterpart says June).
+    let hits = env.json(&["search", "--json", "--per-story", "50", "Tokayev", "-June"]);
+    assert!(!hits.is_empty());
+    for h in &hits {
+        let cp = h.counterpart.as_ref().map_or("", |c| c.text.as_str());
+        assert!(!h.text.contains("June") && !cp.contains("June"), "{h:?}");
+    }
+}

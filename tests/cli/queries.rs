@@ -194,3 +194,22 @@ fn a_story_in_one_language_is_found_from_the_other() {
     let explain = env.run(&["search", "--explain", "earthquake"]);
     assert!(explain.stdout.contains("地震"), "{}", explain.stdout);
 }
+
+/// Regression (debian-faq, English questions on the Chinese answers): `format` was searched
+/// as 队形 (a formation, its first listing) and `package` as 包装 (packaging), words the
+/// archive never uses, instead of 格式 and 软件包.
+#[test]
+fn translations_are_the_words_the_archive_uses() {
+    let env = Env::bundled();
+    env.write(
+        "archive/deb/zh.md",
+        "软件包的格式\n\n每个软件包都是一个归档文件，它的格式由 dpkg 定义。\n",
+    );
+    let out = env.run(&["search", "--json", "package format"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("format → 格式"), "{}", out.stderr);
+    assert!(out.stderr.contains("package → 软件包"), "{}", out.stderr);
+    let hit: crate::env::JsonHit =
+        serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(hit.story, "deb");
+}

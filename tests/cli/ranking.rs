@@ -75,3 +75,27 @@ fn explain_has_a_story_part_and_a_passage_part() {
     assert!(out.stdout.contains("= story "), "{}", out.stdout);
     assert!(out.stdout.contains("this passage "), "{}", out.stdout);
 }
+
+/// Regression (manpages-zh, man.name): a page whose one-line description is the query, as
+/// typed, ranked below a longer page holding the same words scattered, because the query's cut
+/// of the run (`套` `接字`) is not the text's and the run itself counted for nothing.
+#[test]
+fn a_han_run_typed_without_spaces_found_whole_in_a_passage_ranks_first() {
+    let env = Env::empty();
+    env.write(
+        "archive/activate.txt",
+        "socket-activate\n\nsystemd-socket-activate - 测试基于套接字启动的守护进程\n\n选项 OPTIONS\n",
+    );
+    env.write(
+        "archive/daemon.txt",
+        "daemon\n\n编写守护进程。基于套接字的启动可以让守护进程更快启动。\n\n\
+         测试守护进程时，进程的启动方式很重要。每个字都要写清楚，守护进程基于套接字启动。\n\n\
+         基于套接字启动守护进程，测试进程。\n",
+    );
+    let hits = env.json(&["search", "--json", "测试基于套接字启动的守护进程"]);
+    assert_eq!(
+        (hits[0].doc.as_str(), hits[0].passage),
+        ("activate", 2),
+        "{hits:#?}"
+    );
+}

@@ -76,7 +76,9 @@ impl<V: Vocabulary> Planner<'_, V> {
                     _ => Role::Translation,
                 };
                 for word in &found {
-                    let clause = if word.chars().all(is_han) {
+                    let clause = if role == Role::Translation {
+                        self.translation(word)
+                    } else if word.chars().all(is_han) {
                         self.han(word)
                     } else {
                         Clause::typed(word.clone(), Node::Term(word.clone()))
@@ -137,8 +139,11 @@ impl<V: Vocabulary> Planner<'_, V> {
                     return None;
                 }
                 let stems = latin_terms(&typed[from..to].join(" "));
-                let words = self.vocabulary.dictionary()?.chinese_of(&stems);
-                (!words.is_empty()).then(|| (to, words.iter().map(|w| w.to_string()).collect()))
+                let words = self
+                    .vocabulary
+                    .dictionary()?
+                    .chinese_in(&stems, |w| self.vocabulary.frequency(w));
+                (!words.is_empty()).then_some((to, words))
             });
             match phrase {
                 Some((to, words)) => {
@@ -188,28 +193,30 @@ impl<V: Vocabulary> Planner<'_, V> {
         if self.exact || is_function_word(stem) {
             return clause;
         }
-        // A single character stands for too many things to be anyone's translation.
         let Some(dictionary) = self.vocabulary.dictionary() else {
             return clause;
         };
-        let words: Vec<String> = dictionary
-            .chinese_of(&[stem.to_string()])
-            .iter()
-            .filter(|w| w.chars().count() > 1)
-            .map(|w| w.to_string())
-            .collect();
+        let words = dictionary.chinese_in(&[stem.to_string()], |w| self.vocabulary.frequency(w));
         if words.is_empty() {
             return clause;
         }
         let mut alternatives = vec![clause];
-        for w in &words {
-            alternatives.push(Clause {
-                role: Role::Translation,
-                ..self.han(w)
-            });
-        }
+        alternatives.extend(words.iter().map(|w| self.translation(w)));
         self.expanded(typed.to_string(), words, ExpansionKind::Translation);
         any_of(alternatives)
+    }
+
+    /// A translation into Chinese: the whole word only, as the dictionary writes it (as a
+    /// substring too, it would weigh as much as the typed word it stands for).
+    fn translation(&mut self, word: &str) -> Clause {
+        if word.chars().any(is_han) {
+            self.marks.han.insert(word.to_string());
+        }
+        Clause {
+            role: Role::Translation,
+            label: word.to_string(),
+            node: Node::Term(word.to_string()),
+        }
     }
 
     /// A typed Han word also searched as its English translations.

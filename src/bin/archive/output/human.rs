@@ -135,38 +135,28 @@ pub fn print(
             let id = printable(&hit.story);
             line(out, &format!("{}{id}{date}{partial}{}", c.dim, c.reset), 2)?;
         }
-        let excerpt = mark_with(
+        // A passage as shown: its place (language and ¶) and its marked excerpt.
+        let as_shown = |lang: &str, passage: u64, text: &str, range, highlights: &[_]| {
+            let place = format!("{}{} ¶{passage}{}", c.dim, printable(lang), c.reset);
+            let excerpt = mark_with(text, range, highlights, c.open, c.close, printable);
+            (place, excerpt)
+        };
+        let number = format!("{}. ", hit.hit);
+        let (place, excerpt) = as_shown(
+            &hit.lang,
+            hit.passage,
             &hit.text,
             hit.snippet_range,
             &hit.highlights,
-            c.open,
-            c.close,
-            printable,
-        );
-        let number = format!("{}. ", hit.hit);
-        let place = format!(
-            "{}{} ¶{}{}",
-            c.dim,
-            printable(&hit.lang),
-            hit.passage,
-            c.reset
         );
         line(out, &format!("{number}{place}  {excerpt}"), number.len())?;
         if let Some(cp) = &hit.counterpart {
-            let text = mark_with(
+            let (place, text) = as_shown(
+                &cp.lang,
+                cp.passage,
                 &cp.text,
                 cp.excerpt_range,
                 &cp.highlights,
-                c.open,
-                c.close,
-                printable,
-            );
-            let place = format!(
-                "{}{} ¶{}{}",
-                c.dim,
-                printable(&cp.lang),
-                cp.passage,
-                c.reset
             );
             line(out, &format!("   ↳ {place}  {text}"), 5)?;
         }

@@ -294,6 +294,25 @@ mod tests {
         }
     }
 
+    /// `list` ranked in order, `matched` also matched, under the caps, with no exclusions.
+    fn arranged(
+        list: &[(&str, &str, u64)],
+        matched_too: &[Matched],
+        limit: usize,
+        per_story: usize,
+    ) -> Vec<Hit> {
+        arrange(
+            &ranked(list),
+            matched_too,
+            limit,
+            per_story,
+            &marks(),
+            &Marks::default(),
+            &Two,
+        )
+        .unwrap()
+    }
+
     fn brief(hits: &[Hit]) -> Vec<String> {
         hits.iter()
             .map(|h| {
@@ -318,16 +337,7 @@ mod tests {
             ("a", "en", 2),
             ("b", "en", 1),
         ];
-        let hits = arrange(
-            &ranked(&list),
-            &matched(&list),
-            10,
-            2,
-            &marks(),
-            &Marks::default(),
-            &Two,
-        )
-        .unwrap();
+        let hits = arranged(&list, &matched(&list), 10, 2);
         assert_eq!(
             brief(&hits),
             [
@@ -347,7 +357,7 @@ mod tests {
         );
         // A pair is one hit against the limit.
         assert_eq!(
-            brief(&arrange(&ranked(&list), &[], 1, 2, &marks(), &Marks::default(), &Two).unwrap()),
+            brief(&arranged(&list, &[], 1, 2)),
             ["1:1 a/en 1 =2 zh* +0", "2:1 a/zh 1 =1 en* +0"]
         );
     }
@@ -365,16 +375,7 @@ mod tests {
         // versions do not line up, so not b's en 1's pair).
         let mut all = list.to_vec();
         all.extend([("a", "zh", 3), ("a", "zh", 4), ("b", "zh", 1)]);
-        let hits = arrange(
-            &ranked(&list),
-            &matched(&all),
-            10,
-            2,
-            &marks(),
-            &Marks::default(),
-            &Two,
-        )
-        .unwrap();
+        let hits = arranged(&list, &matched(&all), 10, 2);
         assert_eq!(
             brief(&hits),
             [
@@ -384,27 +385,13 @@ mod tests {
                 "4:4 c/en 1 - +0"
             ]
         );
-        assert_eq!(
-            arrange(&ranked(&list), &[], 2, 2, &marks(), &Marks::default(), &Two)
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_eq!(arranged(&list, &[], 2, 2).len(), 2);
     }
 
     #[test]
     fn the_second_of_a_pair_has_the_firsts_number() {
         let list = [("a", "en", 1), ("a", "en", 2), ("a", "zh", 1)];
-        let hits = arrange(
-            &ranked(&list),
-            &[],
-            10,
-            3,
-            &marks(),
-            &Marks::default(),
-            &Two,
-        )
-        .unwrap();
+        let hits = arranged(&list, &[], 10, 3);
         assert_eq!(
             brief(&hits),
             [
@@ -418,16 +405,7 @@ mod tests {
     #[test]
     fn a_storys_hits_come_together() {
         let list = [("a", "en", 1), ("b", "en", 1), ("a", "zh", 2)];
-        let hits = arrange(
-            &ranked(&list),
-            &[],
-            10,
-            3,
-            &marks(),
-            &Marks::default(),
-            &Two,
-        )
-        .unwrap();
+        let hits = arranged(&list, &[], 10, 3);
         assert_eq!(
             brief(&hits),
             ["1:1 a/en 1 zh +0", "2:2 a/zh 2 en +0", "3:3 b/en 1 - +0"]

@@ -61,6 +61,13 @@ pub fn arrange(
     let mut number = 0;
     for (score, p) in ranked {
         let first = pairs.remove(&loc(&p.story, &p.lang, p.passage));
+        // Past the caps nothing is read (a counterpart is a stored document).
+        if first.is_none()
+            && (number >= limit
+                || shown.get(p.story.as_str()).copied().unwrap_or(0) >= per_story.max(1))
+        {
+            continue;
+        }
         let counterpart = counterpart(p, marks, (&position, &every_match), stories)?;
         // A pair is one hit: an excluded word on its other side leaves it out too.
         if counterpart
@@ -70,11 +77,7 @@ pub fn arrange(
             continue;
         }
         if first.is_none() {
-            let in_story = shown.entry(&p.story).or_default();
-            if number >= limit || *in_story >= per_story.max(1) {
-                continue;
-            }
-            *in_story += 1;
+            *shown.entry(&p.story).or_default() += 1;
             number += 1;
         }
         let rank = hits.len() + 1;

@@ -70,6 +70,8 @@ pub struct Report {
     pub damaged: Option<String>,
     /// Files skipped, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// The story and language of each file this run indexed (what the self-test samples).
+    pub indexed: Vec<(String, String)>,
     /// Warnings about files that were indexed.
     pub warnings: Vec<(String, String)>,
     /// Wall time.
@@ -252,6 +254,9 @@ fn write(
                         .push((file.rel.clone(), format!("decoded from {enc}")));
                 }
                 add_document(&writer, &fields, &doc)?;
+                report
+                    .indexed
+                    .push((doc.story.clone(), doc.article.lang.clone()));
                 manifest.files.insert(
                     file.rel.clone(),
                     FileEntry {

@@ -19,7 +19,7 @@ mod readonly;
 mod write;
 
 use readonly::ReadOnlyDirectory;
-pub use write::{file_names, open_write, Before, Writing};
+pub use write::{file_names, note_whole, open_write, Before, Writing};
 
 /// Reads the archive's user words (`words.txt`), if any.
 pub fn user_words(archive: &Path) -> Result<Vec<String>> {

@@ -66,7 +66,7 @@ fn count(env: &Env, args: &[&str], query: &str) -> usize {
 }
 
 /// Files in the index folder that its last commit does not reference (tantivy's own
-/// bookkeeping and lock files aside).
+/// bookkeeping and lock files, and the record of checked files, aside).
 fn stray_files(index: &Path) -> Vec<String> {
     let Ok(meta) = std::fs::read_to_string(index.join("meta.json")) else {
         return Vec::new();
@@ -92,7 +92,8 @@ fn stray_files(index: &Path) -> Vec<String> {
     let mut stray = Vec::new();
     for e in std::fs::read_dir(index).unwrap().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let own = ["meta.json", ".managed.json"].contains(&name.as_str())
+        // archive-checked.bin: which index files last passed their checksums (a cache).
+        let own = ["meta.json", ".managed.json", "archive-checked.bin"].contains(&name.as_str())
             || name.starts_with(".tantivy-");
         if !own && !living.contains(&name) {
             stray.push(name);

@@ -23,7 +23,7 @@ const LIST: &str = include_str!("../data/cedict.tsv");
 /// Most translations searched for one word.
 const MAX_TRANSLATIONS: usize = 3;
 /// Senses past this one never translate English into Chinese (too far from the word's meaning).
-const MAX_SENSE: usize = 2;
+const MAX_SENSE: usize = 5;
 
 // `LEADS` and `SENSES`: the list's first `MAX_SENSE + 1` senses of each entry, by lead.
 include!(concat!(env!("OUT_DIR"), "/senses.rs"));

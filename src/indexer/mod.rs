@@ -71,6 +71,8 @@ pub struct Report {
     pub damaged: Option<String>,
     /// Files skipped, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// The story and language of each file this run indexed (what the self-test samples).
+    pub indexed: Vec<(String, String)>,
     /// Warnings about files that were indexed.
     pub warnings: Vec<(String, String)>,
     /// Wall time.
@@ -253,6 +255,9 @@ fn write(
                 for w in added.warnings {
                     report.warnings.push((file.rel.clone(), w));
                 }
+                report
+                    .indexed
+                    .push((added.entry.story.clone(), added.entry.lang.clone()));
                 manifest.files.insert(file.rel.clone(), added.entry);
                 if existed {
                     report.changed += 1;

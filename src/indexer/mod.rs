@@ -6,17 +6,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
-use tantivy::schema::TantivyDocument;
 use tantivy::{IndexWriter, Term};
 
 use crate::analysis::Analyzers;
-use crate::corpus::{self, Document, SourceFile};
+use crate::corpus::{self, SourceFile};
 use crate::error::{Error, Result};
 use crate::fresh::{Held, Snapshot};
 use crate::manifest::{self, FileEntry, Manifest, Payload};
-use crate::schema::{self, day_number, loc, Fields};
+use crate::schema::Fields;
 use crate::store;
 
+mod documents;
+mod feed;
 mod plan;
 
 use self::plan::plan;
@@ -254,43 +255,30 @@ fn write(
     }
     let mut failed = Vec::new();
     progress.start(plan.load.len() as u64);
-    for file in &plan.load {
-        if progress.cancelled() {
-            return Err(Error::Interrupted);
-        }
-        let existed = manifest.files.contains_key(&file.rel);
-        if existed {
-            writer.delete_term(Term::from_field_text(fields.path, &file.rel));
-            manifest.files.remove(&file.rel);
-        }
-        match corpus::load(file) {
-            Ok(doc) => {
-                for w in &doc.article.warnings {
-                    report.warnings.push((file.rel.clone(), w.clone()));
+    // A changed file's old documents go first: its new ones come after the deletion.
+    let existed: Vec<bool> = plan
+        .load
+        .iter()
+        .map(|file| {
+            let existed = manifest.files.remove(&file.rel).is_some();
+            if existed {
+                writer.delete_term(Term::from_field_text(fields.path, &file.rel));
+            }
+            existed
+        })
+        .collect();
+    let outcomes = feed::add_files(&writer, &fields, analyzers, &plan.load, progress)
+        .map_err(|e| thread_error(&mut writer, e))?;
+    for ((file, outcome), existed) in plan.load.iter().zip(outcomes).zip(existed) {
+        match outcome {
+            Ok(added) => {
+                for w in added.warnings {
+                    report.warnings.push((file.rel.clone(), w));
                 }
-                if let Some(enc) = doc.encoding {
-                    report
-                        .warnings
-                        .push((file.rel.clone(), format!("decoded from {enc}")));
-                }
-                add_document(&writer, &fields, &doc)?;
                 report
                     .indexed
-                    .push((doc.story.clone(), doc.article.lang.clone()));
-                manifest.files.insert(
-                    file.rel.clone(),
-                    FileEntry {
-                        hash: doc.hash,
-                        size: file.size,
-                        mtime: file.mtime as u64,
-                        story: doc.story,
-                        lang: doc.article.lang,
-                        passages: doc.article.passages.len() as u64,
-                        marked: !doc.article.markers.is_empty(),
-                        title: doc.article.title,
-                        date: doc.article.date.unwrap_or_default(),
-                    },
-                );
+                    .push((added.entry.story.clone(), added.entry.lang.clone()));
+                manifest.files.insert(file.rel.clone(), added.entry);
                 if existed {
                     report.changed += 1;
                 } else {
@@ -304,7 +292,6 @@ fn write(
                 failed.push((file.rel.clone(), why));
             }
         }
-        progress.advance(&file.rel);
     }
     progress.finish();
     if progress.cancelled() {
@@ -338,6 +325,15 @@ fn write(
     report.passages = snapshot.held.passages;
     report.languages = snapshot.held.languages;
     Ok((report, committed.then_some(writer)))
+}
+
+/// A writer whose thread failed (on a full disk) refuses documents saying only that it was
+/// killed; the thread's own error comes out when its threads are joined.
+fn thread_error(writer: &mut IndexWriter, e: Error) -> Error {
+    match e {
+        Error::Tantivy(_) => writer.prepare_commit().err().map_or(e, Error::from),
+        e => e,
+    }
 }
 
 /// What the index holds, from its file list and the story files that could not be read.
@@ -420,54 +416,6 @@ fn misaligned(manifest: &Manifest, loaded: &[SourceFile]) -> Vec<(String, String
             )
         })
         .collect()
-}
-
-fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result<()> {
-    let a = &doc.article;
-    for (i, text) in a.passages.iter().enumerate() {
-        let n = i as u64 + 1;
-        let mut d = located(fields, doc, n);
-        // Without markers, a passage pairs by its number; with them, by its marker's.
-        let align = match a.markers.get(i) {
-            None => n,
-            Some(marker) => marker.unwrap_or(schema::UNPAIRED + n),
-        };
-        d.add_u64(fields.align, align);
-        d.add_text(fields.text, text);
-        d.add_text(fields.grams, text);
-        d.add_text(fields.words, text);
-        d.add_text(fields.pinyin, text);
-        writer.add_document(d)?;
-    }
-    // The story document (passage 0): the whole text and the title, for ranking stories.
-    let mut d = located(fields, doc, 0);
-    for text in &a.passages {
-        d.add_text(fields.body, text);
-    }
-    d.add_text(fields.head, &a.title);
-    if !a.markers.is_empty() {
-        d.add_u64(fields.align, 0);
-    }
-    writer.add_document(d)?;
-    Ok(())
-}
-
-/// A document naming passage `n` of `doc` (0: the story document): its story, language,
-/// title, date, file and place.
-fn located(fields: &Fields, doc: &Document, n: u64) -> TantivyDocument {
-    let a = &doc.article;
-    let date = a.date.clone().unwrap_or_default();
-    let mut d = TantivyDocument::default();
-    d.add_text(fields.story, &doc.story);
-    d.add_text(fields.lang, &a.lang);
-    d.add_text(fields.title, &a.title);
-    d.add_text(fields.date, &date);
-    d.add_u64(fields.day, day_number(&date));
-    d.add_text(fields.path, &doc.rel);
-    d.add_u64(fields.passage, n);
-    d.add_text(fields.loc, loc(&doc.story, &a.lang, n));
-    d.add_u64(fields.unit, schema::unit(&doc.story, &a.lang));
-    d
 }
 
 /// Merges the index into one segment (fewer files, faster opening; for bundles).

@@ -62,8 +62,13 @@ impl Searcher {
         let analyzers = Analyzers::new(store::user_words(archive)?);
         let opened = store::open_read(index_dir, &analyzers)?;
         let searcher = opened.reader.searcher();
-        let languages = stored::languages(&searcher, &opened.fields)?;
-        let columns = Columns::open(&searcher)?;
+        // Damaged data met while opening is reported as such, as in a search.
+        let (languages, columns) = store::guarded(&opened.dir, || {
+            Ok((
+                stored::languages(&searcher, &opened.fields)?,
+                Columns::open(&searcher)?,
+            ))
+        })?;
         Ok(Searcher {
             opened,
             searcher,

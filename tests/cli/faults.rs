@@ -516,14 +516,21 @@ fn damage_that_keeps_a_files_size_and_time_is_rebuilt_once_a_search_has_met_it()
         let time = std::fs::metadata(&file).unwrap().modified().unwrap();
         damage(&file, Damage::Garble);
         set_mtime(&file, time);
+        // The run finds nothing to index; it may meet the damage when it opens the index to
+        // search (then it says so), else a search meets it.
         let out = env.run(&["index"]);
-        assert!(out.stderr.contains("up to date"), "{ext}: {}", out.stderr);
-        let said = ["Almaty", "\"dry port\"", "货物", "Khorgoss"]
-            .iter()
-            .any(|q| {
-                let out = env.run(&["search", "--no-update", q]);
-                out.code == 2 && out.stderr.contains("damaged")
-            });
+        let said = if out.code == 2 {
+            assert!(out.stderr.contains("damaged"), "{ext}: {}", out.stderr);
+            true
+        } else {
+            assert!(out.stderr.contains("up to date"), "{ext}: {}", out.stderr);
+            ["Almaty", "\"dry port\"", "货物", "Khorgoss"]
+                .iter()
+                .any(|q| {
+                    let out = env.run(&["search", "--no-update", q]);
+                    out.code == 2 && out.stderr.contains("damaged")
+                })
+        };
         if said {
             met += 1;
             let out = env.run(&["index"]);

@@ -160,6 +160,25 @@ fn files_of_a_run_killed_before_its_commit_are_cleaned_and_never_block_the_next_
 }
 
 #[test]
+fn temporary_files_of_ours_left_by_a_killed_run_are_removed_by_the_next_run() {
+    // A `kill -9` between writing one of our files and renaming it leaves its temporary file;
+    // a later run that commits nothing (interrupted, or nothing to do) must not keep it.
+    let env = Env::bundled();
+    assert_eq!(env.run(&["index"]).code, 0);
+    let index = env.root().join("index");
+    for name in [
+        "archive-checked.bin.999.tmp",
+        "archive-files-7.999.tmp",
+        "archive-folders-7.999.tmp",
+    ] {
+        std::fs::write(index.join(name), "cut off").unwrap();
+    }
+    let out = env.run(&["index"]);
+    assert!(out.stderr.contains("up to date"), "{}", out.stderr);
+    assert_eq!(stray_files(&index), Vec::<String>::new());
+}
+
+#[test]
 fn kill_int_and_term_at_30_points_of_a_rebuild_never_leave_the_index_stuck() {
     let env = Env::empty();
     many_stories(&env, 200);

@@ -535,9 +535,15 @@ fn damage_that_keeps_a_files_size_and_time_is_rebuilt_once_a_search_has_met_it()
         let time = std::fs::metadata(&file).unwrap().modified().unwrap();
         damage(&file, Damage::Garble);
         set_mtime(&file, time);
-        // The run finds nothing to index; it may meet the damage when it opens the index to
-        // search (then it says so), else a search meets it.
+        // The run finds nothing to index; it may meet the damage where it still looks (opening
+        // the index: then it rebuilds at once; or opening it to search: then it says so), else
+        // a search meets it.
         let out = env.run(&["index"]);
+        if out.code == 0 && out.stderr.contains("damaged") {
+            assert_eq!(count(&env, &["--no-update"], "Almaty"), almaty, "{ext}");
+            met += 1;
+            continue;
+        }
         let said = if out.code == 2 {
             assert!(out.stderr.contains("damaged"), "{ext}: {}", out.stderr);
             true
@@ -557,7 +563,7 @@ fn damage_that_keeps_a_files_size_and_time_is_rebuilt_once_a_search_has_met_it()
             assert_eq!(count(&env, &["--no-update"], "Almaty"), almaty, "{ext}");
         }
     }
-    assert!(met > 0, "no search met the damage");
+    assert!(met > 0, "nothing met the damage");
 }
 
 #[test]

@@ -91,11 +91,14 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
         path: dir.to_path_buf(),
         found: format!("an index this version cannot read: {e}"),
     })?;
-    let reader = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .map_err(|e| damaged(dir, e))?;
+    // Opening each segment decodes its files' layout: a panic there is damage too.
+    let reader = guarded(dir, || {
+        index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| damaged(dir, e))
+    })?;
     Ok(Opened {
         index,
         reader,

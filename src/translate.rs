@@ -17,7 +17,7 @@ use crate::analysis::fold_han;
 const LIST: &str = include_str!("../data/cedict.tsv");
 /// Most translations searched for one word.
 const MAX_TRANSLATIONS: usize = 3;
-// `KEYS` and `FILED`: the list's first three senses of each entry (later ones are too far
+// `KEYS` and `FILED`: the list's first six senses of each entry (later ones are too far
 // from the word's meaning to translate English into Chinese), by stems.
 include!(concat!(env!("OUT_DIR"), "/senses.rs"));
 
@@ -124,6 +124,9 @@ mod tests {
         assert!(!d.chinese_of(&latin_terms("japanese")).contains(&"和"));
     }
 
+    /// The senses of an entry `build.rs` files.
+    const SENSES_FILED: usize = 6;
+
     #[test]
     fn every_word_is_found_at_its_first_line() {
         let d = dictionary();
@@ -148,12 +151,12 @@ mod tests {
         for line in LIST.split_inclusive('\n') {
             if let Some((word, senses)) = line.split_once('\t').filter(|_| !line.starts_with('#')) {
                 let mut start = offset + word.len() + 1;
-                for (i, sense) in senses.trim_end().split('|').take(3).enumerate() {
+                for (i, sense) in senses.trim_end().split('|').take(SENSES_FILED).enumerate() {
                     let stems = collect(&mut stemmer, sense);
                     if !stems.is_empty() && (i == 0 || word.chars().count() > 1) {
                         expected.push((stems.join(" "), i, start, offset));
                         if stems.len() == 2 {
-                            expected.push((stems[1].clone(), 3 + i, start, offset));
+                            expected.push((stems[1].clone(), SENSES_FILED + i, start, offset));
                         }
                     }
                     start += sense.len() + 1;

@@ -26,8 +26,9 @@ use tantivy::tokenizer::{
     TokenStream, Tokenizer,
 };
 
-/// Bumped whenever the analyzer's output changes, so old indexes are rebuilt.
-pub const ANALYZER_VERSION: u32 = 2;
+/// Bumped whenever the analyzer's output or the index layout changes, so old indexes are
+/// rebuilt (3: `words` and `pinyin` only on story documents, 48-bit units).
+pub const ANALYZER_VERSION: u32 = 3;
 /// Longest word the analyzers keep, in bytes. Longer tokens (a base64 blob, a 100,000-letter
 /// "word") are dropped alike at index and at query time; tantivy could not index a term over
 /// 65,531 bytes anyway.
@@ -268,12 +269,23 @@ impl Analyzers {
         }
     }
 
-    /// Registers the analyzers with an index.
+    /// The Han-bigram analyzer.
+    pub fn grams(&self) -> TextAnalyzer {
+        TextAnalyzer::from(BigramTokenizer)
+    }
+
+    /// The unstemmed Latin-word analyzer.
+    pub fn words(&self) -> TextAnalyzer {
+        latin_unstemmed()
+    }
+
+    /// Registers the analyzers with an index (the indexer hands tantivy tokens it made with
+    /// the same analyzers; tantivy needs each field's analyzer by name all the same).
     pub fn register(&self, index: &tantivy::Index) {
         let tokenizers = index.tokenizers();
         tokenizers.register(TEXT_ANALYZER, self.text());
-        tokenizers.register(GRAMS_ANALYZER, TextAnalyzer::from(BigramTokenizer));
-        tokenizers.register(WORDS_ANALYZER, latin_unstemmed());
+        tokenizers.register(GRAMS_ANALYZER, self.grams());
+        tokenizers.register(WORDS_ANALYZER, self.words());
         let pinyin = PinyinTokenizer {
             segmenter: self.segmenter.clone(),
         };

@@ -68,6 +68,20 @@ pub fn join_known(keys: &[String], known: impl Fn(&str) -> bool) -> Vec<(usize, 
     out
 }
 
+/// Calls `emit(start, end, word)` for every jieba word and sub-word of the Han runs of `text`
+/// that has a reading, with its byte range in `text`: the words the field reads.
+pub fn read_words(segmenter: &Segmenter, text: &str, mut emit: impl FnMut(usize, usize, &str)) {
+    for (kind, start, run) in runs(text) {
+        if kind != RunKind::Han {
+            continue;
+        }
+        let folded = fold_han(run);
+        segmenter.segment(&folded, |from, to, _| {
+            emit(start + from, start + to, &folded[from..to]);
+        });
+    }
+}
+
 /// Emits `reading\x1fword` for every jieba word and sub-word of the Han runs.
 #[derive(Clone)]
 pub struct PinyinTokenizer {
@@ -80,24 +94,17 @@ impl Tokenizer for PinyinTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let mut tokens = Vec::new();
-        for (kind, start, run) in runs(text) {
-            if kind != RunKind::Han {
-                continue;
+        read_words(&self.segmenter, text, |from, to, word| {
+            if let Some(reading) = of_word(word) {
+                tokens.push(Token {
+                    offset_from: from,
+                    offset_to: to,
+                    position: tokens.len(),
+                    text: term(&reading, word),
+                    position_length: 1,
+                });
             }
-            let folded = fold_han(run);
-            self.segmenter.segment(&folded, |from, to, _| {
-                let word = &folded[from..to];
-                if let Some(reading) = of_word(word) {
-                    tokens.push(Token {
-                        offset_from: start + from,
-                        offset_to: start + to,
-                        position: tokens.len(),
-                        text: term(&reading, word),
-                        position_length: 1,
-                    });
-                }
-            });
-        }
+        });
         VecTokenStream::new(tokens)
     }
 }

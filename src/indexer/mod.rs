@@ -6,17 +6,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
-use tantivy::schema::TantivyDocument;
 use tantivy::{IndexWriter, Term};
 
 use crate::analysis::Analyzers;
-use crate::corpus::{self, Document, SourceFile};
+use crate::corpus::{self, SourceFile};
 use crate::error::{Error, Result};
-use crate::fresh::Snapshot;
+use crate::fresh::{Held, Snapshot};
 use crate::manifest::{self, FileEntry, Manifest, Payload};
-use crate::schema::{self, day_number, loc, Fields};
+use crate::schema::Fields;
 use crate::store;
 
+mod documents;
+mod feed;
 mod plan;
 
 use self::plan::plan;
@@ -70,6 +71,8 @@ pub struct Report {
     pub damaged: Option<String>,
     /// Files skipped, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// The story and language of each file this run indexed (what the self-test samples).
+    pub indexed: Vec<(String, String)>,
     /// Warnings about files that were indexed.
     pub warnings: Vec<(String, String)>,
     /// Wall time.
@@ -121,17 +124,23 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
     let plan = plan(&scan.files, manifest);
     // A file that could not be read is not a reason to re-index on every search.
     let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
+    let mut failed = Vec::new();
     let same = plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
-        && plan
-            .load
-            .iter()
-            .all(|f| corpus::load(f).is_err() && !manifest.files.contains_key(&f.rel));
+        && plan.load.iter().all(|f| match corpus::load(f) {
+            Err(why) if !manifest.files.contains_key(&f.rel) => {
+                failed.push((f.rel.clone(), why));
+                true
+            }
+            _ => false,
+        });
     Ok(match (same, plan.touched.is_empty()) {
         (false, _) => Freshness::Changed,
         (true, false) => Freshness::Retimed,
         (true, true) => {
+            let mut snapshot = Snapshot::of(&scan);
+            snapshot.held = held(manifest, failed);
             // Best effort: on read-only storage every search compares every file.
-            let _ = Snapshot::of(&scan).save(index_dir, payload.stamp);
+            let _ = snapshot.save(index_dir, payload.stamp);
             Freshness::Current
         }
     })
@@ -158,8 +167,11 @@ pub fn build(
     let mut report = match result {
         // Committed: from here on the new files are the index; nothing may be undone.
         Ok((report, Some(writer))) => {
+            let index = writer.index().clone();
             writer.wait_merging_threads()?;
             store::make_readable(index_dir)?;
+            // Best effort: without the record, the next run reads every file again.
+            let _ = store::note_whole(&index, index_dir);
             report
         }
         Ok((report, None)) => report,
@@ -199,6 +211,17 @@ fn write(
         damaged,
     } = store::open_write(index_dir, analyzers, 2, WRITER_MEMORY)?;
     let payload = Payload::of(&index)?;
+    let mut snapshot = Snapshot::of(&scan);
+    if damaged.is_none() && payload.analyzer == analyzers.fingerprint() {
+        if let Some(last) = Snapshot::load(index_dir, payload.stamp) {
+            if last.files == snapshot.files && Manifest::exists(index_dir, &payload) {
+                return Ok((
+                    unchanged(scan, last, snapshot, index_dir, payload.stamp)?,
+                    None,
+                ));
+            }
+        }
+    }
     let old = if damaged.is_some() {
         Manifest::default()
     } else {
@@ -216,7 +239,6 @@ fn write(
         old
     };
     let plan = plan(&scan.files, &manifest);
-    let snapshot = Snapshot::of(&scan);
     *needed = plan.load.iter().map(|f| f.size).sum::<u64>() * INDEX_BYTES_PER_TEXT_BYTE;
     let mut report = Report {
         rebuilt,
@@ -231,41 +253,32 @@ fn write(
         manifest.files.remove(rel);
         report.removed += 1;
     }
+    let mut failed = Vec::new();
     progress.start(plan.load.len() as u64);
-    for file in &plan.load {
-        if progress.cancelled() {
-            return Err(Error::Interrupted);
-        }
-        let existed = manifest.files.contains_key(&file.rel);
-        if existed {
-            writer.delete_term(Term::from_field_text(fields.path, &file.rel));
-            manifest.files.remove(&file.rel);
-        }
-        match corpus::load(file) {
-            Ok(doc) => {
-                for w in &doc.article.warnings {
-                    report.warnings.push((file.rel.clone(), w.clone()));
+    // A changed file's old documents go first: its new ones come after the deletion.
+    let existed: Vec<bool> = plan
+        .load
+        .iter()
+        .map(|file| {
+            let existed = manifest.files.remove(&file.rel).is_some();
+            if existed {
+                writer.delete_term(Term::from_field_text(fields.path, &file.rel));
+            }
+            existed
+        })
+        .collect();
+    let outcomes = feed::add_files(&writer, &fields, analyzers, &plan.load, progress)
+        .map_err(|e| thread_error(&mut writer, e))?;
+    for ((file, outcome), existed) in plan.load.iter().zip(outcomes).zip(existed) {
+        match outcome {
+            Ok(added) => {
+                for w in added.warnings {
+                    report.warnings.push((file.rel.clone(), w));
                 }
-                if let Some(enc) = doc.encoding {
-                    report
-                        .warnings
-                        .push((file.rel.clone(), format!("decoded from {enc}")));
-                }
-                add_document(&writer, &fields, &doc)?;
-                manifest.files.insert(
-                    file.rel.clone(),
-                    FileEntry {
-                        hash: doc.hash,
-                        size: file.size,
-                        mtime: file.mtime as u64,
-                        story: doc.story,
-                        lang: doc.article.lang,
-                        passages: doc.article.passages.len() as u64,
-                        marked: !doc.article.markers.is_empty(),
-                        title: doc.article.title,
-                        date: doc.article.date.unwrap_or_default(),
-                    },
-                );
+                report
+                    .indexed
+                    .push((added.entry.story.clone(), added.entry.lang.clone()));
+                manifest.files.insert(file.rel.clone(), added.entry);
                 if existed {
                     report.changed += 1;
                 } else {
@@ -276,10 +289,9 @@ fn write(
                 if existed {
                     report.removed += 1;
                 }
-                report.skipped.push((file.rel.clone(), why));
+                failed.push((file.rel.clone(), why));
             }
         }
-        progress.advance(&file.rel);
     }
     progress.finish();
     if progress.cancelled() {
@@ -288,6 +300,8 @@ fn write(
     let committed = !report.nothing_to_do() || !plan.touched.is_empty();
     manifest.files.extend(plan.touched);
     report.warnings.extend(misaligned(&manifest, &plan.load));
+    report.skipped.extend(failed.iter().cloned());
+    snapshot.held = held(&manifest, failed);
     if committed {
         let mut commit = writer.prepare_commit()?;
         let stamp = commit.opstamp();
@@ -302,16 +316,68 @@ fn write(
         );
         commit.commit()?;
         manifest::remove_others(index_dir, stamp);
-    } else if Snapshot::load(index_dir, payload.stamp).as_ref() != Some(&snapshot) {
+    } else if Snapshot::load(index_dir, payload.stamp).is_none_or(|s| s.outdated_by(&snapshot)) {
         // Nothing to index, but folder times moved (a file saved unchanged, a temporary file
         // come and gone): renewing the snapshot keeps the searches' check quick.
         snapshot.save(index_dir, payload.stamp)?;
     }
-    let (stories, passages, languages) = manifest.totals();
-    report.stories = stories;
-    report.passages = passages;
-    report.languages = languages;
+    report.stories = snapshot.held.stories;
+    report.passages = snapshot.held.passages;
+    report.languages = snapshot.held.languages;
     Ok((report, committed.then_some(writer)))
+}
+
+/// A writer whose thread failed (on a full disk) refuses documents saying only that it was
+/// killed; the thread's own error comes out when its threads are joined.
+fn thread_error(writer: &mut IndexWriter, e: Error) -> Error {
+    match e {
+        Error::Tantivy(_) => writer.prepare_commit().err().map_or(e, Error::from),
+        e => e,
+    }
+}
+
+/// What the index holds, from its file list and the story files that could not be read.
+fn held(manifest: &Manifest, unreadable: Vec<(String, String)>) -> Held {
+    let (stories, passages, languages) = manifest.totals();
+    Held {
+        stories,
+        passages,
+        languages,
+        unreadable,
+    }
+}
+
+/// The run that finds every story file as the last one left it (by the snapshot's digest of
+/// their paths, sizes and times): the file list is not read, and the snapshot is renewed only
+/// when folder times moved (a file saved unchanged, a temporary file come and gone).
+fn unchanged(
+    scan: corpus::Scan,
+    last: Snapshot,
+    mut now: Snapshot,
+    index_dir: &Path,
+    stamp: u64,
+) -> Result<Report> {
+    if last.outdated_by(&now) {
+        now.held = last.held.clone();
+        now.save(index_dir, stamp)?;
+    }
+    let Held {
+        stories,
+        passages,
+        languages,
+        unreadable,
+    } = last.held;
+    let mut skipped = scan.skipped;
+    let unchanged = scan.files.len().saturating_sub(unreadable.len());
+    skipped.extend(unreadable);
+    Ok(Report {
+        stories,
+        passages,
+        languages,
+        unchanged,
+        skipped,
+        ..Default::default()
+    })
 }
 
 /// Stories changed in this run whose language versions differ in passage count and have no
@@ -350,54 +416,6 @@ fn misaligned(manifest: &Manifest, loaded: &[SourceFile]) -> Vec<(String, String
             )
         })
         .collect()
-}
-
-fn add_document(writer: &IndexWriter, fields: &Fields, doc: &Document) -> Result<()> {
-    let a = &doc.article;
-    for (i, text) in a.passages.iter().enumerate() {
-        let n = i as u64 + 1;
-        let mut d = located(fields, doc, n);
-        // Without markers, a passage pairs by its number; with them, by its marker's.
-        let align = match a.markers.get(i) {
-            None => n,
-            Some(marker) => marker.unwrap_or(schema::UNPAIRED + n),
-        };
-        d.add_u64(fields.align, align);
-        d.add_text(fields.text, text);
-        d.add_text(fields.grams, text);
-        d.add_text(fields.words, text);
-        d.add_text(fields.pinyin, text);
-        writer.add_document(d)?;
-    }
-    // The story document (passage 0): the whole text and the title, for ranking stories.
-    let mut d = located(fields, doc, 0);
-    for text in &a.passages {
-        d.add_text(fields.body, text);
-    }
-    d.add_text(fields.head, &a.title);
-    if !a.markers.is_empty() {
-        d.add_u64(fields.align, 0);
-    }
-    writer.add_document(d)?;
-    Ok(())
-}
-
-/// A document naming passage `n` of `doc` (0: the story document): its story, language,
-/// title, date, file and place.
-fn located(fields: &Fields, doc: &Document, n: u64) -> TantivyDocument {
-    let a = &doc.article;
-    let date = a.date.clone().unwrap_or_default();
-    let mut d = TantivyDocument::default();
-    d.add_text(fields.story, &doc.story);
-    d.add_text(fields.lang, &a.lang);
-    d.add_text(fields.title, &a.title);
-    d.add_text(fields.date, &date);
-    d.add_u64(fields.day, day_number(&date));
-    d.add_text(fields.path, &doc.rel);
-    d.add_u64(fields.passage, n);
-    d.add_text(fields.loc, loc(&doc.story, &a.lang, n));
-    d.add_u64(fields.unit, schema::unit(&doc.story, &a.lang));
-    d
 }
 
 /// Merges the index into one segment (fewer files, faster opening; for bundles).

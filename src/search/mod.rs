@@ -24,7 +24,7 @@ use std::path::Path;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher as TantivySearcher, Term};
+use tantivy::{Searcher as TantivySearcher, Term};
 
 use crate::analysis::Analyzers;
 use crate::error::{Error, Result};
@@ -299,29 +299,6 @@ impl Searcher {
             }
         }
         Ok(hits)
-    }
-
-    /// Up to `n` passages spread evenly over the index.
-    pub fn sample(&self, n: usize) -> Result<Vec<Passage>> {
-        let total = self.searcher.num_docs() as usize;
-        let step = total.div_ceil(n.max(1)).max(1);
-        let stored = self.stored();
-        let mut out = Vec::new();
-        let mut k = 0usize;
-        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-            for doc in segment.doc_ids_alive() {
-                if k.is_multiple_of(step) {
-                    let passage = stored.passage(DocAddress::new(ord as u32, doc))?;
-                    // A story document is not a passage: try the next document.
-                    if passage.passage == 0 {
-                        continue;
-                    }
-                    out.push(passage);
-                }
-                k += 1;
-            }
-        }
-        Ok(out)
     }
 
     /// The story `story` in language `lang`, every passage in order; `None` when the index

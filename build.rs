@@ -1,49 +1,56 @@
-//! Files the translation list's early senses by the first two letters of their first word
-//! (`OUT_DIR/senses.rs`, read by `src/translate.rs`), so that no query sorts the 40,000-line
-//! list: an English word's translations are among the few senses sharing its stem's lead.
+//! Files the translation list's early senses by their stems (`OUT_DIR/senses.rs`, read by
+//! `src/translate.rs`), so that an English lookup is a binary search: no query stems or sorts
+//! the 40,000-line list. Stemmed with the Snowball English stemmer the index's analyzer uses
+//! (tantivy's `stemmer` feature, `frostem`, pinned to the same version); a test there checks
+//! every key against the analyzer itself.
 
-use std::{env, fs, path::Path};
+use std::{env, fs, path::PathBuf};
 
-/// The senses of an entry that may translate an English word (`translate::MAX_SENSE` + 1;
-/// a test there checks every such sense is filed).
-const SENSES_FILED: usize = 3;
+/// The senses of an entry that may translate an English word (later ones are too far from its
+/// meaning; the test in `src/translate.rs` files as many).
+const SENSES_FILED: usize = 6;
 
-/// The first two characters of a sense's first word, lowercased, as its stem starts. The
-/// Snowball English stemmer keeps them but for three words of its exception list.
-fn lead(sense: &str) -> String {
-    let first = sense
-        .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty())
-        .unwrap_or_default()
-        .to_lowercase();
-    let first = match first.as_str() {
-        "dying" => "die",
-        "lying" => "lie",
-        "tying" => "tie",
-        other => other,
-    };
-    first.chars().take(2).collect()
+/// A sense's terms as the index's analyzer makes them of ASCII text without digits: runs of
+/// letters, lowercased, stemmed.
+fn stems(stemmer: &frostem::Stemmer, sense: &str) -> Vec<String> {
+    assert!(
+        sense.bytes().all(|b| b.is_ascii() && !b.is_ascii_digit()),
+        "data/cedict.tsv: {sense:?} is not ASCII letters (the build's stemming assumes it)"
+    );
+    sense
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| stemmer.stem(&w.to_ascii_lowercase()).into_owned())
+        .collect()
 }
 
 fn main() {
     println!("cargo:rerun-if-changed=data/cedict.tsv");
     println!("cargo:rerun-if-changed=build.rs");
     let list = fs::read_to_string("data/cedict.tsv").expect("data/cedict.tsv");
-    // (lead, the sense's byte offset in the list): offsets follow the list's frequency order.
-    let mut filed: Vec<(String, usize)> = Vec::new();
+    let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+    // (key, rank, sense offset, word offset): a sense translates the words whose stems, joined
+    // by a space, are its key; ranked by its place among its entry's senses, then the list's
+    // (frequency) order.
+    let mut filed: Vec<(String, usize, usize, usize)> = Vec::new();
     let mut offset = 0;
     for line in list.split_inclusive('\n') {
         if let Some(tab) = line.find('\t').filter(|_| !line.starts_with('#')) {
+            let word = &line[..tab];
             let mut start = offset + tab + 1;
-            for sense in line[tab + 1..].trim_end().split('|').take(SENSES_FILED) {
-                filed.push((lead(sense), start));
-                // A two-word sense also translates its last word (`software package`).
-                let words: Vec<&str> = sense
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .collect();
-                if let [_, last] = words.as_slice() {
-                    filed.push((lead(last), start));
+            for (i, sense) in line[tab + 1..].trim_end().split('|').enumerate() {
+                if i == SENSES_FILED {
+                    break;
+                }
+                // A single character is too ambiguous to stand for anything but its first sense.
+                let stems = stems(&stemmer, sense);
+                if !stems.is_empty() && (i == 0 || word.chars().count() > 1) {
+                    filed.push((stems.join(" "), i, start, offset));
+                    // A two-word sense translates its last word, after every whole sense:
+                    // `software package` (软件包) is a package.
+                    if let [_, last] = stems.as_slice() {
+                        filed.push((last.clone(), SENSES_FILED + i, start, offset));
+                    }
                 }
                 start += sense.len() + 1;
             }
@@ -51,23 +58,24 @@ fn main() {
         offset += line.len();
     }
     filed.sort();
-    filed.dedup();
-    let mut leads = String::new();
-    let mut senses = String::new();
-    let mut from = 0;
-    for (i, (lead, start)) in filed.iter().enumerate() {
-        senses.push_str(&format!("{start},"));
-        if filed.get(i + 1).is_none_or(|(next, _)| next != lead) {
-            leads.push_str(&format!("({lead:?}, {from}, {}),", i + 1));
-            from = i + 1;
+    let mut keys = String::new();
+    let mut entries = String::new();
+    for (i, (key, _, _, word)) in filed.iter().enumerate() {
+        if i == 0 || filed[i - 1].0 != *key {
+            keys.push_str(key);
+            keys.push('\n');
         }
+        let key_at = keys.len() - key.len() - 1;
+        entries.push_str(&format!("({key_at},{word}),"));
     }
-    let out = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("senses.rs");
+    let out = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
+    fs::write(out.join("sense_keys.txt"), keys).expect("OUT_DIR is writable");
     let code = format!(
-        "/// Each lead with its range in [`SENSES`], by lead.\n\
-         static LEADS: &[(&str, usize, usize)] = &[{leads}];\n\
-         /// Byte offsets in the list of the senses filed, by lead, then in the list's order.\n\
-         static SENSES: &[u32] = &[{senses}];\n"
+        "/// Every key, once, each ended by a newline, in order.\n\
+         static KEYS: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/sense_keys.txt\"));\n\
+         /// (its key's offset in [`KEYS`], the byte offset of its word's line in the list), by\n\
+         /// key, then best first.\n\
+         static FILED: &[(u32, u32)] = &[{entries}];\n"
     );
-    fs::write(out, code).expect("OUT_DIR is writable");
+    fs::write(out.join("senses.rs"), code).expect("OUT_DIR is writable");
 }

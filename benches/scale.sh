@@ -17,6 +17,7 @@
 #   CORPORA=../corpora             output of ../shared/corpora/make_corpora.sh
 #   SIZES="50 150 500"             archive sizes in MB
 #   QUERIES="filesystem|软件包"     queries timed, separated by |
+#   ARCHIVE=path/to/archive         another build to measure (e.g. a baseline); none is built then
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,7 +25,7 @@ SCALE_DIR=${SCALE_DIR:-/tmp/archive-scale}
 CORPORA=${CORPORA:-$REPO/../corpora}
 SIZES=${SIZES:-50 150 500}
 QUERIES=${QUERIES:-filesystem|软件包}
-ARCHIVE="$REPO/target/x86_64-unknown-linux-gnu/release/archive"
+ARCHIVE=${ARCHIVE:-}
 export LC_ALL=C.UTF-8
 
 die() { echo "scale.sh: $*" >&2; exit 2; }
@@ -38,8 +39,11 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-log "building the release binary"
-(cd "$REPO" && cargo build --release --quiet)
+if [ -z "$ARCHIVE" ]; then
+  log "building the release binary"
+  (cd "$REPO" && cargo build --release --quiet)
+  ARCHIVE="$REPO/target/x86_64-unknown-linux-gnu/release/archive"
+fi
 
 # fill DIR MB: copies of the corpora's text files under copy-N/ until DIR holds MB megabytes.
 fill() {

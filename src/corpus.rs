@@ -77,7 +77,8 @@ pub fn scan(root: &Path) -> Result<Scan> {
         .into_iter()
         .filter_entry(|e| {
             let shown = e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');
-            if shown && leads_outside(&real_root, e.path()) {
+            // Only a link can lead out (the walk knows which entries are links: no `lstat`).
+            if shown && e.path_is_symlink() && leads_outside(&real_root, e.path()) {
                 outside
                     .borrow_mut()
                     .push((rel_path(root, e.path()), OUTSIDE.to_string()));
@@ -165,6 +166,10 @@ pub fn leads_outside(real_root: &Path, path: &Path) -> bool {
 
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
+    // The walk joins plain names to the root, so on Unix the rest is already `a/b/c`.
+    if cfg!(unix) {
+        return rel.to_string_lossy().into_owned();
+    }
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{self, Scan};
+use crate::corpus::{self, Scan, SourceFile};
 use crate::error::Result;
 use crate::manifest::{self, FOLDERS};
 
@@ -31,10 +31,41 @@ pub struct Snapshot {
     pub folders: Vec<(String, u64)>,
     /// The most recently modified story files: path, size, modification time.
     pub recent: Vec<(String, u64, u64)>,
+    /// A digest of every story file's path, size and time, in walk order: while a walk gives
+    /// the same, no file was added, removed or changed, and `archive index` need not read the
+    /// file list (the comparison it would make by size and time says the same).
+    pub files: [u8; 32],
+    /// What the index held after that scan.
+    pub held: Held,
+}
+
+/// What the index holds: the report of a run that finds nothing to do.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Held {
+    /// Stories.
+    pub stories: usize,
+    /// Passages.
+    pub passages: u64,
+    /// Languages.
+    pub languages: Vec<String>,
+    /// Story files that could not be read or parsed, with the reason (each run says so).
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// The digest of the story files' paths, sizes and times (see [`Snapshot::files`]).
+pub fn digest(files: &[SourceFile]) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    for f in files {
+        hasher.update(&(f.rel.len() as u64).to_le_bytes());
+        hasher.update(f.rel.as_bytes());
+        hasher.update(&f.size.to_le_bytes());
+        hasher.update(&f.mtime.to_le_bytes());
+    }
+    hasher.finalize().into()
 }
 
 impl Snapshot {
-    /// The snapshot of a scan.
+    /// The snapshot of a scan (what the index holds is filled in by the caller).
     pub fn of(scan: &Scan) -> Snapshot {
         let mut files: Vec<_> = scan.files.iter().collect();
         files.sort_by_key(|f| std::cmp::Reverse(f.mtime));
@@ -50,18 +81,29 @@ impl Snapshot {
                 .take(RECENT)
                 .map(|f| (f.rel.clone(), f.size, f.mtime as u64))
                 .collect(),
+            files: digest(&scan.files),
+            held: Held::default(),
         }
     }
 
     /// The snapshot of the commit stamped `stamp` in the index folder `dir`, if readable.
     pub fn load(dir: &Path, stamp: u64) -> Option<Snapshot> {
-        manifest::read(dir, FOLDERS, stamp)
+        manifest::read(dir, &manifest::stamped(FOLDERS, stamp))
     }
 
     /// Stores the snapshot for the commit stamped `stamp` (before that commit, or after a full
     /// comparison found the archive unchanged).
     pub fn save(&self, dir: &Path, stamp: u64) -> Result<()> {
-        manifest::write(dir, FOLDERS, stamp, self)
+        manifest::write(dir, &manifest::stamped(FOLDERS, stamp), self)
+    }
+
+    /// True when a later scan, `now`, should replace this snapshot: its folders or files
+    /// differ, or some time here was too close to this scan to be trusted.
+    pub fn outdated_by(&self, now: &Snapshot) -> bool {
+        let settled = |t: u64| t.saturating_add(UNSETTLED_NS) < self.scanned;
+        (&self.folders, &self.recent, &self.files) != (&now.folders, &now.recent, &now.files)
+            || !self.folders.iter().all(|(_, t)| settled(*t))
+            || !self.recent.iter().all(|(_, _, t)| settled(*t))
     }
 
     /// True when nothing the snapshot covers changed: every folder and recent file has its

@@ -4,11 +4,12 @@
 //! only to update the index or when the quick freshness check is unsure; and
 //! `archive-folders-<stamp>.bin`, the [`crate::fresh::Snapshot`] every search reads. A crash
 //! before the commit leaves the previous commit and its files intact; files of older commits
-//! are removed after each commit.
+//! are removed after each commit. One more file, `archive-checked.bin`, is a cache for
+//! `archive index`: the index files whose checksums held, with their size and time then.
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,8 @@ use crate::error::{Error, Result};
 /// File-name prefixes of the files a commit's stamp names.
 const FILES: &str = "archive-files-";
 pub(crate) const FOLDERS: &str = "archive-folders-";
+/// The index files last found whole (see [`crate::store`]).
+pub(crate) const CHECKED: &str = "archive-checked.bin";
 
 /// The payload of each commit.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -84,7 +87,7 @@ impl Manifest {
     /// The manifest of the commit `payload` describes, in the index folder `dir`. A missing or
     /// damaged file list gives an empty manifest with no analyzer: the next update rebuilds.
     pub fn load(dir: &Path, payload: &Payload) -> Manifest {
-        match read(dir, FILES, payload.stamp) {
+        match read(dir, &stamped(FILES, payload.stamp)) {
             Some(files) => Manifest {
                 analyzer: payload.analyzer.clone(),
                 files,
@@ -93,9 +96,14 @@ impl Manifest {
         }
     }
 
+    /// True when the file list of the commit `payload` describes is there (without reading it).
+    pub fn exists(dir: &Path, payload: &Payload) -> bool {
+        dir.join(stamped(FILES, payload.stamp)).is_file()
+    }
+
     /// Writes the file list for the commit stamped `stamp` (before that commit).
     pub fn save(&self, dir: &Path, stamp: u64) -> Result<()> {
-        write(dir, FILES, stamp, &self.files)
+        write(dir, &stamped(FILES, stamp), &self.files)
     }
 
     /// Counts of stories, passages and languages in the index.
@@ -112,20 +120,22 @@ impl Manifest {
     }
 }
 
-fn path_of(dir: &Path, prefix: &str, stamp: u64) -> PathBuf {
-    dir.join(format!("{prefix}{stamp}.bin"))
+/// The name of the file `prefix` names for the commit stamped `stamp`.
+pub(crate) fn stamped(prefix: &str, stamp: u64) -> String {
+    format!("{prefix}{stamp}.bin")
 }
 
-/// Reads one of a commit's files; `None` when it is missing or damaged.
-pub(crate) fn read<T: DeserializeOwned>(dir: &Path, prefix: &str, stamp: u64) -> Option<T> {
-    let bytes = std::fs::read(path_of(dir, prefix, stamp)).ok()?;
+/// Reads the file `name` of the index folder `dir`; `None` when it is missing or damaged.
+pub(crate) fn read<T: DeserializeOwned>(dir: &Path, name: &str) -> Option<T> {
+    let bytes = std::fs::read(dir.join(name)).ok()?;
     bincode::deserialize(&bytes).ok()
 }
 
-/// Writes one of a commit's files whole or not at all (a temporary file renamed over it).
-pub(crate) fn write<T: Serialize>(dir: &Path, prefix: &str, stamp: u64, value: &T) -> Result<()> {
-    let path = path_of(dir, prefix, stamp);
-    let tmp = dir.join(format!("{prefix}{stamp}.{}.tmp", std::process::id()));
+/// Writes the file `name` of the index folder `dir` whole or not at all (a temporary file
+/// renamed over it).
+pub(crate) fn write<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<()> {
+    let path = dir.join(name);
+    let tmp = dir.join(format!("{name}.{}.tmp", std::process::id()));
     let bytes = bincode::serialize(value).expect("manifest serializes");
     let written = std::fs::File::create(&tmp).and_then(|mut f| {
         f.write_all(&bytes)?;
@@ -140,14 +150,15 @@ pub(crate) fn write<T: Serialize>(dir: &Path, prefix: &str, stamp: u64, value: &
 
 /// True for the name of a file a commit's stamp names (or its temporary file).
 pub fn is_manifest_file(name: &str) -> bool {
-    name.starts_with(FILES) || name.starts_with(FOLDERS)
+    name.starts_with(FILES) || name.starts_with(FOLDERS) || name.starts_with(CHECKED)
 }
 
 /// Removes the files of every commit but `stamp`'s (and temporary files left by a crash).
 pub fn remove_others(dir: &Path, stamp: u64) {
     let keep = [
-        format!("{FILES}{stamp}.bin"),
-        format!("{FOLDERS}{stamp}.bin"),
+        stamped(FILES, stamp),
+        stamped(FOLDERS, stamp),
+        CHECKED.to_string(),
     ];
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;

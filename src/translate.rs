@@ -7,25 +7,21 @@
 //! sense, the more frequent words first.
 //!
 //! The list is never parsed whole (stemming all its senses costs tens of milliseconds, more
-//! than a whole search). A Chinese word is found by a byte search for its line. An English
-//! word's translations are among the senses whose first word starts with the two letters its
-//! stem starts with (the English stemmer keeps a word's first two letters, but for three words
-//! of its exception list); the build files the senses by those letters (`build.rs`), and a
-//! lookup stems only the senses filed under its stem's. A test checks every sense is filed
-//! where its stem starts.
+//! than a whole search). A Chinese word is found by a byte search for its line. The build
+//! stems the early senses of every entry and files them by their stems (`build.rs`), so an
+//! English lookup is a binary search; a test checks every sense is filed under the stems the
+//! index's analyzer gives it.
 
 use memchr::memmem;
 
-use crate::analysis::{collect, fold_han, latin_stemmer};
+use crate::analysis::fold_han;
 
 /// The derived word list: `中文<TAB>sense|sense|sense`, most frequent words first.
 const LIST: &str = include_str!("../data/cedict.tsv");
 /// Most translations searched for one word.
 const MAX_TRANSLATIONS: usize = 3;
-/// Senses past this one never translate English into Chinese (too far from the word's meaning).
-const MAX_SENSE: usize = 2;
-
-// `LEADS` and `SENSES`: the list's first `MAX_SENSE + 1` senses of each entry, by lead.
+// `KEYS` and `FILED`: the list's first six senses of each entry (later ones are too far
+// from the word's meaning to translate English into Chinese), by stems.
 include!(concat!(env!("OUT_DIR"), "/senses.rs"));
 
 /// Both directions of the word list.
@@ -53,37 +49,21 @@ impl Dictionary {
     }
 
     /// Chinese words for English words given as the index stems them (`packag`, or
-    /// `unit nation` for a phrase), best first.
+    /// `unit nation` for a phrase), best first: those with it as an early sense (earlier senses
+    /// first, then more frequent words), then those with it as the last word of a two-word
+    /// sense (`software package`, 软件包, is a package). A single character counts only by its
+    /// first sense.
     pub fn chinese_of(&self, stems: &[String]) -> Vec<&'static str> {
-        let Some(first) = stems.first() else {
+        if stems.is_empty() {
             return Vec::new();
-        };
-        let lead: String = first.chars().take(2).collect();
-        let Ok(at) = LEADS.binary_search_by(|(l, _, _)| (*l).cmp(lead.as_str())) else {
-            return Vec::new();
-        };
-        let (_, from, to) = LEADS[at];
-        let key = stems.join(" ");
-        let mut stemmer = latin_stemmer();
-        // (sense index, offset, word): earlier senses first, then more frequent words.
-        let mut found: Vec<(usize, u32, &'static str)> = Vec::new();
-        for &start in &SENSES[from..to] {
-            let (word, i, sense) = self.sense_at(start as usize);
-            // A single character is too ambiguous to stand for anything but its first sense.
-            if i > MAX_SENSE || (i > 0 && word.chars().count() < 2) {
-                continue;
-            }
-            let stems = collect(&mut stemmer, sense);
-            if stems.join(" ") == key {
-                found.push((i, start, word));
-            } else if stems.len() == 2 && stems[1] == key {
-                // A two-word sense translates its last word, after every whole sense:
-                // `software package` (软件包) is a package.
-                found.push((MAX_SENSE + 1 + i, start, word));
-            }
         }
-        found.sort();
-        found.into_iter().map(|(_, _, word)| word).collect()
+        let key = stems.join(" ");
+        let from = FILED.partition_point(|&(k, _)| key_at(k) < key.as_str());
+        let to = from + FILED[from..].partition_point(|&(k, _)| key_at(k) == key.as_str());
+        FILED[from..to]
+            .iter()
+            .map(|&(_, line)| self.word_at(line as usize))
+            .collect()
     }
 
     /// The best few of [`Dictionary::chinese_of`] that the index holds (`frequency`, its
@@ -106,23 +86,23 @@ impl Dictionary {
             .collect()
     }
 
-    /// The sense starting at byte `start` of the list: its entry's word, its index among the
-    /// entry's senses, and the sense.
-    fn sense_at(&self, start: usize) -> (&'static str, usize, &'static str) {
-        let list = self.list;
-        let line = list[..start].rfind('\n').map_or(0, |n| n + 1);
-        let tab = line + list[line..start].find('\t').unwrap_or(0);
-        let rest = &list[start..];
-        let sense = &rest[..rest.find(['|', '\n']).unwrap_or(rest.len())];
-        let index = list[tab..start].matches('|').count();
-        (&list[line..tab], index, sense)
+    /// The word of the line starting at byte `line` of the list.
+    fn word_at(&self, line: usize) -> &'static str {
+        let rest = &self.list[line..];
+        &rest[..rest.find('\t').unwrap_or(0)]
     }
+}
+
+/// The key at byte `at` of [`KEYS`].
+fn key_at(at: u32) -> &'static str {
+    let rest = &KEYS[at as usize..];
+    &rest[..rest.find('\n').unwrap_or(rest.len())]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::latin_terms;
+    use crate::analysis::{collect, latin_stemmer, latin_terms};
 
     #[test]
     fn words_translate_both_ways() {
@@ -145,33 +125,44 @@ mod tests {
         assert!(!d.chinese_of(&latin_terms("japanese")).contains(&"和"));
     }
 
+    /// The senses of an entry `build.rs` files.
+    const SENSES_FILED: usize = 6;
+
     #[test]
-    fn every_early_sense_is_filed_where_its_stem_starts() {
-        // chinese_of looks senses up by their stem's lead; one filed elsewhere would be lost.
+    fn every_early_sense_is_filed_under_its_stems() {
+        // The build stems the senses itself; each must be filed under the key the index's
+        // analyzer gives it, best first, or chinese_of would miss or misorder it.
         let mut stemmer = latin_stemmer();
-        let mut filed = 0;
-        for (lead, from, to) in LEADS {
-            for &start in &SENSES[*from..*to] {
-                let (_, i, sense) = dictionary().sense_at(start as usize);
-                let stems = collect(&mut stemmer, sense);
-                let lead_of = |s: &String| s.chars().take(2).collect::<String>();
-                let stem_lead = stems.first().map(lead_of).unwrap_or_default();
-                assert!(i <= MAX_SENSE, "{sense}: sense {i} filed");
-                if &stem_lead == lead {
-                    filed += 1;
-                } else {
-                    // A two-word sense is filed under its last word's lead too.
-                    let last = (stems.len() == 2).then(|| lead_of(&stems[1]));
-                    assert_eq!(last.as_deref(), Some(*lead), "{sense}: stems to {stems:?}");
+        let mut expected: Vec<(String, usize, usize, usize)> = Vec::new();
+        let mut offset = 0;
+        for line in LIST.split_inclusive('\n') {
+            if let Some((word, senses)) = line.split_once('\t').filter(|_| !line.starts_with('#')) {
+                let mut start = offset + word.len() + 1;
+                for (i, sense) in senses.trim_end().split('|').take(SENSES_FILED).enumerate() {
+                    let stems = collect(&mut stemmer, sense);
+                    if !stems.is_empty() && (i == 0 || word.chars().count() > 1) {
+                        expected.push((stems.join(" "), i, start, offset));
+                        if stems.len() == 2 {
+                            expected.push((stems[1].clone(), SENSES_FILED + i, start, offset));
+                        }
+                    }
+                    start += sense.len() + 1;
                 }
             }
+            offset += line.len();
         }
-        let early: usize = LIST
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(_, senses)| senses.split('|').count().min(MAX_SENSE + 1))
-            .sum();
-        assert_eq!(filed, early);
+        expected.sort();
+        let filed: Vec<(&str, usize)> = FILED
+            .iter()
+            .map(|&(key, line)| (key_at(key), line as usize))
+            .collect();
+        let expected: Vec<(&str, usize)> = expected
+            .iter()
+            .map(|(key, _, _, line)| (key.as_str(), *line))
+            .collect();
+        assert_eq!(filed.len(), expected.len());
+        for (f, e) in filed.iter().zip(&expected) {
+            assert_eq!(f, e);
+        }
     }
 }

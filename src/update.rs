@@ -19,7 +19,7 @@ pub struct Updated {
 }
 
 /// Builds or updates the index at `index_dir` from `archive`, then, when anything was indexed,
-/// self-tests it: words from a sample of passages must find them again. A miss fails with [`Error::SelfTest`] naming the
+/// self-tests it: words from a sample of the passages it indexed must find them again. A miss fails with [`Error::SelfTest`] naming the
 /// first ones (each cut short: a passage may be megabytes long).
 pub fn update(
     archive: &Path,
@@ -34,7 +34,7 @@ pub fn update(
     if report.nothing_to_do() {
         return Ok(Updated { report, searcher });
     }
-    let outcome = selftest::run(&searcher, analyzers)?;
+    let outcome = selftest::run(&searcher, analyzers, &report.indexed)?;
     if let Some(first) = outcome.failures.first() {
         return Err(Error::SelfTest(format!(
             "{} of {} sample queries did not find their passage; the index is inconsistent; \

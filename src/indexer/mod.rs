@@ -11,7 +11,7 @@ use tantivy::{IndexWriter, Term};
 use crate::analysis::Analyzers;
 use crate::corpus::{self, SourceFile};
 use crate::error::{Error, Result};
-use crate::fresh::Snapshot;
+use crate::fresh::{Held, Snapshot};
 use crate::manifest::{self, FileEntry, Manifest, Payload};
 use crate::schema::Fields;
 use crate::store;
@@ -71,6 +71,8 @@ pub struct Report {
     pub damaged: Option<String>,
     /// Files skipped, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// The story and language of each file this run indexed (what the self-test samples).
+    pub indexed: Vec<(String, String)>,
     /// Warnings about files that were indexed.
     pub warnings: Vec<(String, String)>,
     /// Wall time.
@@ -122,17 +124,23 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
     let plan = plan(&scan.files, manifest);
     // A file that could not be read is not a reason to re-index on every search.
     let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
+    let mut failed = Vec::new();
     let same = plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
-        && plan
-            .load
-            .iter()
-            .all(|f| corpus::load(f).is_err() && !manifest.files.contains_key(&f.rel));
+        && plan.load.iter().all(|f| match corpus::load(f) {
+            Err(why) if !manifest.files.contains_key(&f.rel) => {
+                failed.push((f.rel.clone(), why));
+                true
+            }
+            _ => false,
+        });
     Ok(match (same, plan.touched.is_empty()) {
         (false, _) => Freshness::Changed,
         (true, false) => Freshness::Retimed,
         (true, true) => {
+            let mut snapshot = Snapshot::of(&scan);
+            snapshot.held = held(manifest, failed);
             // Best effort: on read-only storage every search compares every file.
-            let _ = Snapshot::of(&scan).save(index_dir, payload.stamp);
+            let _ = snapshot.save(index_dir, payload.stamp);
             Freshness::Current
         }
     })
@@ -159,8 +167,11 @@ pub fn build(
     let mut report = match result {
         // Committed: from here on the new files are the index; nothing may be undone.
         Ok((report, Some(writer))) => {
+            let index = writer.index().clone();
             writer.wait_merging_threads()?;
             store::make_readable(index_dir)?;
+            // Best effort: without the record, the next run reads every file again.
+            let _ = store::note_whole(&index, index_dir);
             report
         }
         Ok((report, None)) => report,
@@ -200,6 +211,17 @@ fn write(
         damaged,
     } = store::open_write(index_dir, analyzers, 2, WRITER_MEMORY)?;
     let payload = Payload::of(&index)?;
+    let mut snapshot = Snapshot::of(&scan);
+    if damaged.is_none() && payload.analyzer == analyzers.fingerprint() {
+        if let Some(last) = Snapshot::load(index_dir, payload.stamp) {
+            if last.files == snapshot.files && Manifest::exists(index_dir, &payload) {
+                return Ok((
+                    unchanged(scan, last, snapshot, index_dir, payload.stamp)?,
+                    None,
+                ));
+            }
+        }
+    }
     let old = if damaged.is_some() {
         Manifest::default()
     } else {
@@ -217,7 +239,6 @@ fn write(
         old
     };
     let plan = plan(&scan.files, &manifest);
-    let snapshot = Snapshot::of(&scan);
     *needed = plan.load.iter().map(|f| f.size).sum::<u64>() * INDEX_BYTES_PER_TEXT_BYTE;
     let mut report = Report {
         rebuilt,
@@ -232,6 +253,7 @@ fn write(
         manifest.files.remove(rel);
         report.removed += 1;
     }
+    let mut failed = Vec::new();
     progress.start(plan.load.len() as u64);
     // A changed file's old documents go first: its new ones come after the deletion.
     let existed: Vec<bool> = plan
@@ -253,6 +275,9 @@ fn write(
                 for w in added.warnings {
                     report.warnings.push((file.rel.clone(), w));
                 }
+                report
+                    .indexed
+                    .push((added.entry.story.clone(), added.entry.lang.clone()));
                 manifest.files.insert(file.rel.clone(), added.entry);
                 if existed {
                     report.changed += 1;
@@ -264,7 +289,7 @@ fn write(
                 if existed {
                     report.removed += 1;
                 }
-                report.skipped.push((file.rel.clone(), why));
+                failed.push((file.rel.clone(), why));
             }
         }
     }
@@ -275,6 +300,8 @@ fn write(
     let committed = !report.nothing_to_do() || !plan.touched.is_empty();
     manifest.files.extend(plan.touched);
     report.warnings.extend(misaligned(&manifest, &plan.load));
+    report.skipped.extend(failed.iter().cloned());
+    snapshot.held = held(&manifest, failed);
     if committed {
         let mut commit = writer.prepare_commit()?;
         let stamp = commit.opstamp();
@@ -289,15 +316,14 @@ fn write(
         );
         commit.commit()?;
         manifest::remove_others(index_dir, stamp);
-    } else if Snapshot::load(index_dir, payload.stamp).as_ref() != Some(&snapshot) {
+    } else if Snapshot::load(index_dir, payload.stamp).is_none_or(|s| s.outdated_by(&snapshot)) {
         // Nothing to index, but folder times moved (a file saved unchanged, a temporary file
         // come and gone): renewing the snapshot keeps the searches' check quick.
         snapshot.save(index_dir, payload.stamp)?;
     }
-    let (stories, passages, languages) = manifest.totals();
-    report.stories = stories;
-    report.passages = passages;
-    report.languages = languages;
+    report.stories = snapshot.held.stories;
+    report.passages = snapshot.held.passages;
+    report.languages = snapshot.held.languages;
     Ok((report, committed.then_some(writer)))
 }
 
@@ -308,6 +334,50 @@ fn thread_error(writer: &mut IndexWriter, e: Error) -> Error {
         Error::Tantivy(_) => writer.prepare_commit().err().map_or(e, Error::from),
         e => e,
     }
+}
+
+/// What the index holds, from its file list and the story files that could not be read.
+fn held(manifest: &Manifest, unreadable: Vec<(String, String)>) -> Held {
+    let (stories, passages, languages) = manifest.totals();
+    Held {
+        stories,
+        passages,
+        languages,
+        unreadable,
+    }
+}
+
+/// The run that finds every story file as the last one left it (by the snapshot's digest of
+/// their paths, sizes and times): the file list is not read, and the snapshot is renewed only
+/// when folder times moved (a file saved unchanged, a temporary file come and gone).
+fn unchanged(
+    scan: corpus::Scan,
+    last: Snapshot,
+    mut now: Snapshot,
+    index_dir: &Path,
+    stamp: u64,
+) -> Result<Report> {
+    if last.outdated_by(&now) {
+        now.held = last.held.clone();
+        now.save(index_dir, stamp)?;
+    }
+    let Held {
+        stories,
+        passages,
+        languages,
+        unreadable,
+    } = last.held;
+    let mut skipped = scan.skipped;
+    let unchanged = scan.files.len().saturating_sub(unreadable.len());
+    skipped.extend(unreadable);
+    Ok(Report {
+        stories,
+        passages,
+        languages,
+        unchanged,
+        skipped,
+        ..Default::default()
+    })
 }
 
 /// Stories changed in this run whose language versions differ in passage count and have no

@@ -16,6 +16,7 @@ pub mod request;
 pub mod segment;
 pub mod stored;
 pub mod stories;
+pub mod units;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -23,7 +24,7 @@ use std::path::Path;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher as TantivySearcher, Term};
+use tantivy::{Searcher as TantivySearcher, Term};
 
 use crate::analysis::Analyzers;
 use crate::error::{Error, Result};
@@ -40,7 +41,7 @@ pub use request::{Request, RequestBuilder};
 
 use clause::{Clause, Role};
 use rank::RankedStory;
-use stored::Stored;
+use stored::{Columns, Stored};
 
 /// Stories whose passages are ranked, at least (more when more hits are asked for).
 const STORY_POOL: usize = 50;
@@ -51,6 +52,7 @@ pub struct Searcher {
     searcher: TantivySearcher,
     variants: Variants,
     languages: BTreeSet<String>,
+    columns: Columns,
 }
 
 impl Searcher {
@@ -61,11 +63,13 @@ impl Searcher {
         let opened = store::open_read(index_dir, &analyzers)?;
         let searcher = opened.reader.searcher();
         let languages = stored::languages(&searcher, &opened.fields)?;
+        let columns = Columns::open(&searcher)?;
         Ok(Searcher {
             opened,
             searcher,
             variants: Variants::load(archive)?,
             languages,
+            columns,
         })
     }
 
@@ -94,6 +98,7 @@ impl Searcher {
             searcher: &self.searcher,
             fields: &self.opened.fields,
             languages: &self.languages,
+            columns: &self.columns,
         }
     }
 
@@ -143,14 +148,16 @@ impl Searcher {
         for run in &plan.han_runs {
             let units = self
                 .searcher
-                .search(&*stories::han_run(run, f), &rank::Units)?;
+                .search(&*stories::han_run(run, f), &rank::Units(&self.columns.unit))?;
             runs.push((run.as_str(), units));
         }
         let mut on_stories = Vec::with_capacity(plan.required.len());
         for (c, (_, on_passages)) in plan.required.iter().zip(&compiled.clauses) {
             let mut units = HashSet::new();
             if stories::in_passages(c) {
-                units = self.searcher.search(&**on_passages, &rank::Units)?;
+                units = self
+                    .searcher
+                    .search(&**on_passages, &rank::Units(&self.columns.unit))?;
             }
             if let Some(word) = stories::han_word(c) {
                 let holding = runs.iter().filter(|(run, _)| run.contains(word));
@@ -178,10 +185,18 @@ impl Searcher {
         // Bounded by the documents there are (a request may ask for any number).
         let units = (self.searcher.num_docs() as usize).max(1);
         let pool = request.limit().max(STORY_POOL).min(units);
-        let mut ranked = rank::stories(&self.searcher, &*story_query(Occur::Must), pool, false)?;
+        let units_of = &self.columns.unit;
+        let mut ranked = rank::stories(
+            &self.searcher,
+            units_of,
+            &*story_query(Occur::Must),
+            pool,
+            false,
+        )?;
         if ranked.len() < request.limit() && plan.required.len() > 1 {
             let seen: HashSet<u64> = ranked.iter().map(|s| s.unit).collect();
-            let some = rank::stories(&self.searcher, &*story_query(Occur::Should), pool, true)?;
+            let query = story_query(Occur::Should);
+            let some = rank::stories(&self.searcher, units_of, &*query, pool, true)?;
             ranked.extend(some.into_iter().filter(|s| !seen.contains(&s.unit)));
         }
         // Stage 2: their passages, by BM25 and proximity; a phrase must be in one passage.
@@ -215,7 +230,8 @@ impl Searcher {
                 .collect();
             if !units.is_empty() {
                 let query = passage_query(partial, units);
-                rank::passages(&self.searcher, &*query, keep, &without, &mut ranked)?;
+                let (query, without) = (&*query, &without);
+                rank::passages(&self.searcher, units_of, query, keep, without, &mut ranked)?;
             }
         }
         rank::order(&mut ranked);
@@ -280,7 +296,7 @@ impl Searcher {
                 let Some(version) = units.get(&unit(story, lang)) else {
                     continue;
                 };
-                for align in stored.aligns(&version.matched)? {
+                for align in stored.aligns(&version.matched) {
                     let (story, lang) = (story.to_string(), lang.clone());
                     matched.push(arrange::Matched { story, lang, align });
                 }
@@ -300,29 +316,6 @@ impl Searcher {
             }
         }
         Ok(hits)
-    }
-
-    /// Up to `n` passages spread evenly over the index.
-    pub fn sample(&self, n: usize) -> Result<Vec<Passage>> {
-        let total = self.searcher.num_docs() as usize;
-        let step = total.div_ceil(n.max(1)).max(1);
-        let stored = self.stored();
-        let mut out = Vec::new();
-        let mut k = 0usize;
-        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-            for doc in segment.doc_ids_alive() {
-                if k.is_multiple_of(step) {
-                    let passage = stored.passage(DocAddress::new(ord as u32, doc))?;
-                    // A story document is not a passage: try the next document.
-                    if passage.passage == 0 {
-                        continue;
-                    }
-                    out.push(passage);
-                }
-                k += 1;
-            }
-        }
-        Ok(out)
     }
 
     /// The story `story` in language `lang`, every passage in order; `None` when the index

@@ -57,9 +57,11 @@ impl RankedStory {
     }
 }
 
-/// The best `limit` story documents for `query`, each with its unit.
+/// The best `limit` story documents for `query`, each with its unit (`units`: each segment's
+/// `unit` column).
 pub fn stories(
     searcher: &Searcher,
+    units: &[Column<u64>],
     query: &dyn Query,
     limit: usize,
     partial: bool,
@@ -67,8 +69,7 @@ pub fn stories(
     let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
     let mut out = Vec::with_capacity(top.len());
     for (score, address) in top {
-        let reader = searcher.segment_reader(address.segment_ord);
-        let Some(unit) = units(reader)?.first(address.doc_id) else {
+        let Some(unit) = units[address.segment_ord as usize].first(address.doc_id) else {
             continue;
         };
         out.push(RankedStory {
@@ -84,15 +85,21 @@ pub fn stories(
 }
 
 /// Fills each story's best `keep` passages for `query` (which must only match passages of
-/// these stories), leaving out those in `without`.
+/// these stories), leaving out those in `without` (`units`: each segment's `unit` column).
 pub fn passages(
     searcher: &Searcher,
+    units: &[Column<u64>],
     query: &dyn Query,
     keep: usize,
     without: &HashSet<DocAddress>,
     stories: &mut [RankedStory],
 ) -> Result<()> {
-    let mut best = searcher.search(query, &BestPerUnit { keep, without })?;
+    let collector = BestPerUnit {
+        units,
+        keep,
+        without,
+    };
+    let mut best = searcher.search(query, &collector)?;
     for story in stories.iter_mut() {
         if let Some(found) = best.remove(&story.unit) {
             story.passage_score = found.best.first().map_or(0.0, |p| p.0);
@@ -114,24 +121,16 @@ pub fn order(stories: &mut Vec<RankedStory>) {
     });
 }
 
-fn units(reader: &SegmentReader) -> Result<Column<u64>> {
-    Ok(reader.fast_fields().u64("unit")?)
-}
+/// Collects the units of the matching documents (each segment's `unit` column).
+pub struct Units<'a>(pub &'a [Column<u64>]);
 
-/// Collects the units of the matching documents.
-pub struct Units;
-
-impl Collector for Units {
+impl Collector for Units<'_> {
     type Fruit = HashSet<u64>;
     type Child = UnitsSegment;
 
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<UnitsSegment> {
+    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<UnitsSegment> {
         Ok(UnitsSegment {
-            units: reader.fast_fields().u64("unit")?,
+            units: self.0[ord as usize].clone(),
             found: HashSet::new(),
         })
     }
@@ -166,6 +165,7 @@ impl SegmentCollector for UnitsSegment {
 /// Collects each unit's best `keep` passages, and every one that matched, leaving out those
 /// in `without`.
 struct BestPerUnit<'a> {
+    units: &'a [Column<u64>],
     keep: usize,
     without: &'a HashSet<DocAddress>,
 }
@@ -190,11 +190,7 @@ impl Collector for BestPerUnit<'_> {
     type Fruit = Best;
     type Child = BestPerUnitSegment;
 
-    fn for_segment(
-        &self,
-        ord: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
+    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<Self::Child> {
         Ok(BestPerUnitSegment {
             ord,
             keep: self.keep,
@@ -204,7 +200,7 @@ impl Collector for BestPerUnit<'_> {
                 .filter(|a| a.segment_ord == ord)
                 .map(|a| a.doc_id)
                 .collect(),
-            units: reader.fast_fields().u64("unit")?,
+            units: self.units[ord as usize].clone(),
             best: HashMap::new(),
         })
     }

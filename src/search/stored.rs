@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use tantivy::collector::{Count, DocSetCollector};
+use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -32,6 +33,33 @@ pub struct Stored<'a> {
     pub fields: &'a Fields,
     /// The languages the index holds stories in ([`languages`]).
     pub languages: &'a BTreeSet<String>,
+    /// Its fast fields.
+    pub columns: &'a Columns,
+}
+
+/// The `unit` and `align` fast fields of each segment (by ordinal), opened once: opening one
+/// decodes its block index, which grows with the segment.
+pub struct Columns {
+    /// [`crate::schema::Fields::unit`].
+    pub unit: Vec<Column<u64>>,
+    /// [`crate::schema::Fields::align`].
+    pub align: Vec<Column<u64>>,
+}
+
+impl Columns {
+    /// Opens the columns of every segment of `searcher`.
+    pub fn open(searcher: &TantivySearcher) -> Result<Columns> {
+        let column = |name: &str| -> Result<Vec<Column<u64>>> {
+            let segments = searcher.segment_readers().iter();
+            Ok(segments
+                .map(|s| s.fast_fields().u64(name))
+                .collect::<tantivy::Result<_>>()?)
+        };
+        Ok(Columns {
+            unit: column("unit")?,
+            align: column("align")?,
+        })
+    }
 }
 
 /// The languages the index holds stories in, from its `lang` terms (not its file list, which
@@ -71,26 +99,15 @@ impl Stored<'_> {
     }
 
     /// The align number of the passage at `address` (0 when it has none).
-    pub fn align(&self, address: DocAddress) -> Result<u64> {
-        Ok(self.aligns(&[address])?[0])
+    pub fn align(&self, address: DocAddress) -> u64 {
+        self.columns.align[address.segment_ord as usize]
+            .first(address.doc_id)
+            .unwrap_or(0)
     }
 
-    /// The align numbers of the passages at `addresses`, in order (each segment's column is
-    /// opened once).
-    pub fn aligns(&self, addresses: &[DocAddress]) -> Result<Vec<u64>> {
-        let mut columns = std::collections::HashMap::new();
-        let mut out = Vec::with_capacity(addresses.len());
-        for a in addresses {
-            let column = match columns.entry(a.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    let segment = self.searcher.segment_reader(a.segment_ord);
-                    e.insert(segment.fast_fields().u64("align")?)
-                }
-            };
-            out.push(column.first(a.doc_id).unwrap_or(0));
-        }
-        Ok(out)
+    /// The align numbers of the passages at `addresses`, in order.
+    pub fn aligns(&self, addresses: &[DocAddress]) -> Vec<u64> {
+        addresses.iter().map(|a| self.align(*a)).collect()
     }
 
     /// Documents of `story` in `lang` (its story document among them) with `align`, if given.
@@ -133,7 +150,7 @@ impl Stored<'_> {
                 .get_first(f.passage)
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0),
-            align: self.align(address)?,
+            align: self.align(address),
             text: text(f.written),
             title: text(f.title),
             date: text(f.date),

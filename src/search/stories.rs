@@ -4,7 +4,6 @@
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
-    TermSetQuery,
 };
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
@@ -14,6 +13,7 @@ use crate::schema::Fields;
 
 use super::clause::{Clause, Node, Role};
 use super::compile::{self, weighted};
+use super::units;
 
 /// Weight of a title match relative to a match in a story's text (the title is a field of
 /// its own, so a title word counts in both).
@@ -91,11 +91,7 @@ pub fn story_documents(f: &Fields) -> Box<dyn Query> {
 }
 
 fn of_units(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
-    let terms = units.into_iter().map(|u| Term::from_field_u64(f.unit, u));
-    Box::new(ConstScoreQuery::new(
-        Box::new(TermSetQuery::new(terms)),
-        0.0,
-    ))
+    Box::new(ConstScoreQuery::new(units::of_units(units, f.unit), 0.0))
 }
 
 /// A Han run typed without spaces as one substring of a passage (through the bigram field).

@@ -19,7 +19,7 @@ mod readonly;
 mod write;
 
 use readonly::ReadOnlyDirectory;
-pub use write::{file_names, open_write, Before, Writing};
+pub use write::{file_names, note_whole, open_write, Before, Writing};
 
 /// Reads the archive's user words (`words.txt`), if any.
 pub fn user_words(archive: &Path) -> Result<Vec<String>> {
@@ -67,7 +67,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
             path: dir.to_path_buf(),
             found: format!("an index this version cannot read: {e}"),
         },
-        e => Error::damaged(dir, e),
+        e => damaged(dir, e),
     })?;
     let metas = index.load_metas()?;
     // A first build that never committed leaves no index, not one of an unknown analyzer.
@@ -95,7 +95,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
         .try_into()
-        .map_err(|e| Error::damaged(dir, e))?;
+        .map_err(|e| damaged(dir, e))?;
     Ok(Opened {
         index,
         reader,
@@ -133,7 +133,7 @@ pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
             | TantivyError::OpenReadError(_)
             | TantivyError::DeserializeError(_)
             | TantivyError::InternalError(_)),
-        ))) => Err(Error::damaged(dir, e)),
+        ))) => Err(damaged(dir, e)),
         Ok(other) => other,
         Err(panic) => {
             let what = panic
@@ -141,9 +141,17 @@ pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            Err(Error::damaged(dir, format!("inconsistent data: {what}")))
+            Err(damaged(dir, format!("inconsistent data: {what}")))
         }
     }
+}
+
+/// The error for damage found in the index at `dir`. The record of which index files passed
+/// their checksums is dropped (best effort; nothing else is written), so the `archive index`
+/// the message asks for reads every file again, whatever the damage did to their times.
+fn damaged(dir: &Path, detail: impl std::fmt::Display) -> Error {
+    let _ = std::fs::remove_file(dir.join(crate::manifest::CHECKED));
+    Error::damaged(dir, detail)
 }
 
 /// Makes every file of the index readable by every user (tantivy creates some as 0600), so

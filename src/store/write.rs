@@ -12,6 +12,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, SegmentMeta, Tantiv
 use super::settings;
 use crate::analysis::Analyzers;
 use crate::error::{bounded, Error, Result};
+use crate::manifest::{self, CHECKED};
 use crate::schema::Fields;
 
 /// An index opened for writing, holding tantivy's writer lock.
@@ -55,7 +56,7 @@ pub fn open_write(
                 match writer_of(&index) {
                     Ok(mut writer) => {
                         remove_leftovers(&index, dir, &mut writer)?;
-                        let damaged = damage(&index);
+                        let damaged = damage(&index, dir);
                         if damaged.is_some() {
                             // Dropping every segment unreferences the damaged files; the
                             // commit's garbage collection removes them.
@@ -95,24 +96,35 @@ pub fn open_write(
     })
 }
 
-/// What is wrong with an index whose last commit opens: a file that fails its checksum, is
-/// missing, or cannot be opened. Reads every file once (indexing only, never searching).
-fn damage(index: &Index) -> Option<String> {
-    match index.validate_checksum() {
-        Err(e) => return Some(bounded(&e.to_string(), 160)),
-        Ok(bad) => {
-            if let Some(file) = bad.iter().next() {
-                return Some(format!("{} fails its checksum", file.display()));
-            }
-        }
-    }
+/// What is wrong with an index whose last commit opens: a file that is missing, fails its
+/// checksum, or cannot be opened. Reading every file for its checksum costs a pass over the
+/// whole index, so it is skipped while every file has the size and time it had when its
+/// checksum last held (or when this program wrote it): damage written through the file system
+/// (a cut-off copy, a stray write, a deleted file) changes those.
+fn damage(index: &Index, dir: &Path) -> Option<String> {
     let segments = match index.searchable_segment_metas() {
         Ok(s) => s,
         Err(e) => return Some(bounded(&e.to_string(), 160)),
     };
-    for file in segment_files(&segments) {
-        if !index.directory().exists(&file).unwrap_or(false) {
+    let files = segment_files(&segments);
+    for file in &files {
+        if !index.directory().exists(file).unwrap_or(false) {
             return Some(format!("{} is missing", file.display()));
+        }
+    }
+    let seen = stats(dir, &files);
+    if seen.is_none() || manifest::read::<Vec<FileStat>>(dir, CHECKED) != seen {
+        match index.validate_checksum() {
+            Err(e) => return Some(bounded(&e.to_string(), 160)),
+            Ok(bad) => {
+                if let Some(file) = bad.iter().next() {
+                    return Some(format!("{} fails its checksum", file.display()));
+                }
+            }
+        }
+        // Best effort: without the record, the next run reads every file again.
+        if let Some(seen) = seen {
+            let _ = manifest::write(dir, CHECKED, &seen);
         }
     }
     index
@@ -122,6 +134,31 @@ fn damage(index: &Index) -> Option<String> {
         .map(|_: IndexReader| ())
         .err()
         .map(|e| bounded(&e.to_string(), 160))
+}
+
+/// An index file's name, size and modification time (ns since the epoch).
+type FileStat = (String, u64, u64);
+
+/// The size and time of each of `files` in `dir`; `None` when one cannot be read.
+fn stats(dir: &Path, files: &[PathBuf]) -> Option<Vec<FileStat>> {
+    files
+        .iter()
+        .map(|f| {
+            let meta = std::fs::metadata(dir.join(f)).ok()?;
+            let time = crate::corpus::nanos(meta.modified().ok()) as u64;
+            Some((f.to_string_lossy().into_owned(), meta.len(), time))
+        })
+        .collect()
+}
+
+/// Records the files of the index's last commit as whole, after this program wrote them
+/// (the next run need not read them for their checksums).
+pub fn note_whole(index: &Index, dir: &Path) -> Result<()> {
+    let files = segment_files(&index.searchable_segment_metas()?);
+    match stats(dir, &files) {
+        Some(seen) => manifest::write(dir, CHECKED, &seen),
+        None => Ok(()),
+    }
 }
 
 /// The files of the given segments.
@@ -171,7 +208,7 @@ fn is_index_file(name: &str) -> bool {
     is_segment_file(name)
         || matches!(name, "meta.json" | ".managed.json")
         || name.starts_with(".tmp")
-        || crate::manifest::is_manifest_file(name)
+        || manifest::is_manifest_file(name)
         || (name.starts_with(".tantivy-") && name.ends_with(".lock"))
 }
 

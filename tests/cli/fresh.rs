@@ -43,7 +43,8 @@ fn search_sees_stories_added_replaced_edited_and_removed() {
         .unwrap()
         .filter(|e| {
             let name = e.as_ref().unwrap().file_name();
-            name.to_string_lossy().starts_with("archive-")
+            let name = name.to_string_lossy();
+            name.starts_with("archive-files-") || name.starts_with("archive-folders-")
         })
         .count();
     assert_eq!(lists, 2);
@@ -92,4 +93,74 @@ fn an_old_story_rewritten_in_place_waits_for_archive_index() {
     // One of the newest files rewritten in place is seen at once.
     std::fs::write(env.root().join("archive/notes/n599.txt"), "Yarrowby\n").unwrap();
     assert!(found(&env, "Yarrowby"));
+}
+
+/// The totals of `archive index`'s summary line: "N stories, M passages (languages)".
+fn totals(stderr: &str) -> String {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("indexed ") || l.starts_with("index is up to date: "))
+        .unwrap_or_else(|| panic!("no summary in {stderr}"));
+    let from = line.find(|c: char| c.is_ascii_digit()).unwrap();
+    let to = line.find(')').unwrap();
+    line[from..=to].to_string()
+}
+
+#[test]
+fn an_unchanged_index_run_reports_what_the_index_holds_without_its_file_list() {
+    let env = Env::bundled();
+    env.write("archive/broken.docx", "not a zip at all");
+    let first = env.run(&["index"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(
+        first.stderr.contains("skipped broken.docx"),
+        "{}",
+        first.stderr
+    );
+    // Nothing changed: the same totals, and the unreadable file is still named.
+    let again = env.run(&["index"]);
+    assert!(
+        again.stderr.contains("nothing to do, 1 skipped"),
+        "{}",
+        again.stderr
+    );
+    assert!(
+        again.stderr.contains("skipped broken.docx"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(totals(&again.stderr), totals(&first.stderr));
+    // A folder's time moves (a temporary file come and gone): a search compares every file,
+    // finds none changed and renews the snapshot, which keeps what the index holds.
+    std::thread::sleep(Duration::from_millis(2100));
+    env.write("archive/s2/scratch.tmp", "x");
+    std::fs::remove_file(env.root().join("archive/s2/scratch.tmp")).unwrap();
+    assert!(found(&env, "Khorgos"));
+    let after = env.run(&["index"]);
+    assert!(
+        after.stderr.contains("nothing to do, 1 skipped"),
+        "{}",
+        after.stderr
+    );
+    assert_eq!(totals(&after.stderr), totals(&first.stderr));
+    // With the file list gone the quick path is not taken: the index is rebuilt from the
+    // archive (the list is what `archive list` reads).
+    for e in std::fs::read_dir(env.root().join("index"))
+        .unwrap()
+        .flatten()
+    {
+        if e.file_name()
+            .to_string_lossy()
+            .starts_with("archive-files-")
+        {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+    let rebuilt = env.run(&["index"]);
+    assert!(
+        rebuilt.stderr.contains("(full build)"),
+        "{}",
+        rebuilt.stderr
+    );
+    assert_eq!(totals(&rebuilt.stderr), totals(&first.stderr));
 }

@@ -213,3 +213,35 @@ fn translations_are_the_words_the_archive_uses() {
         serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(hit.story, "deb");
 }
+
+/// Regression (debian-faq, English questions on the Chinese answers): a word's everyday
+/// English may be a late sense (`maintain` is 维护's fifth), and the index may hold a word
+/// jieba's dictionary lacks (维基, cut by its HMM); neither was ever a translation.
+#[test]
+fn late_senses_and_words_outside_jieba_s_dictionary_translate() {
+    let env = Env::bundled();
+    env.write(
+        "archive/wiki/zh.md",
+        "软件包由志愿者维护。\n\n常见问题的解答可以在经常更新的 Debian 维基中找到。\n",
+    );
+    for (query, translation, passage) in [("maintain", "维护", 1), ("wiki", "维基", 2)] {
+        let out = env.run(&["search", "--json", query]);
+        assert_eq!(out.code, 0, "{query}: {}", out.stderr);
+        let searched = out
+            .stderr
+            .lines()
+            .find(|l| l.starts_with(&format!("also searched: {query} → ")));
+        assert!(
+            searched.is_some_and(|l| l.contains(translation)),
+            "{query}: {}",
+            out.stderr
+        );
+        let hit: crate::env::JsonHit =
+            serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+        assert_eq!(
+            (hit.story.as_str(), hit.passage),
+            ("wiki", passage),
+            "{query}"
+        );
+    }
+}

@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::sync::{Condvar, Mutex};
 
 use archive::catalog::{self, Catalog};
 use archive::error::Fault;
 use archive::{Error, RequestBuilder, Searcher};
 
 use super::browse;
+use super::gate::Gate;
 use super::reply::{Reply, CSS, HTML, JS, SVG};
 use crate::output;
 
@@ -24,18 +24,13 @@ const ICON: &str = include_str!("../../serve/icon.svg");
 /// Longest request target, in bytes (a maximal query, percent-encoded, fits).
 pub const MAX_URL_BYTES: usize = 8192;
 
-/// Searches run at once; more wait. Searches are CPU-bound, so more than a couple per core
-/// only adds memory, never speed; a few keep one slow query from holding up the page.
-const SEARCHES_AT_ONCE: usize = 4;
-
 /// An open index and what requests are checked against.
 pub struct Site {
     searcher: Searcher,
     /// The index's stories, listed once: serving never changes the index.
     pub catalog: Catalog,
-    /// Searches running now (at most `SEARCHES_AT_ONCE`).
-    running: Mutex<usize>,
-    finished: Condvar,
+    /// Searches (and story reads) run at once: one per core; more wait their turn.
+    searches: Gate,
     port: u16,
     /// Listening on loopback only: then the Host header must name this machine.
     loopback: bool,
@@ -46,36 +41,16 @@ impl Site {
         Site {
             searcher,
             catalog,
-            running: Mutex::new(0),
-            finished: Condvar::new(),
+            searches: Gate::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
             port,
             loopback,
         }
     }
 
-    /// Runs `work` on the searcher once fewer than `SEARCHES_AT_ONCE` others are running.
+    /// Runs `work` on the searcher in its turn (first come, first served).
     pub fn with_searcher<T>(&self, work: impl FnOnce(&Searcher) -> T) -> T {
-        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
-        while *running >= SEARCHES_AT_ONCE {
-            running = self
-                .finished
-                .wait(running)
-                .unwrap_or_else(|e| e.into_inner());
-        }
-        *running += 1;
-        drop(running);
-        let _done = Finished(self);
+        let _turn = self.searches.enter();
         work(&self.searcher)
-    }
-}
-
-/// Counts a search as finished when dropped, however it ended.
-struct Finished<'a>(&'a Site);
-
-impl Drop for Finished<'_> {
-    fn drop(&mut self) {
-        *self.0.running.lock().unwrap_or_else(|e| e.into_inner()) -= 1;
-        self.0.finished.notify_one();
     }
 }
 

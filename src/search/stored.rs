@@ -151,7 +151,7 @@ impl Stored<'_> {
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0),
             align: self.align(address),
-            text: text(f.text),
+            text: text(f.written),
             title: text(f.title),
             date: text(f.date),
             path: text(f.path),

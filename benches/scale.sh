@@ -2,8 +2,8 @@
 # How `archive` scales with the archive's size: the shared corpora (every .txt file) copied
 # under distinct story ids (copy-1/…, copy-2/…) until each size is reached, then per size:
 #   index      `archive index` from scratch: wall time, peak RSS (/usr/bin/time)
-#   unchanged  `archive index` again, nothing changed (median of 5)
-#   one file   `archive index` after one story was rewritten in place (median of 5)
+#   unchanged  `archive index` again, nothing changed (median of 5; wall, and CPU: user + system)
+#   one file   `archive index` after one story was rewritten in place (median of 5, the same)
 #   search     `archive search --json` whole process, freshness check on (hyperfine median,
 #              and its CPU time: user + system, the figure to read on a shared, loaded machine)
 # Each size's index is measured, then removed: the folder grows to the next size, which would
@@ -59,18 +59,22 @@ fill() {
   done
 }
 
-# median CMD...: the median wall time in seconds of 5 runs of CMD.
+# median CMD...: "wall (CPU)": the median wall time and the median CPU time (user + system)
+# in seconds of 5 runs of CMD.
 median() {
-  local times=() t0 t1
+  local walls=() cpus=() wall user sys
   for _ in 1 2 3 4 5; do
-    t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
-    times+=("$(echo "$t1 - $t0" | bc)")
+    /usr/bin/time -o "$SCALE_DIR/t" -f '%e %U %S' "$@" >/dev/null 2>&1
+    read -r wall user sys < <(tail -1 "$SCALE_DIR/t")
+    walls+=("$wall")
+    cpus+=("$(echo "$user + $sys" | bc)")
   done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
+  printf '%.2f (%.2f)' "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 3p)" \
+    "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n 3p)"
 }
 
 IFS='|' read -ra qs <<<"$QUERIES"
-head="| archive | files | index s | index CPU s | MB/s | peak RSS MB | index/raw | unchanged \`index\` s | one file changed s |"
+head="| archive | files | index s | index CPU s | MB/s | peak RSS MB | index/raw | unchanged \`index\` s (CPU s) | one file changed s (CPU s) |"
 for q in "${qs[@]}"; do head+=" \`$q\` search ms (CPU ms) |"; done
 echo "$head"
 echo "|$(printf ' --- |%.0s' $(seq 1 $((9 + ${#qs[@]}))))"
@@ -95,7 +99,7 @@ for mb in $SIZES; do
   unchanged=$(median "$ARCHIVE" --archive "$data" --index "$idx" index)
   victim=$(find "$data/copy-1" -name '*.txt' | sort | sed -n 1p)
   one=$(median bash -c "echo 'one more line' >> '$victim' && exec '$ARCHIVE' --archive '$data' --index '$idx' index")
-  row="| $(awk -v r="$raw" 'BEGIN {printf "%.0f MB", r / 1e6}') | $files | $(printf '%.1f' "$secs") | $(printf '%.1f' "$cpu") | $(awk -v r="$raw" -v s="$secs" 'BEGIN {printf "%.1f", r / 1e6 / s}') | $rss | $(awk -v i="$size" -v r="$raw" 'BEGIN {printf "%.2f", i / r}') | $(printf '%.2f' "$unchanged") | $(printf '%.2f' "$one") |"
+  row="| $(awk -v r="$raw" 'BEGIN {printf "%.0f MB", r / 1e6}') | $files | $(printf '%.1f' "$secs") | $(printf '%.1f' "$cpu") | $(awk -v r="$raw" -v s="$secs" 'BEGIN {printf "%.1f", r / 1e6 / s}') | $rss | $(awk -v i="$size" -v r="$raw" 'BEGIN {printf "%.2f", i / r}') | $unchanged | $one |"
   for q in "${qs[@]}"; do
     hyperfine -N -i --style none --output pipe --warmup 3 --min-runs 10 --export-json "$SCALE_DIR/q.json" \
       "$ARCHIVE --archive $data --index $idx search --json $q" >/dev/null 2>&1

@@ -113,10 +113,14 @@ impl Manifest {
         let mut passages = 0;
         for f in self.files.values() {
             stories.insert(f.story.as_str());
-            langs.insert(f.lang.clone());
+            langs.insert(f.lang.as_str());
             passages += f.passages;
         }
-        (stories.len(), passages, langs.into_iter().collect())
+        (
+            stories.len(),
+            passages,
+            langs.into_iter().map(String::from).collect(),
+        )
     }
 }
 

@@ -62,8 +62,13 @@ impl Searcher {
         let analyzers = Analyzers::new(store::user_words(archive)?);
         let opened = store::open_read(index_dir, &analyzers)?;
         let searcher = opened.reader.searcher();
-        let languages = stored::languages(&searcher, &opened.fields)?;
-        let columns = Columns::open(&searcher)?;
+        // Reads of index data, which may be damaged.
+        let (languages, columns) = store::guarded(index_dir, || {
+            Ok((
+                stored::languages(&searcher, &opened.fields)?,
+                Columns::open(&searcher)?,
+            ))
+        })?;
         Ok(Searcher {
             opened,
             searcher,

@@ -62,8 +62,8 @@ impl Searcher {
         let analyzers = Analyzers::new(store::user_words(archive)?);
         let opened = store::open_read(index_dir, &analyzers)?;
         let searcher = opened.reader.searcher();
-        // Reads of index data, which may be damaged.
-        let (languages, columns) = store::guarded(index_dir, || {
+        // Damaged data met while opening is reported as such, as in a search.
+        let (languages, columns) = store::guarded(&opened.dir, || {
             Ok((
                 stored::languages(&searcher, &opened.fields)?,
                 Columns::open(&searcher)?,

@@ -177,8 +177,9 @@ fn segment_files(segments: &[SegmentMeta]) -> Vec<PathBuf> {
 }
 
 /// Removes what a killed run left: segment files the last commit does not reference (whether
-/// or not tantivy's list of its files got to name them) and tantivy's temporary files. Runs
-/// under the writer lock; readers only ever open the files of a commit.
+/// or not tantivy's list of its files got to name them), tantivy's temporary files and ours
+/// (a file list, snapshot or checked record cut off before its rename). Runs under the writer
+/// lock; readers only ever open the files of a commit.
 fn remove_leftovers(index: &Index, dir: &Path, writer: &mut IndexWriter) -> Result<()> {
     writer.garbage_collect_files().wait()?;
     let living: BTreeSet<OsString> = segment_files(&index.searchable_segment_metas()?)
@@ -191,6 +192,9 @@ fn remove_leftovers(index: &Index, dir: &Path, writer: &mut IndexWriter) -> Resu
         if stray || lossy.starts_with(".tmp") {
             let path = dir.join(&name);
             std::fs::remove_file(&path).map_err(|e| Error::io(path, e))?;
+        } else if manifest::is_manifest_file(&lossy) && lossy.ends_with(".tmp") {
+            // Best effort: a search renewing its snapshot may be renaming it right now.
+            let _ = std::fs::remove_file(dir.join(&name));
         }
     }
     Ok(())

@@ -1,0 +1,118 @@
+//! How the archive compares with the index: the check before a search (quick, by folder
+//! times, else file by file) and the run of `archive index` that finds nothing changed.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::plan::plan;
+use super::Report;
+use crate::analysis::Analyzers;
+use crate::corpus;
+use crate::error::{Error, Result};
+use crate::fresh::{Held, Snapshot};
+use crate::manifest::{Manifest, Payload};
+use crate::store;
+
+/// How the archive's files compare with what the index recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Same files, same times: nothing to do.
+    Current,
+    /// Same content, but some files' times moved: worth recording when the index is writable,
+    /// so later checks need not read them.
+    Retimed,
+    /// Files were added, changed or removed.
+    Changed,
+}
+
+/// True when the index at `index_dir` matches the archive's files (by size, time, or content).
+/// A missing index is not fresh.
+pub fn is_fresh(archive: &Path, index_dir: &Path, analyzers: &Analyzers) -> Result<bool> {
+    match store::open_read(index_dir, analyzers) {
+        Ok(opened) => Ok(freshness(archive, index_dir, &opened.payload)? != Freshness::Changed),
+        Err(Error::NoIndex(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// How the files of `archive` compare with those the commit `payload` of the index at
+/// `index_dir` recorded. The quick check ([`Snapshot::unchanged`]) answers most calls; when it
+/// is unsure, every file is compared (by size, time, or content) and, when none changed, the
+/// snapshot is renewed (if the index is writable) so that the next check is quick again.
+pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<Freshness> {
+    if Snapshot::load(index_dir, payload.stamp).is_some_and(|s| s.unchanged(archive)) {
+        return Ok(Freshness::Current);
+    }
+    let manifest = &Manifest::load(index_dir, payload);
+    if manifest.analyzer != payload.analyzer {
+        return Ok(Freshness::Changed);
+    }
+    let scan = corpus::scan(archive)?;
+    let plan = plan(&scan.files, manifest);
+    // A file that could not be read is not a reason to re-index on every search.
+    let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
+    let mut failed = Vec::new();
+    let same = plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
+        && plan.load.iter().all(|f| match corpus::load(f) {
+            Err(why) if !manifest.files.contains_key(&f.rel) => {
+                failed.push((f.rel.clone(), why));
+                true
+            }
+            _ => false,
+        });
+    Ok(match (same, plan.touched.is_empty()) {
+        (false, _) => Freshness::Changed,
+        (true, false) => Freshness::Retimed,
+        (true, true) => {
+            let mut snapshot = Snapshot::of(&scan);
+            snapshot.held = held(manifest, failed);
+            // Best effort: on read-only storage every search compares every file.
+            let _ = snapshot.save(index_dir, payload.stamp);
+            Freshness::Current
+        }
+    })
+}
+
+/// What the index holds, from its file list and the story files that could not be read.
+pub(super) fn held(manifest: &Manifest, unreadable: Vec<(String, String)>) -> Held {
+    let (stories, passages, languages) = manifest.totals();
+    Held {
+        stories,
+        passages,
+        languages,
+        unreadable,
+    }
+}
+
+/// The run that finds every story file as the last one left it (by the snapshot's digest of
+/// their paths, sizes and times): the file list is not read, and the snapshot is renewed only
+/// when folder times moved (a file saved unchanged, a temporary file come and gone).
+pub(super) fn unchanged(
+    scan: corpus::Scan,
+    last: Snapshot,
+    mut now: Snapshot,
+    index_dir: &Path,
+    stamp: u64,
+) -> Result<Report> {
+    if last.outdated_by(&now) {
+        now.held = last.held.clone();
+        now.save(index_dir, stamp)?;
+    }
+    let Held {
+        stories,
+        passages,
+        languages,
+        unreadable,
+    } = last.held;
+    let mut skipped = scan.skipped;
+    let unchanged = scan.files.len().saturating_sub(unreadable.len());
+    skipped.extend(unreadable);
+    Ok(Report {
+        stories,
+        passages,
+        languages,
+        unchanged,
+        skipped,
+        ..Default::default()
+    })
+}

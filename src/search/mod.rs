@@ -20,6 +20,7 @@ pub mod units;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -52,7 +53,7 @@ pub struct Searcher {
     searcher: TantivySearcher,
     variants: Variants,
     languages: BTreeSet<String>,
-    columns: Columns,
+    columns: OnceLock<Columns>,
 }
 
 impl Searcher {
@@ -63,18 +64,14 @@ impl Searcher {
         let opened = store::open_read(index_dir, &analyzers)?;
         let searcher = opened.reader.searcher();
         // Damaged data met while opening is reported as such, as in a search.
-        let (languages, columns) = store::guarded(&opened.dir, || {
-            Ok((
-                stored::languages(&searcher, &opened.fields)?,
-                Columns::open(&searcher)?,
-            ))
-        })?;
+        let languages =
+            store::guarded(&opened.dir, || stored::languages(&searcher, &opened.fields))?;
         Ok(Searcher {
             opened,
             searcher,
             variants: Variants::load(archive)?,
             languages,
-            columns,
+            columns: OnceLock::new(),
         })
     }
 
@@ -151,7 +148,7 @@ impl Searcher {
         // holding the one word of a query only in a passage scores nothing by it: when the
         // pool fills with stories holding it in their text, no passage is read to find more.
         let one = plan.required.len() == 1;
-        let units_of = &self.columns.unit;
+        let units_of = &self.stored().columns()?.unit;
         let on = |members| rank::on_stories(&self.searcher, units_of, &plan, &compiled, f, members);
         let mut on_stories = on(!one)?;
         let story_query = |on_stories: &[Box<dyn Query>], occur: Occur| {
@@ -284,7 +281,7 @@ impl Searcher {
                 let Some(version) = units.get(&unit(story, lang)) else {
                     continue;
                 };
-                for align in stored.aligns(&version.matched) {
+                for align in stored.aligns(&version.matched)? {
                     let (story, lang) = (story.to_string(), lang.clone());
                     matched.push(arrange::Matched { story, lang, align });
                 }

@@ -1,6 +1,6 @@
-//! Files the translation list's early senses by their stems (`OUT_DIR/senses.rs`, read by
-//! `src/translate.rs`), so that an English lookup is a binary search: no query stems or sorts
-//! the 40,000-line list. Stemmed with the Snowball English stemmer the index's analyzer uses
+//! Files the translation list's early senses by their stems, and its words in order
+//! (`OUT_DIR/senses.rs`, read by `src/translate.rs`), so that a lookup either way is a binary
+//! search: no query stems, sorts or scans the 40,000-line list. Stemmed with the Snowball English stemmer the index's analyzer uses
 //! (tantivy's `stemmer` feature, `frostem`, pinned to the same version); a test there checks
 //! every key against the analyzer itself.
 
@@ -33,10 +33,13 @@ fn main() {
     // by a space, are its key; ranked by its place among its entry's senses, then the list's
     // (frequency) order.
     let mut filed: Vec<(String, usize, usize, usize)> = Vec::new();
+    // (word, the byte offset of its line): a word listed twice is found at its first line.
+    let mut words: Vec<(&str, usize)> = Vec::new();
     let mut offset = 0;
     for line in list.split_inclusive('\n') {
         if let Some(tab) = line.find('\t').filter(|_| !line.starts_with('#')) {
             let word = &line[..tab];
+            words.push((word, offset));
             let mut start = offset + tab + 1;
             for (i, sense) in line[tab + 1..].trim_end().split('|').enumerate() {
                 if i == SENSES_FILED {
@@ -68,6 +71,8 @@ fn main() {
         let key_at = keys.len() - key.len() - 1;
         entries.push_str(&format!("({key_at},{word}),"));
     }
+    words.sort();
+    let by_word: String = words.iter().map(|(_, line)| format!("{line},")).collect();
     let out = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
     fs::write(out.join("sense_keys.txt"), keys).expect("OUT_DIR is writable");
     let code = format!(
@@ -75,7 +80,9 @@ fn main() {
          static KEYS: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/sense_keys.txt\"));\n\
          /// (its key's offset in [`KEYS`], the byte offset of its word's line in the list), by\n\
          /// key, then best first.\n\
-         static FILED: &[(u32, u32)] = &[{entries}];\n"
+         static FILED: &[(u32, u32)] = &[{entries}];\n\
+         /// The byte offset of each word's line in the list, by word.\n\
+         static BY_WORD: &[u32] = &[{by_word}];\n"
     );
     fs::write(out.join("senses.rs"), code).expect("OUT_DIR is writable");
 }

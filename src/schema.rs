@@ -5,13 +5,16 @@ use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STORED,
 };
 
-use crate::analysis::{GRAMS_ANALYZER, PINYIN_ANALYZER, TEXT_ANALYZER, WORDS_ANALYZER};
+use crate::analysis::tokens::TOKENS_ANALYZER;
+use crate::analysis::GRAMS_ANALYZER;
 
 /// The fields of a passage document.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
-    /// The passage text: stored, analysed with positions.
+    /// The passage's terms (the text analyzer's), with positions.
     pub text: Field,
+    /// The passage as written (stored only).
+    pub written: Field,
     /// Han bigrams of the text, with positions (substring search).
     pub grams: Field,
     /// Unstemmed Latin words (spelling tolerance): on story documents only, each once; only
@@ -72,16 +75,23 @@ impl Fields {
         let fields = Fields {
             text: b.add_text_field(
                 "text",
-                indexed(TEXT_ANALYZER, IndexRecordOption::WithFreqsAndPositions) | STORED,
+                indexed(TOKENS_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
             ),
+            written: b.add_text_field("written", STORED),
             grams: b.add_text_field(
                 "grams",
                 indexed(GRAMS_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
             ),
-            words: b.add_text_field("words", unscored(WORDS_ANALYZER)),
-            body: b.add_text_field("body", indexed(TEXT_ANALYZER, IndexRecordOption::WithFreqs)),
-            head: b.add_text_field("head", indexed(TEXT_ANALYZER, IndexRecordOption::WithFreqs)),
-            pinyin: b.add_text_field("pinyin", unscored(PINYIN_ANALYZER)),
+            words: b.add_text_field("words", unscored(TOKENS_ANALYZER)),
+            body: b.add_text_field(
+                "body",
+                indexed(TOKENS_ANALYZER, IndexRecordOption::WithFreqs),
+            ),
+            head: b.add_text_field(
+                "head",
+                indexed(TOKENS_ANALYZER, IndexRecordOption::WithFreqs),
+            ),
+            pinyin: b.add_text_field("pinyin", unscored(TOKENS_ANALYZER)),
             story: b.add_text_field("story", unscored("raw") | STORED),
             lang: b.add_text_field("lang", unscored("raw") | STORED),
             title: b.add_text_field("title", STORED),
@@ -101,6 +111,7 @@ impl Fields {
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
             text: f("text")?,
+            written: f("written")?,
             grams: f("grams")?,
             words: f("words")?,
             body: f("body")?,

@@ -7,12 +7,9 @@
 //! sense, the more frequent words first.
 //!
 //! The list is never parsed whole (stemming all its senses costs tens of milliseconds, more
-//! than a whole search). A Chinese word is found by a byte search for its line. The build
-//! stems the early senses of every entry and files them by their stems (`build.rs`), so an
-//! English lookup is a binary search; a test checks every sense is filed under the stems the
-//! index's analyzer gives it.
-
-use memchr::memmem;
+//! than a whole search). The build files its words in order, and stems the early senses of
+//! every entry and files them by their stems (`build.rs`), so a lookup either way is a binary
+//! search; a test checks every sense is filed under the stems the index's analyzer gives it.
 
 use crate::analysis::fold_han;
 
@@ -38,12 +35,14 @@ pub fn dictionary() -> &'static Dictionary {
 impl Dictionary {
     /// English senses of a (simplified) Chinese word, most common first.
     pub fn english_of(&self, word: &str) -> Vec<&'static str> {
-        let list = self.list;
-        let line = format!("\n{word}\t");
-        let Some(at) = memmem::find(list.as_bytes(), line.as_bytes()) else {
+        let at = BY_WORD.partition_point(|&line| self.word_at(line as usize) < word);
+        let Some(&line) = BY_WORD.get(at) else {
             return Vec::new();
         };
-        let senses = &list[at + line.len()..];
+        let line = &self.list[line as usize..];
+        let Some(senses) = line.strip_prefix(word).and_then(|l| l.strip_prefix('\t')) else {
+            return Vec::new();
+        };
         let senses = &senses[..senses.find('\n').unwrap_or(senses.len())];
         senses.split('|').take(MAX_TRANSLATIONS).collect()
     }
@@ -127,6 +126,20 @@ mod tests {
 
     /// The senses of an entry `build.rs` files.
     const SENSES_FILED: usize = 6;
+
+    #[test]
+    fn every_word_is_found_at_its_first_line() {
+        let d = dictionary();
+        let mut seen = std::collections::HashSet::new();
+        for line in LIST.lines().filter(|l| !l.starts_with('#')) {
+            let (word, senses) = line.split_once('\t').expect("a tab");
+            if seen.insert(word) {
+                let first: Vec<&str> = senses.split('|').take(MAX_TRANSLATIONS).collect();
+                assert_eq!(d.english_of(word), first, "{word}");
+            }
+        }
+        assert!(d.english_of("不是一个词").is_empty());
+    }
 
     #[test]
     fn every_early_sense_is_filed_under_its_stems() {

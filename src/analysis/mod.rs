@@ -14,33 +14,31 @@ mod phrases;
 pub mod pinyin;
 mod regional;
 mod segmenter;
+pub mod tokens;
 
 pub use self::segmenter::Segmenter;
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use self::pinyin::{PinyinTokenizer, PINYIN_SOURCE};
+use self::pinyin::PINYIN_SOURCE;
+use self::tokens::{TokensTokenizer, TOKENS_ANALYZER};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
     TokenStream, Tokenizer,
 };
 
 /// Bumped whenever the analyzer's output or the index layout changes, so old indexes are
-/// rebuilt (3: `words` and `pinyin` only on story documents, 48-bit units).
+/// rebuilt (3: `words` and `pinyin` only on story documents, 48-bit units, the text indexed
+/// from [`tokens`] and stored in a field of its own).
 pub const ANALYZER_VERSION: u32 = 3;
 /// Longest word the analyzers keep, in bytes. Longer tokens (a base64 blob, a 100,000-letter
 /// "word") are dropped alike at index and at query time; tantivy could not index a term over
 /// 65,531 bytes anyway.
 pub const MAX_WORD_BYTES: usize = 255;
-/// Name of the main text analyzer in tantivy's tokenizer registry.
-pub const TEXT_ANALYZER: &str = "archive_text";
-/// Name of the Han-bigram analyzer.
+/// Name of the Han-bigram analyzer in tantivy's tokenizer registry (every other field is
+/// indexed from tokens the indexer made: [`tokens`]).
 pub const GRAMS_ANALYZER: &str = "archive_grams";
-/// Name of the unstemmed Latin-word analyzer (for spelling tolerance).
-pub const WORDS_ANALYZER: &str = "archive_words";
-/// Name of the pinyin analyzer (toneless pinyin of the Han words).
-pub const PINYIN_ANALYZER: &str = "archive_pinyin";
 
 /// True for Han ideographs (CJK unified, extensions and compatibility blocks).
 pub fn is_han(c: char) -> bool {
@@ -279,17 +277,11 @@ impl Analyzers {
         latin_unstemmed()
     }
 
-    /// Registers the analyzers with an index (the indexer hands tantivy tokens it made with
-    /// the same analyzers; tantivy needs each field's analyzer by name all the same).
+    /// Registers the field analyzers with an index.
     pub fn register(&self, index: &tantivy::Index) {
         let tokenizers = index.tokenizers();
-        tokenizers.register(TEXT_ANALYZER, self.text());
+        tokenizers.register(TOKENS_ANALYZER, TextAnalyzer::from(TokensTokenizer));
         tokenizers.register(GRAMS_ANALYZER, self.grams());
-        tokenizers.register(WORDS_ANALYZER, self.words());
-        let pinyin = PinyinTokenizer {
-            segmenter: self.segmenter.clone(),
-        };
-        tokenizers.register(PINYIN_ANALYZER, TextAnalyzer::from(pinyin));
     }
 
     /// The identity of this analyzer: anything that changes which terms a text yields.

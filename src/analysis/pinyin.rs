@@ -1,19 +1,16 @@
 //! Pinyin: Chinese passages found from a keyboard without a Chinese input method.
 //!
-//! At index time every jieba word (and sub-word) of a Han run is also indexed, in its own field,
-//! as its toneless pinyin with the syllables joined, followed by the word itself
+//! At index time every jieba word (and sub-word) of a Han run is also indexed, in its own field
+//! of the story document, as its toneless pinyin with the syllables joined, followed by the word itself
 //! (`huoerguosi\x1f霍尔果斯`, see [`term`]): the field is a reading → word table of the words the
 //! index holds. At query time the typed Latin words are reduced to [`key`]s, consecutive keys
 //! are joined into the longest runs that are readings ([`join_known`]), and the words with that
 //! reading are searched as Han words, so `huoerguosi`, `Huo'erguosi` and `huo er guo si` all
 //! find `霍尔果斯` (and say so).
 
-use std::sync::Arc;
-
 use pinyin::ToPinyin;
-use tantivy::tokenizer::{Token, Tokenizer};
 
-use crate::analysis::{fold_han, runs, RunKind, Segmenter, VecTokenStream};
+use crate::analysis::{fold_han, runs, RunKind, Segmenter};
 
 /// The crate and version whose readings the index holds (part of the analyzer fingerprint).
 pub const PINYIN_SOURCE: &str = "pinyin 0.11.0 plain";
@@ -68,51 +65,21 @@ pub fn join_known(keys: &[String], known: impl Fn(&str) -> bool) -> Vec<(usize, 
     out
 }
 
-/// Calls `emit(start, end, word)` for every jieba word and sub-word of the Han runs of `text`
-/// that has a reading, with its byte range in `text`: the words the field reads.
-pub fn read_words(segmenter: &Segmenter, text: &str, mut emit: impl FnMut(usize, usize, &str)) {
-    for (kind, start, run) in runs(text) {
+/// Calls `emit(word)` for every jieba word and sub-word of the Han runs of `text` (folded):
+/// the words whose readings the field holds.
+pub fn read_words(segmenter: &Segmenter, text: &str, mut emit: impl FnMut(&str)) {
+    for (kind, _, run) in runs(text) {
         if kind != RunKind::Han {
             continue;
         }
         let folded = fold_han(run);
-        segmenter.segment(&folded, |from, to, _| {
-            emit(start + from, start + to, &folded[from..to]);
-        });
-    }
-}
-
-/// Emits `reading\x1fword` for every jieba word and sub-word of the Han runs.
-#[derive(Clone)]
-pub struct PinyinTokenizer {
-    /// The same segmenter as the text field, so the words are the same.
-    pub segmenter: Arc<Segmenter>,
-}
-
-impl Tokenizer for PinyinTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut tokens = Vec::new();
-        read_words(&self.segmenter, text, |from, to, word| {
-            if let Some(reading) = of_word(word) {
-                tokens.push(Token {
-                    offset_from: from,
-                    offset_to: to,
-                    position: tokens.len(),
-                    text: term(&reading, word),
-                    position_length: 1,
-                });
-            }
-        });
-        VecTokenStream::new(tokens)
+        segmenter.segment(&folded, |from, to, _| emit(&folded[from..to]));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
     #[test]
     fn words_read_as_joined_toneless_syllables() {
@@ -135,15 +102,14 @@ mod tests {
     }
 
     #[test]
-    fn the_field_holds_the_pinyin_of_each_word() {
-        let segmenter = Arc::new(Segmenter::new(vec!["托卡耶夫".into()]));
-        let mut analyzer = TextAnalyzer::from(PinyinTokenizer { segmenter });
-        let mut terms = Vec::new();
-        analyzer
-            .token_stream("托卡耶夫总统 visited 霍尔果斯")
-            .process(&mut |t: &Token| terms.push(t.text.clone()));
-        assert!(terms.contains(&term("tuokayefu", "托卡耶夫")), "{terms:?}");
-        assert!(terms.contains(&term("zongtong", "总统")), "{terms:?}");
-        assert!(!terms.iter().any(|t| t.contains("visit")));
+    fn the_words_read_are_the_jieba_words_of_the_han_runs() {
+        let segmenter = Segmenter::new(vec!["托卡耶夫".into()]);
+        let mut words = Vec::new();
+        read_words(&segmenter, "托卡耶夫总统 visited 霍尔果斯", |w| {
+            words.push(w.to_string())
+        });
+        assert!(words.contains(&"托卡耶夫".to_string()), "{words:?}");
+        assert!(words.contains(&"总统".to_string()), "{words:?}");
+        assert!(!words.iter().any(|w| w.contains("visit")));
     }
 }

@@ -1,7 +1,6 @@
 //! The jieba segmenter, shared by the text and pinyin fields: built on first use, with the
 //! archive's own words, and keeping a thread's recent cuts.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
@@ -20,8 +19,8 @@ pub struct Segmenter {
 /// field reads the same words right after, so jieba runs once per run instead of twice.
 type Cuts = Vec<(usize, usize, bool)>;
 thread_local! {
-    static RECENT_CUTS: std::cell::RefCell<HashMap<(u64, String), Cuts>> =
-        std::cell::RefCell::new(HashMap::new());
+    static RECENT_CUTS: std::cell::RefCell<rustc_hash::FxHashMap<(u64, String), Cuts>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
 }
 /// Runs whose cuts are kept per thread (about one long passage's worth).
 const RECENT_CUTS_KEPT: usize = 256;

@@ -1,14 +1,14 @@
-//! A story file's tantivy documents: one per passage, and the story document. Every indexed
-//! value is analysed here, once, and handed to tantivy as tokens: a passage is cut by jieba
-//! once for its `text`, its story's `body` and the story's pinyin readings, instead of once per
-//! field.
+//! A story file's tantivy documents: one per passage, and the story document. Each passage is
+//! analysed here, once, for its `text`, its story's `body` and the story's word lists; tantivy
+//! gets the tokens ([`crate::analysis::tokens`]) and cuts only the bigrams itself.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use tantivy::schema::TantivyDocument;
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token, TokenStream};
+use tantivy::tokenizer::{TextAnalyzer, Token};
 
+use crate::analysis::tokens::push;
 use crate::analysis::{pinyin, Analyzers, Segmenter};
 use crate::corpus::Document;
 use crate::schema::{self, day_number, loc, Fields};
@@ -17,7 +17,6 @@ use crate::schema::{self, day_number, loc, Fields};
 pub(super) struct Maker<'a> {
     fields: &'a Fields,
     text: TextAnalyzer,
-    grams: TextAnalyzer,
     words: TextAnalyzer,
     segmenter: Arc<Segmenter>,
 }
@@ -27,7 +26,6 @@ impl<'a> Maker<'a> {
         Maker {
             fields,
             text: analyzers.text(),
-            grams: analyzers.grams(),
             words: analyzers.words(),
             segmenter: analyzers.segmenter.clone(),
         }
@@ -53,18 +51,17 @@ impl<'a> Maker<'a> {
             };
             d.add_u64(fields.align, align);
             let terms = tokens(&mut self.text, text);
-            story.add_pre_tokenized_text(fields.body, untexted(terms.clone()));
-            d.add_pre_tokenized_text(
-                fields.text,
-                PreTokenizedString {
-                    text: text.clone(),
-                    tokens: terms,
-                },
-            );
-            d.add_pre_tokenized_text(fields.grams, untexted(tokens(&mut self.grams, text)));
-            words.extend(tokens(&mut self.words, text).into_iter().map(|t| t.text));
+            d.add_text(fields.text, &terms);
+            story.add_text(fields.body, terms);
+            d.add_text(fields.written, text);
+            d.add_text(fields.grams, text);
+            self.words.token_stream(text).process(&mut |t: &Token| {
+                if !words.contains(&t.text) {
+                    words.insert(t.text.clone());
+                }
+            });
             // Right after the text's cut: jieba's cuts of this passage are still at hand.
-            pinyin::read_words(&self.segmenter, text, |_, _, word| {
+            pinyin::read_words(&self.segmenter, text, |word| {
                 if !han.contains(word) {
                     han.insert(word.to_string());
                 }
@@ -74,9 +71,9 @@ impl<'a> Maker<'a> {
         let readings = han
             .iter()
             .filter_map(|w| pinyin::of_word(w).map(|r| pinyin::term(&r, w)));
-        story.add_pre_tokenized_text(fields.pinyin, listed(readings));
-        story.add_pre_tokenized_text(fields.words, listed(words.into_iter()));
-        story.add_pre_tokenized_text(fields.head, untexted(tokens(&mut self.text, &a.title)));
+        story.add_text(fields.pinyin, listed(readings));
+        story.add_text(fields.words, listed(words.into_iter()));
+        story.add_text(fields.head, tokens(&mut self.text, &a.title));
         if !a.markers.is_empty() {
             story.add_u64(fields.align, 0);
         }
@@ -85,36 +82,22 @@ impl<'a> Maker<'a> {
     }
 }
 
-/// The tokens `analyzer` makes of `text`.
-fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        out.push(std::mem::take(stream.token_mut()));
-    }
+/// The tokens `analyzer` makes of `text`, carried in a string.
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> String {
+    let mut out = String::new();
+    analyzer
+        .token_stream(text)
+        .process(&mut |t: &Token| push(&mut out, t.position, &t.text));
     out
 }
 
-/// Tokens for a field that is not stored (tantivy reads only the tokens).
-fn untexted(tokens: Vec<Token>) -> PreTokenizedString {
-    PreTokenizedString {
-        text: String::new(),
-        tokens,
+/// Terms of a field without positions, carried in a string.
+fn listed(terms: impl Iterator<Item = String>) -> String {
+    let mut out = String::new();
+    for term in terms {
+        push(&mut out, 0, &term);
     }
-}
-
-/// Terms as tokens of a field without positions.
-fn listed(terms: impl Iterator<Item = String>) -> PreTokenizedString {
-    untexted(
-        terms
-            .enumerate()
-            .map(|(position, text)| Token {
-                position,
-                text,
-                ..Token::default()
-            })
-            .collect(),
-    )
+    out
 }
 
 /// A document naming passage `n` of `doc` (0: the story document): its story, language,

@@ -20,6 +20,7 @@ pub mod units;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -52,7 +53,7 @@ pub struct Searcher {
     searcher: TantivySearcher,
     variants: Variants,
     languages: BTreeSet<String>,
-    columns: Columns,
+    columns: OnceLock<Columns>,
 }
 
 impl Searcher {
@@ -63,18 +64,14 @@ impl Searcher {
         let opened = store::open_read(index_dir, &analyzers)?;
         let searcher = opened.reader.searcher();
         // Damaged data met while opening is reported as such, as in a search.
-        let (languages, columns) = store::guarded(&opened.dir, || {
-            Ok((
-                stored::languages(&searcher, &opened.fields)?,
-                Columns::open(&searcher)?,
-            ))
-        })?;
+        let languages =
+            store::guarded(&opened.dir, || stored::languages(&searcher, &opened.fields))?;
         Ok(Searcher {
             opened,
             searcher,
             variants: Variants::load(archive)?,
             languages,
-            columns,
+            columns: OnceLock::new(),
         })
     }
 
@@ -148,34 +145,14 @@ impl Searcher {
             Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
         };
         // Stage 1: stories, by their whole text and title; every word, else some. A story
-        // holds a Han word also when one of its passages holds a typed run containing it.
-        let mut runs = Vec::with_capacity(plan.han_runs.len());
-        for run in &plan.han_runs {
-            let units = self
-                .searcher
-                .search(&*stories::han_run(run, f), &rank::Units(&self.columns.unit))?;
-            runs.push((run.as_str(), units));
-        }
-        let mut on_stories = Vec::with_capacity(plan.required.len());
-        for (c, (_, on_passages)) in plan.required.iter().zip(&compiled.clauses) {
-            let mut units = HashSet::new();
-            if stories::in_passages(c) {
-                units = self
-                    .searcher
-                    .search(&**on_passages, &rank::Units(&self.columns.unit))?;
-            }
-            if let Some(word) = stories::han_word(c) {
-                let holding = runs.iter().filter(|(run, _)| run.contains(word));
-                units.extend(holding.flat_map(|(_, units)| units));
-            }
-            let mut q = stories::on_story(c, f);
-            if !units.is_empty() {
-                q = stories::any(vec![q, stories::stories_of(units.into_iter().collect(), f)]);
-            }
-            on_stories.push(q);
-        }
-        let story_query = |occur: Occur| {
-            let words = plan.required.iter().zip(&on_stories);
+        // holding the one word of a query only in a passage scores nothing by it: when the
+        // pool fills with stories holding it in their text, no passage is read to find more.
+        let one = plan.required.len() == 1;
+        let units_of = &self.stored().columns()?.unit;
+        let on = |members| rank::on_stories(&self.searcher, units_of, &plan, &compiled, f, members);
+        let mut on_stories = on(!one)?;
+        let story_query = |on_stories: &[Box<dyn Query>], occur: Occur| {
+            let words = plan.required.iter().zip(on_stories);
             let words = words
                 .map(|(c, q)| match (weighed(c), c.role == Role::Joined) {
                     (true, _) => (Occur::Should, light(&**q)),
@@ -190,17 +167,20 @@ impl Searcher {
         // Bounded by the documents there are (a request may ask for any number).
         let units = (self.searcher.num_docs() as usize).max(1);
         let pool = request.limit().max(STORY_POOL).min(units);
-        let units_of = &self.columns.unit;
-        let mut ranked = rank::stories(
-            &self.searcher,
-            units_of,
-            &*story_query(Occur::Must),
-            pool,
-            false,
-        )?;
+        let all = |on_stories: &[Box<dyn Query>]| {
+            let query = story_query(on_stories, Occur::Must);
+            rank::stories(&self.searcher, units_of, &*query, pool, false)
+        };
+        let mut ranked = all(&on_stories)?;
+        let by_passages =
+            !plan.han_runs.is_empty() || plan.required.iter().any(stories::in_passages);
+        if one && by_passages && ranked.len() < pool {
+            on_stories = on(true)?;
+            ranked = all(&on_stories)?;
+        }
         if ranked.len() < request.limit() && plan.required.len() > 1 {
             let seen: HashSet<u64> = ranked.iter().map(|s| s.unit).collect();
-            let query = story_query(Occur::Should);
+            let query = story_query(&on_stories, Occur::Should);
             let some = rank::stories(&self.searcher, units_of, &*query, pool, true)?;
             ranked.extend(some.into_iter().filter(|s| !seen.contains(&s.unit)));
         }
@@ -301,7 +281,7 @@ impl Searcher {
                 let Some(version) = units.get(&unit(story, lang)) else {
                     continue;
                 };
-                for align in stored.aligns(&version.matched) {
+                for align in stored.aligns(&version.matched)? {
                     let (story, lang) = (story.to_string(), lang.clone());
                     matched.push(arrange::Matched { story, lang, align });
                 }

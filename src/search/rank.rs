@@ -13,6 +13,11 @@ use tantivy::{
 };
 
 use crate::error::Result;
+use crate::schema::Fields;
+
+use super::compile::Compiled;
+use super::plan::Plan;
+use super::stories;
 
 /// Weight of a story's best passage in its score, relative to the story's own BM25: the
 /// story's whole text decides most, its best passage (and proximity there) breaks ties.
@@ -30,6 +35,42 @@ pub fn excluded(
         without.extend(searcher.search(&**q, &DocSetCollector)?);
     }
     Ok(without)
+}
+
+/// Each required clause of `plan` on story documents: its words in the story's whole text or
+/// title, or, with `members`, one of the story's passages holding it (a Han substring or a
+/// phrase, or a typed Han run containing the word; `units`: each segment's `unit` column).
+pub fn on_stories(
+    searcher: &Searcher,
+    units: &[Column<u64>],
+    plan: &Plan,
+    compiled: &Compiled,
+    f: &Fields,
+    members: bool,
+) -> Result<Vec<Box<dyn Query>>> {
+    let mut runs = Vec::new();
+    for run in plan.han_runs.iter().filter(|_| members) {
+        let holding = searcher.search(&*stories::han_run(run, f), &Units(units))?;
+        runs.push((run.as_str(), holding));
+    }
+    let mut on_stories = Vec::with_capacity(plan.required.len());
+    for (c, (_, on_passages)) in plan.required.iter().zip(&compiled.clauses) {
+        let mut holding = HashSet::new();
+        if members && stories::in_passages(c) {
+            holding = searcher.search(&**on_passages, &Units(units))?;
+        }
+        if let Some(word) = stories::han_word(c) {
+            let with_word = runs.iter().filter(|(run, _)| run.contains(word));
+            holding.extend(with_word.flat_map(|(_, units)| units));
+        }
+        let mut q = stories::on_story(c, f);
+        if !holding.is_empty() {
+            let of_passages = stories::stories_of(holding.into_iter().collect(), f);
+            q = stories::any(vec![q, of_passages]);
+        }
+        on_stories.push(q);
+    }
+    Ok(on_stories)
 }
 
 /// One story in one language, ranked.

@@ -2,6 +2,7 @@
 //! its stored passages, and its stories' languages (arranging's [`Counterparts`]).
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::columnar::Column;
@@ -33,8 +34,9 @@ pub struct Stored<'a> {
     pub fields: &'a Fields,
     /// The languages the index holds stories in ([`languages`]).
     pub languages: &'a BTreeSet<String>,
-    /// Its fast fields.
-    pub columns: &'a Columns,
+    /// Its fast fields, opened on first use (by a search, so that damage there is reported
+    /// as a search meets it).
+    pub columns: &'a OnceLock<Columns>,
 }
 
 /// The `unit` and `align` fast fields of each segment (by ordinal), opened once: opening one
@@ -83,7 +85,16 @@ pub fn languages(searcher: &TantivySearcher, fields: &Fields) -> Result<BTreeSet
     Ok(held)
 }
 
-impl Stored<'_> {
+impl<'a> Stored<'a> {
+    /// The fast fields of every segment.
+    pub fn columns(&self) -> Result<&'a Columns> {
+        if let Some(columns) = self.columns.get() {
+            return Ok(columns);
+        }
+        let opened = Columns::open(self.searcher)?;
+        Ok(self.columns.get_or_init(|| opened))
+    }
+
     /// The languages the index holds story `story` in: those with its passage 1 (each file's
     /// passages are numbered from 1), found by `loc` term, one lookup per index language.
     pub fn story_langs(&self, story: &str) -> Result<BTreeSet<String>> {
@@ -99,14 +110,13 @@ impl Stored<'_> {
     }
 
     /// The align number of the passage at `address` (0 when it has none).
-    pub fn align(&self, address: DocAddress) -> u64 {
-        self.columns.align[address.segment_ord as usize]
-            .first(address.doc_id)
-            .unwrap_or(0)
+    pub fn align(&self, address: DocAddress) -> Result<u64> {
+        let column = &self.columns()?.align[address.segment_ord as usize];
+        Ok(column.first(address.doc_id).unwrap_or(0))
     }
 
     /// The align numbers of the passages at `addresses`, in order.
-    pub fn aligns(&self, addresses: &[DocAddress]) -> Vec<u64> {
+    pub fn aligns(&self, addresses: &[DocAddress]) -> Result<Vec<u64>> {
         addresses.iter().map(|a| self.align(*a)).collect()
     }
 
@@ -150,8 +160,8 @@ impl Stored<'_> {
                 .get_first(f.passage)
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0),
-            align: self.align(address),
-            text: text(f.text),
+            align: self.align(address)?,
+            text: text(f.written),
             title: text(f.title),
             date: text(f.date),
             path: text(f.path),

@@ -70,13 +70,17 @@ pub fn in_one_passage(clause: &Clause) -> bool {
 
 /// Story documents whose story is one of `units`, scoring nothing.
 pub fn stories_of(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
-    all(vec![of_units(units, f), story_documents(f)])
+    let units = ConstScoreQuery::new(units::checked(units, f.unit), 0.0);
+    all(vec![Box::new(units), story_documents(f)])
 }
 
 /// Passages of the stories `units`, scoring nothing.
 pub fn passages_of(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(vec![
-        (Occur::Must, of_units(units, f)),
+        (
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(units::looked_up(units, f.unit), 0.0)),
+        ),
         (Occur::MustNot, story_documents(f)),
     ]))
 }
@@ -88,10 +92,6 @@ pub fn story_documents(f: &Fields) -> Box<dyn Query> {
         Box::new(TermQuery::new(story, IndexRecordOption::Basic)),
         0.0,
     ))
-}
-
-fn of_units(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
-    Box::new(ConstScoreQuery::new(units::of_units(units, f.unit), 0.0))
 }
 
 /// A Han run typed without spaces as one substring of a passage (through the bigram field).

@@ -1,9 +1,9 @@
 //! Documents of chosen stories, as a query: the passages of the stories ranked, or the story
 //! documents of the stories holding a word in one of their passages. tantivy's `TermSetQuery`
 //! builds an automaton of the terms and walks the field's whole term dictionary with it in
-//! every segment, which for thousands of stories cost most of a query; here a few stories are
-//! looked up term by term, and many are checked on the `unit` fast field of each document the
-//! rest of the query proposes.
+//! every segment, which for thousands of stories cost most of a query; here the few ranked
+//! stories are looked up term by term, and the many holding a word are checked on the `unit`
+//! fast field of each story document the rest of the query proposes.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -16,14 +16,21 @@ use tantivy::query::{AllScorer, Query};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, SegmentReader, Term, TERMINATED};
 
-/// Below this many documents in a segment per story asked for, the stories' documents are
-/// found by looking each story up (a term lookup costs about as much as checking a few dozen
-/// documents' fast field).
-const DOCS_PER_LOOKUP: u32 = 32;
+/// The documents (story documents and passages) of the stories `units`, found by looking
+/// each story up by its `unit` term: for a few stories (the ranked ones), however many
+/// documents the rest of the query matches.
+pub fn looked_up(units: Vec<u64>, field: Field) -> Box<dyn Query> {
+    in_units(units, field, true)
+}
 
-/// The documents (story documents and passages) whose `unit` is one of `units`.
-pub fn of_units(units: Vec<u64>, field: Field) -> Box<dyn Query> {
-    let mut units = units;
+/// The documents of the stories `units` among those the rest of the query proposes, checked on
+/// the `unit` fast field: for many stories (a lookup each would cost more), when the rest of
+/// the query proposes few documents (story documents).
+pub fn checked(units: Vec<u64>, field: Field) -> Box<dyn Query> {
+    in_units(units, field, false)
+}
+
+fn in_units(mut units: Vec<u64>, field: Field, lookup: bool) -> Box<dyn Query> {
     units.sort_unstable();
     units.dedup();
     let set = units.iter().copied().collect();
@@ -31,6 +38,7 @@ pub fn of_units(units: Vec<u64>, field: Field) -> Box<dyn Query> {
         units,
         set: Arc::new(set),
         field,
+        lookup,
     }))
 }
 
@@ -40,6 +48,7 @@ struct InUnits {
     units: Vec<u64>,
     set: Arc<HashSet<u64>>,
     field: Field,
+    lookup: bool,
 }
 
 impl DocPredicate for InUnits {
@@ -49,8 +58,7 @@ impl DocPredicate for InUnits {
         &self,
         reader: &SegmentReader,
     ) -> tantivy::Result<ConstOrVariableSegmentPredicate<Predicate>> {
-        let lookups = (self.units.len() as u64).saturating_mul(u64::from(DOCS_PER_LOOKUP));
-        if lookups <= u64::from(reader.max_doc()) {
+        if self.lookup {
             let inverted = reader.inverted_index(self.field)?;
             let mut docs = Vec::new();
             for &unit in &self.units {

@@ -1,0 +1,95 @@
+//! Tokens made once by the indexer, carried to tantivy in a string that the fields' tokenizer
+//! reads back: a passage is analysed once for its text, its story's whole text and the
+//! story's word lists, and tantivy's threads only file the terms. (tantivy's own pre-tokenized
+//! values are copied token by token three times on their way in; this string is not.)
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Name of the tokenizer reading tokens back, in tantivy's registry.
+pub const TOKENS_ANALYZER: &str = "archive_tokens";
+/// Ends a token's position (terms hold neither this nor [`END`]: they are letters, digits and
+/// the pinyin field's separator).
+const AT: char = '\x1e';
+/// Ends a token.
+const END: char = '\0';
+
+/// Appends the token `term` at `position` to `out`.
+pub fn push(out: &mut String, position: usize, term: &str) {
+    use std::fmt::Write;
+    let _ = write!(out, "{position}{AT}{term}{END}");
+}
+
+/// Reads back the tokens [`push`] wrote; anything else yields no token.
+#[derive(Clone, Default)]
+pub struct TokensTokenizer;
+
+/// The tokens of one string, one at a time, in one reused token.
+pub struct TokensStream<'a> {
+    rest: &'a str,
+    token: Token,
+}
+
+impl Tokenizer for TokensTokenizer {
+    type TokenStream<'a> = TokensStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokensStream<'a> {
+        TokensStream {
+            rest: text,
+            token: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for TokensStream<'_> {
+    fn advance(&mut self) -> bool {
+        while let Some((entry, rest)) = self.rest.split_once(END) {
+            self.rest = rest;
+            let Some((position, term)) = entry.split_once(AT) else {
+                continue;
+            };
+            let Ok(position) = position.parse() else {
+                continue;
+            };
+            self.token.position = position;
+            self.token.text.clear();
+            self.token.text.push_str(term);
+            return true;
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_come_back_with_their_positions() {
+        let mut carried = String::new();
+        push(&mut carried, 0, "霍尔果斯");
+        push(&mut carried, 0, "果斯");
+        push(&mut carried, 1, "port");
+        push(&mut carried, 2, "huoerguosi\x1f霍尔果斯");
+        let mut back = Vec::new();
+        TokensTokenizer
+            .token_stream(&carried)
+            .process(&mut |t: &Token| back.push((t.position, t.text.clone())));
+        let expected = [
+            (0, "霍尔果斯"),
+            (0, "果斯"),
+            (1, "port"),
+            (2, "huoerguosi\x1f霍尔果斯"),
+        ];
+        assert_eq!(back, expected.map(|(p, t)| (p, t.to_string())));
+        let mut tokenizer = TokensTokenizer;
+        assert!(!tokenizer.token_stream("not tokens\0x\x1ey\0").advance());
+    }
+}

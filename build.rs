@@ -1,8 +1,8 @@
 //! Files the translation list's early senses by their stems, and its words in order
 //! (`OUT_DIR/senses.rs`, read by `src/translate.rs`), so that a lookup either way is a binary
-//! search: no query stems, sorts or scans the 40,000-line list. Stemmed with the Snowball English stemmer the index's analyzer uses
-//! (tantivy's `stemmer` feature, `frostem`, pinned to the same version); a test there checks
-//! every key against the analyzer itself.
+//! search: no query stems, sorts or scans the list. Stemmed with the Snowball English stemmer
+//! the index's analyzer uses (tantivy's `stemmer` feature, `frostem`, pinned to the same
+//! version); a test there checks every key against the analyzer itself.
 
 use std::{env, fs, path::PathBuf};
 
@@ -29,10 +29,10 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let list = fs::read_to_string("data/cedict.tsv").expect("data/cedict.tsv");
     let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
-    // (key, rank, sense offset, word offset): a sense translates the words whose stems, joined
-    // by a space, are its key; ranked by its place among its entry's senses, then the list's
-    // (frequency) order.
-    let mut filed: Vec<(String, usize, usize, usize)> = Vec::new();
+    // (key, rank, word offset): a sense translates the words whose stems, joined by a space,
+    // are its key; ranked by its place among its entry's senses, then the list's (frequency)
+    // order.
+    let mut filed: Vec<(String, usize, usize)> = Vec::new();
     // (word, the byte offset of its line): a word listed twice is found at its first line.
     let mut words: Vec<(&str, usize)> = Vec::new();
     let mut offset = 0;
@@ -40,7 +40,6 @@ fn main() {
         if let Some(tab) = line.find('\t').filter(|_| !line.starts_with('#')) {
             let word = &line[..tab];
             words.push((word, offset));
-            let mut start = offset + tab + 1;
             for (i, sense) in line[tab + 1..].trim_end().split('|').enumerate() {
                 if i == SENSES_FILED {
                     break;
@@ -48,14 +47,13 @@ fn main() {
                 // A single character is too ambiguous to stand for anything but its first sense.
                 let stems = stems(&stemmer, sense);
                 if !stems.is_empty() && (i == 0 || word.chars().count() > 1) {
-                    filed.push((stems.join(" "), i, start, offset));
+                    filed.push((stems.join(" "), i, offset));
                     // A two-word sense translates its last word, after every whole sense:
                     // `software package` (软件包) is a package.
                     if let [_, last] = stems.as_slice() {
-                        filed.push((last.clone(), SENSES_FILED + i, start, offset));
+                        filed.push((last.clone(), SENSES_FILED + i, offset));
                     }
                 }
-                start += sense.len() + 1;
             }
         }
         offset += line.len();
@@ -63,7 +61,7 @@ fn main() {
     filed.sort();
     let mut keys = String::new();
     let mut entries = String::new();
-    for (i, (key, _, _, word)) in filed.iter().enumerate() {
+    for (i, (key, _, word)) in filed.iter().enumerate() {
         if i == 0 || filed[i - 1].0 != *key {
             keys.push_str(key);
             keys.push('\n');

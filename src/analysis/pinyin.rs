@@ -1,9 +1,9 @@
 //! Pinyin: Chinese passages found from a keyboard without a Chinese input method.
 //!
-//! At index time every jieba word (and sub-word) of a Han run is also indexed, in its own field
-//! of the story document, as its toneless pinyin with the syllables joined, followed by the word itself
-//! (`huoerguosi\x1f霍尔果斯`, see [`term`]): the field is a reading → word table of the words the
-//! index holds. At query time the typed Latin words are reduced to [`key`]s, consecutive keys
+//! At index time every jieba word (and sub-word) of a Han run is also indexed, in its own
+//! field of the story document, as its toneless pinyin with the syllables joined, followed by
+//! the word itself (`huoerguosi\x1f霍尔果斯`, see [`term`]): the field is a reading → word table
+//! of the words the index holds. At query time the typed Latin words are reduced to [`key`]s, consecutive keys
 //! are joined into the longest runs that are readings ([`join_known`]), and the words with that
 //! reading are searched as Han words, so `huoerguosi`, `Huo'erguosi` and `huo er guo si` all
 //! find `霍尔果斯` (and say so).

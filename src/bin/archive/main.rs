@@ -5,6 +5,7 @@ mod cli;
 mod cmd;
 mod output;
 mod pager;
+mod pages;
 mod paths;
 mod progress;
 

@@ -19,6 +19,7 @@ pub fn run(paths: &Resolved) -> Result<ExitCode> {
 /// Builds or updates the index and self-tests it (one library operation), printing what
 /// happened to single files, and a rebuild of a damaged index, on stderr.
 pub fn update(paths: &Resolved) -> Result<Updated> {
+    crate::pages::allow_huge();
     // The bar takes over Ctrl-C first, before anything can be written.
     let bar = Bar::new();
     let analyzers = Analyzers::new(store::user_words(&paths.archive)?);

@@ -3,8 +3,23 @@
 //! search: no query stems, sorts or scans the list. Stemmed with the Snowball English stemmer
 //! the index's analyzer uses (tantivy's `stemmer` feature, `frostem`, pinned to the same
 //! version); a test there checks every key against the analyzer itself.
+//!
+//! Also writes fast2s's traditional → simplified table (`OUT_DIR/t2s.rs`), and folds the
+//! regional vocabulary to simplified characters and prepares its tables
+//! (`OUT_DIR/regional*.tsv`, read by `src/analysis/regional.rs`), so that no process builds
+//! fast2s's map, converts 1,500 phrases and folds the table into itself on its first Han text;
+//! tests in `src/analysis` check the tables against fast2s and the analyzer's own folding.
 
+use std::collections::HashSet;
+use std::path::Path;
 use std::{env, fs, path::PathBuf};
+
+// The regional vocabulary's phrase matching, as the analyzer runs it (`regional_folds.tsv`);
+// the build needs only part of it.
+#[path = "src/analysis/phrases.rs"]
+#[allow(dead_code)]
+mod phrases;
+use phrases::Phrases;
 
 /// The senses of an entry that may translate an English word (later ones are too far from its
 /// meaning; the test in `src/translate.rs` files as many).
@@ -72,6 +87,8 @@ fn main() {
     words.sort();
     let by_word: String = words.iter().map(|(_, line)| format!("{line},")).collect();
     let out = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR"));
+    regional(&out);
+    t2s(&out);
     fs::write(out.join("sense_keys.txt"), keys).expect("OUT_DIR is writable");
     let code = format!(
         "/// Every key, once, each ended by a newline, in order.\n\
@@ -83,4 +100,91 @@ fn main() {
          static BY_WORD: &[u32] = &[{by_word}];\n"
     );
     fs::write(out.join("senses.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// The regional vocabulary (`src/analysis/regional_tw.tsv`) as the analyzer uses it, in three
+/// files of `a\tb` lines, both sides folded to simplified characters (by fast2s, pinned to the
+/// analyzer's version):
+/// - `regional.tsv`, the pairs (Taiwan, mainland): pairs whose sides then agree are dropped,
+///   each Taiwan form is kept once (its first entry), and a Taiwan form that is also a
+///   mainland form in the table is left out (Taiwan's `文件` is a document, the mainland's a
+///   file: `檔案`);
+/// - `regional_folds.tsv`, the pairs of equal byte length, folded in place, with each mainland
+///   form itself folded (`以太网路由器` holds `网路`), so folding twice gives what folding once
+///   gave;
+/// - `regional_partners.tsv`, the forms of the pairs of unequal length as folding leaves them,
+///   each once, with its partner.
+fn regional(out: &Path) {
+    const TABLE: &str = "src/analysis/regional_tw.tsv";
+    println!("cargo:rerun-if-changed={TABLE}");
+    println!("cargo:rerun-if-changed=src/analysis/phrases.rs");
+    let table = fs::read_to_string(TABLE).expect(TABLE);
+    let mut seen = HashSet::new();
+    let mut all: Vec<(String, String)> = Vec::new();
+    for line in table.lines().filter(|l| !l.starts_with('#')) {
+        let Some((tw, cn)) = line.split_once('\t') else {
+            continue;
+        };
+        let (tw, cn) = (fast2s::convert(tw), fast2s::convert(cn));
+        if tw != cn && seen.insert(tw.clone()) {
+            all.push((tw, cn));
+        }
+    }
+    let mainland: HashSet<String> = all.iter().map(|(_, c)| c.clone()).collect();
+    all.retain(|(tw, _)| !mainland.contains(tw));
+    let all: Vec<(&str, &str)> = all.iter().map(|(tw, cn)| (&**tw, &**cn)).collect();
+    write_pairs(out.join("regional.tsv"), &all);
+
+    let (taiwan, mainland): (Vec<&str>, Vec<&str>) = all
+        .iter()
+        .filter(|(tw, cn)| tw.len() == cn.len())
+        .copied()
+        .unzip();
+    let taiwan_forms = Phrases::new(&taiwan);
+    let folded: Vec<String> = mainland
+        .iter()
+        .map(|cn| taiwan_forms.replace_all(cn, &mainland))
+        .collect();
+    let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
+    let folds: Vec<(&str, &str)> = taiwan.iter().copied().zip(folded.iter().copied()).collect();
+    write_pairs(out.join("regional_folds.tsv"), &folds);
+
+    let fold = |text: &str| taiwan_forms.replace_all(text, &folded);
+    let mut partners: Vec<(String, String)> = Vec::new();
+    for (tw, cn) in &all {
+        let (tw, cn) = (fold(tw), fold(cn));
+        if tw.len() == cn.len() {
+            continue;
+        }
+        for (form, other) in [(&tw, &cn), (&cn, &tw)] {
+            if !partners.iter().any(|(f, _)| f == form) {
+                partners.push((form.clone(), other.clone()));
+            }
+        }
+    }
+    let partners: Vec<(&str, &str)> = partners.iter().map(|(f, p)| (&**f, &**p)).collect();
+    write_pairs(out.join("regional_partners.tsv"), &partners);
+}
+
+fn write_pairs(path: PathBuf, pairs: &[(&str, &str)]) {
+    let lines: String = pairs.iter().map(|(a, b)| format!("{a}\t{b}\n")).collect();
+    fs::write(path, lines).expect("OUT_DIR is writable");
+}
+
+/// fast2s's conversion of every three-byte character taken alone, the characters it changes in
+/// order (`OUT_DIR/t2s.rs`, read by `src/analysis/t2s.rs`). Only three-byte characters are ever
+/// converted by fast2s.
+fn t2s(out: &Path) {
+    let mut table = String::from("/// (traditional, simplified), by the traditional character.\nstatic T2S: &[(char, char)] = &[");
+    for c in '\u{800}'..='\u{FFFF}' {
+        let converted = fast2s::convert(&c.to_string());
+        let mut chars = converted.chars();
+        if let (Some(s), None) = (chars.next(), chars.next()) {
+            if s != c {
+                table.push_str(&format!("({c:?},{s:?}),"));
+            }
+        }
+    }
+    table.push_str("];\n");
+    fs::write(out.join("t2s.rs"), table).expect("OUT_DIR is writable");
 }

@@ -14,9 +14,11 @@ mod phrases;
 pub mod pinyin;
 mod regional;
 mod segmenter;
+mod t2s;
 pub mod tokens;
 
 pub use self::segmenter::Segmenter;
+use self::t2s::fold_chars;
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -91,16 +93,6 @@ pub fn fold_han(run: &str) -> Cow<'_, str> {
     match regional::fold(&chars) {
         Cow::Owned(words) => Cow::Owned(words),
         Cow::Borrowed(_) => chars,
-    }
-}
-
-/// Folds traditional characters to simplified, keeping byte lengths.
-fn fold_chars(run: &str) -> Cow<'_, str> {
-    let folded = fast2s::convert(run);
-    if folded == run || folded.len() != run.len() {
-        Cow::Borrowed(run)
-    } else {
-        Cow::Owned(folded)
     }
 }
 

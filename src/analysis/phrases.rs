@@ -12,8 +12,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 const MAX_CHARS: usize = 64;
 
 /// A table of phrases, each found by its index in the list it was built from.
-pub struct Phrases {
-    index: FxHashMap<String, usize>,
+pub struct Phrases<'a> {
+    index: FxHashMap<&'a str, usize>,
     firsts: FxHashSet<char>,
     longest: usize,
 }
@@ -29,9 +29,9 @@ pub struct Found {
     pub phrase: usize,
 }
 
-impl Phrases {
+impl<'a> Phrases<'a> {
     /// The table of `phrases`; empty phrases are never found.
-    pub fn new(phrases: &[&str]) -> Phrases {
+    pub fn new(phrases: &[&'a str]) -> Phrases<'a> {
         let mut index = FxHashMap::default();
         let mut firsts = FxHashSet::default();
         let mut longest = 0;
@@ -41,7 +41,7 @@ impl Phrases {
             };
             let chars = p.chars().count();
             assert!(chars <= MAX_CHARS, "a phrase of {chars} characters");
-            index.entry(p.to_string()).or_insert(i);
+            index.entry(*p).or_insert(i);
             firsts.insert(first);
             longest = longest.max(chars);
         }
@@ -53,7 +53,7 @@ impl Phrases {
     }
 
     /// The phrases in `text`, leftmost first, the longest at each start, never overlapping.
-    pub fn find_iter<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Found> + 'a {
+    pub fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Found> + 't {
         let mut at = 0;
         std::iter::from_fn(move || {
             while let Some(c) = text[at..].chars().next() {
@@ -97,12 +97,12 @@ impl Phrases {
     }
 
     /// `text` with every phrase found replaced by its entry in `with`.
-    pub fn replace_all(&self, text: &str, with: &[String]) -> String {
+    pub fn replace_all(&self, text: &str, with: &[&str]) -> String {
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
         for found in self.find_iter(text) {
             out.push_str(&text[last..found.start]);
-            out.push_str(&with[found.phrase]);
+            out.push_str(with[found.phrase]);
             last = found.end;
         }
         out.push_str(&text[last..]);

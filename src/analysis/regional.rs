@@ -11,7 +11,6 @@
 //! `序列`); where it changed a passage, the passage's words as written are indexed too.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use tantivy::tokenizer::Token;
@@ -20,6 +19,13 @@ use super::phrases::Phrases;
 use super::Segmenter;
 
 const TABLE: &str = include_str!("regional_tw.tsv");
+/// The tables the build made of [`TABLE`] (`build.rs`), `a\tb` lines in simplified characters:
+/// the pairs (Taiwan, mainland), each Taiwan form once; the pairs of equal length folded in
+/// place (Taiwan form, mainland form folded); the forms of unequal length and their partners.
+#[cfg(test)]
+const PAIRS: &str = include_str!(concat!(env!("OUT_DIR"), "/regional.tsv"));
+const FOLDS: &str = include_str!(concat!(env!("OUT_DIR"), "/regional_folds.tsv"));
+const PARTNERS: &str = include_str!(concat!(env!("OUT_DIR"), "/regional_partners.tsv"));
 
 /// The table's identity, for the analyzer's fingerprint.
 pub fn fingerprint() -> String {
@@ -31,53 +37,32 @@ pub fn fingerprint() -> String {
 }
 
 struct Folder {
-    taiwan: Phrases,
-    mainland: Vec<String>,
+    taiwan: Phrases<'static>,
+    mainland: Vec<&'static str>,
 }
 
 /// The forms of the pairs of unequal length (as [`fold`] leaves them) and each one's partner.
 struct Partners {
-    forms: Phrases,
-    partner: Vec<String>,
+    forms: Phrases<'static>,
+    partner: Vec<&'static str>,
 }
 
-/// The table's (Taiwan, mainland) pairs folded to simplified characters, differing, each
-/// Taiwan form once (its first entry). A Taiwan form that is also a mainland form in the table
-/// means something else there (Taiwan's `文件` is a document, the mainland's a file: `檔案`),
-/// so it is left out.
-fn table() -> Vec<(String, String)> {
-    let mut seen = HashSet::new();
-    let mut all: Vec<(String, String)> = Vec::new();
-    for line in TABLE.lines().filter(|l| !l.starts_with('#')) {
-        let Some((tw, cn)) = line.split_once('\t') else {
-            continue;
-        };
-        let (tw, cn) = (fast2s::convert(tw), fast2s::convert(cn));
-        if tw != cn && seen.insert(tw.clone()) {
-            all.push((tw, cn));
-        }
-    }
-    let mainland: HashSet<String> = all.iter().map(|(_, c)| c.clone()).collect();
-    all.retain(|(tw, _)| !mainland.contains(tw));
-    all
+/// The lines `a\tb` of one of the build's tables.
+fn pairs(table: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
+    table.lines().filter_map(|line| line.split_once('\t'))
 }
 
 /// The pairs of equal byte length, folded in place. A mainland form holding a Taiwan form
-/// (`以太网路由器` holds `网路`) is folded too, so folding twice gives what folding once gave.
+/// (`以太网路由器` holds `网路`) is folded too, so folding twice gives what folding once gave
+/// (both prepared by the build).
 fn folder() -> &'static Folder {
     static FOLDER: OnceLock<Folder> = OnceLock::new();
     FOLDER.get_or_init(|| {
-        let (taiwan, mainland): (Vec<String>, Vec<String>) = table()
-            .into_iter()
-            .filter(|(tw, cn)| tw.len() == cn.len())
-            .unzip();
-        let patterns: Vec<&str> = taiwan.iter().map(String::as_str).collect();
-        let taiwan = Phrases::new(&patterns);
-        let mainland = mainland
-            .iter()
-            .map(|cn| taiwan.replace_all(cn, &mainland))
-            .collect();
-        Folder { taiwan, mainland }
+        let (taiwan, mainland): (Vec<&str>, Vec<&str>) = pairs(FOLDS).unzip();
+        Folder {
+            taiwan: Phrases::new(&taiwan),
+            mainland,
+        }
     })
 }
 
@@ -93,25 +78,11 @@ pub fn fold(text: &str) -> Cow<'_, str> {
 }
 
 fn partners() -> &'static Partners {
-    static PARTNERS: OnceLock<Partners> = OnceLock::new();
-    PARTNERS.get_or_init(|| {
-        let mut forms: Vec<String> = Vec::new();
-        let mut partner: Vec<String> = Vec::new();
-        for (tw, cn) in table() {
-            let (tw, cn) = (fold(&tw).into_owned(), fold(&cn).into_owned());
-            if tw.len() == cn.len() {
-                continue;
-            }
-            for (form, other) in [(&tw, &cn), (&cn, &tw)] {
-                if !forms.contains(form) {
-                    forms.push(form.clone());
-                    partner.push(other.clone());
-                }
-            }
-        }
-        let patterns: Vec<&str> = forms.iter().map(String::as_str).collect();
+    static PARTNERS_FOUND: OnceLock<Partners> = OnceLock::new();
+    PARTNERS_FOUND.get_or_init(|| {
+        let (forms, partner): (Vec<&str>, Vec<&str>) = pairs(PARTNERS).unzip();
         Partners {
-            forms: Phrases::new(&patterns),
+            forms: Phrases::new(&forms),
             partner,
         }
     })
@@ -140,8 +111,8 @@ pub(super) fn add_variants(
     for found in partners.forms.find_iter(folded) {
         let (from, to) = (start + found.start, start + found.end);
         extra.push((folded[found.start..found.end].to_string(), from, to));
-        let partner = &partners.partner[found.phrase];
-        extra.push((partner.clone(), from, to));
+        let partner = partners.partner[found.phrase];
+        extra.push((partner.to_string(), from, to));
     }
     if extra.is_empty() {
         return;
@@ -168,6 +139,7 @@ pub(super) fn add_variants(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
     use tantivy::tokenizer::TokenStream;
 
     #[test]
@@ -178,10 +150,30 @@ mod tests {
     }
 
     #[test]
+    fn the_build_folded_the_table_with_the_analyzers_converter() {
+        let folded: Vec<(&str, &str)> = pairs(PAIRS).collect();
+        let mut seen = HashSet::new();
+        let mut all = Vec::new();
+        for line in TABLE.lines().filter(|l| !l.starts_with('#')) {
+            let Some((tw, cn)) = line.split_once('\t') else {
+                continue;
+            };
+            let (tw, cn) = (fast2s::convert(tw), fast2s::convert(cn));
+            if tw != cn && seen.insert(tw.clone()) {
+                all.push((tw, cn));
+            }
+        }
+        let mainland: HashSet<String> = all.iter().map(|(_, cn)| cn.clone()).collect();
+        all.retain(|(tw, _)| !mainland.contains(tw));
+        let all: Vec<(&str, &str)> = all.iter().map(|(tw, cn)| (&**tw, &**cn)).collect();
+        assert_eq!(folded, all);
+    }
+
+    #[test]
     fn every_pair_keeps_byte_lengths_and_folds_once() {
-        let pairs = table();
-        assert!(pairs.len() > 700, "only {} pairs", pairs.len());
-        for (tw, cn) in pairs.iter().filter(|(tw, cn)| tw.len() == cn.len()) {
+        let table: Vec<_> = pairs(PAIRS).collect();
+        assert!(table.len() > 700, "only {} pairs", table.len());
+        for (tw, cn) in table.iter().filter(|(tw, cn)| tw.len() == cn.len()) {
             let once = fold(tw).into_owned();
             assert_eq!(once.len(), tw.len());
             assert_eq!(fold(&once), once, "{tw} folds again");

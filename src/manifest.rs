@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use tantivy::Index;
+use tantivy::{Index, IndexMeta};
 
 use crate::error::{Error, Result};
 
@@ -36,12 +36,15 @@ impl Payload {
     /// The payload of the index's last commit: the default (no analyzer, so a rebuild) when it
     /// has none or one of an older format.
     pub fn of(index: &Index) -> Result<Payload> {
-        let meta = index.load_metas()?;
-        Ok(meta
-            .payload
+        Ok(Payload::in_meta(&index.load_metas()?))
+    }
+
+    /// The payload of the commit `meta` (already read) describes, as [`Payload::of`].
+    pub fn in_meta(meta: &IndexMeta) -> Payload {
+        meta.payload
             .as_deref()
             .and_then(|p| serde_json::from_str(p).ok())
-            .unwrap_or_default())
+            .unwrap_or_default()
     }
 
     /// The payload as stored in `meta.json`.

@@ -74,7 +74,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
     if metas.payload.is_none() && metas.segments.is_empty() {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
-    let payload = Payload::of(&index)?;
+    let payload = Payload::in_meta(&metas);
     let expected = analyzers.fingerprint();
     if payload.analyzer != expected {
         return Err(Error::AnalyzerMismatch {

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::argv;
 
@@ -173,10 +173,12 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString>,
 {
+    // One description of the command line, built once, serves the marking and the parse.
     let mut top = Cli::command();
     top.build();
     let args = argv::mark_excluded_words(args.into_iter().map(Into::into), &top);
-    let mut cli = Cli::try_parse_from(args)?;
+    let mut matches = top.try_get_matches_from_mut(args)?;
+    let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut top))?;
     if let Some(Command::Search(search)) = &mut cli.command {
         for word in &mut search.query {
             argv::unmark(word);

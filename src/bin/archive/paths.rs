@@ -18,7 +18,23 @@ pub struct Resolved {
 /// archive/, else the current folder.
 pub fn resolve(paths: &Paths) -> Result<Resolved> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let root = match (&paths.root, std::env::var_os("ARCHIVE_ROOT")) {
+    // Looked for only when a folder is not given (the search for it stats several places).
+    let root = std::cell::OnceCell::new();
+    let root = || root.get_or_init(|| find_root(paths, &cwd));
+    Ok(Resolved {
+        archive: paths
+            .archive
+            .as_ref()
+            .map_or_else(|| root().join("archive"), |a| cwd.join(a)),
+        index: paths
+            .index
+            .as_ref()
+            .map_or_else(|| root().join("index"), |i| cwd.join(i)),
+    })
+}
+
+fn find_root(paths: &Paths, cwd: &Path) -> PathBuf {
+    match (&paths.root, std::env::var_os("ARCHIVE_ROOT")) {
         (Some(root), _) => cwd.join(root),
         (None, Some(env)) if !env.is_empty() => cwd.join(env),
         _ => exe_root()
@@ -27,18 +43,8 @@ pub fn resolve(paths: &Paths) -> Result<Resolved> {
                     .find(|d| d.join("archive").is_dir())
                     .map(Path::to_path_buf)
             })
-            .unwrap_or_else(|| cwd.clone()),
-    };
-    Ok(Resolved {
-        archive: paths
-            .archive
-            .as_ref()
-            .map_or_else(|| root.join("archive"), |a| cwd.join(a)),
-        index: paths
-            .index
-            .as_ref()
-            .map_or_else(|| root.join("index"), |i| cwd.join(i)),
-    })
+            .unwrap_or_else(|| cwd.to_path_buf()),
+    }
 }
 
 fn exe_root() -> Option<PathBuf> {

@@ -18,7 +18,9 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     // opened (or built).
     let request = request(args.query.join(" "), &args);
     request.check()?;
-    let searcher = open_fresh(paths, args.no_update)?;
+    // Never dropped: the process ends with this search, and unmapping the index file by file
+    // costs more than leaving it to the kernel at exit.
+    let searcher = std::mem::ManuallyDrop::new(open_fresh(paths, args.no_update)?);
     // A story may be named as results show it: by a file's path as well as by its id; a
     // path's language restricts the search as --lang does, unless --lang is given.
     let request = match &args.story {

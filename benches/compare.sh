@@ -35,6 +35,8 @@
 #   SETS="bundled zh en"           which data sets to run
 #   EN_MB=50  ZH_MIN_CJK=0.3  RUNS=10  WARMUP=3  BUILD_RUNS=5
 #   PREPARE_ONLY=1                 only copy/collect the data sets
+#   BASELINE=/path/to/archive      an older archive binary, timed on the same indexes in the same
+#                                  runs (a row of its own: before and after side by side)
 # The corpora come from ../shared/corpora/make_corpora.sh "$CORPORA" (the team's shared script, next to
 # the repository; Debian packages).
 set -euo pipefail
@@ -48,6 +50,7 @@ ZH_MIN_CJK=${ZH_MIN_CJK:-0.3}
 RUNS=${RUNS:-10}
 WARMUP=${WARMUP:-3}
 BUILD_RUNS=${BUILD_RUNS:-5}
+BASELINE=${BASELINE:-}
 export LC_ALL=C.UTF-8
 
 # Queries: label|language|text. A text of several words is searched as a phrase by every tool.
@@ -255,12 +258,14 @@ build() {
 query_cmd() {
   local tool=$1 set=$2 lang=$3 text=$4 data="$BENCH_DIR/data/$2" idx="$BENCH_DIR/idx/$1-$2" q
   case $tool in
-    archive | archive-nofresh)
+    archive | archive-nofresh | archive-baseline)
       q=$text; [[ $text == *" "* ]] && q="\"$text\""
       # archive-nofresh: the same index with no archive folder, so no freshness check (a
       # diagnostic row: it needs an archive without words.txt, as the corpora are).
       [ "$tool" = archive-nofresh ] && data=/nonexistent && idx="$BENCH_DIR/idx/archive-$set"
-      echo "$(sq "$ARCHIVE") --archive $(sq "$data") --index $(sq "$idx") search --json $(sq "$q")" ;;
+      local bin=$ARCHIVE
+      [ "$tool" = archive-baseline ] && bin=$BASELINE && idx="$BENCH_DIR/idx/archive-$set"
+      echo "$(sq "$bin") --archive $(sq "$data") --index $(sq "$idx") search --json $(sq "$q")" ;;
     rg) echo "rg -i -g '!words.txt' -g '!variants.txt' $(sq "$text") $(sq "$data")" ;;
     fts5)
       local table=en; [ "$lang" = zh ] && table=zh
@@ -289,6 +294,7 @@ time_queries() {
     IFS='|' read -r label lang text <<<"$entry"
     local cmds=() names=() tools=(archive rg fts5 xapian)
     [ "$set" != bundled ] && tools+=(archive-nofresh)
+    [ -n "$BASELINE" ] && tools+=(archive-baseline)
     for tool in "${tools[@]}"; do
       cmds+=("$(query_cmd "$tool" "$set" "$lang" "$text")")
       names+=(-n "$tool")
@@ -307,9 +313,11 @@ time_queries() {
 
 # The cost of starting the process alone: `archive --version` (no index, no archive).
 time_start() {
+  local baseline=()
+  [ -n "$BASELINE" ] && baseline=(-n archive-baseline "$(sq "$BASELINE") --version")
   hyperfine -N --style none --warmup "$WARMUP" --min-runs "$RUNS" --export-json "$BENCH_DIR/results/start.json" \
     -n archive "$(sq "$ARCHIVE") --version" -n rg "rg --version" -n sqlite3 "sqlite3 -version" \
-    -n quest "quest --version" >/dev/null 2>>"$BENCH_DIR/results/hyperfine.log"
+    -n quest "quest --version" "${baseline[@]}" >/dev/null 2>>"$BENCH_DIR/results/hyperfine.log"
 }
 
 # How busy the machine is (other sessions' compiles share the cores): load and CPU pressure.
@@ -363,9 +371,10 @@ builds = {(r[0], r[1]): (int(r[2]) / 1e6, int(r[3]), int(r[4]) * 1024 / 1e6, flo
 queries = [(r[0], r[1], r[2], r[3], float(r[4]) * 1000, int(r[5]))
            for r in csv.reader(open(f'{res}/queries.tsv'), delimiter='\t')]
 names = {'bundled': 'the bundled article (archive/)', 'zh': 'Chinese corpora', 'en': 'English corpora'}
-tools = ['archive', 'rg', 'fts5', 'xapian', 'archive-nofresh']
+tools = ['archive', 'rg', 'fts5', 'xapian', 'archive-nofresh', 'archive-baseline']
 label = {'archive': 'archive', 'rg': 'ripgrep `rg -i`', 'fts5': 'SQLite FTS5', 'xapian': 'Xapian',
-         'archive-nofresh': 'archive without its freshness check*'}
+         'archive-nofresh': 'archive without its freshness check*',
+         'archive-baseline': 'archive, baseline binary†'}
 mb = lambda b: b / 1e6
 checks = []
 for s in [s for s in ('bundled', 'zh', 'en') if s in raw]:
@@ -394,6 +403,8 @@ for s in [s for s in ('bundled', 'zh', 'en') if s in raw]:
     print('Query cells: median ms (in brackets, lines printed: hits for archive, FTS5 and Xapian, at most 10; every matching line for rg).')
     if s != 'bundled':
         print('\\* `--archive` pointing nowhere: the same index searched without first checking that it is up to date with the archive folder (not a target, a diagnostic).')
+    if any(q[3] == 'archive-baseline' for q in qs):
+        print('† `BASELINE`, an older binary, on the same index in the same runs (not a target, a comparison).')
     print()
     med = {(q[1], q[3]): q[4] for q in qs}
     lang = {q[1]: q[2] for q in qs}

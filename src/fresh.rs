@@ -5,8 +5,11 @@
 //! [`RECENT`] most recently modified story files, which are checked too; other edits in place
 //! wait for `archive index`. When the check is unsure, the caller compares every file.
 
+use std::collections::HashMap;
 use std::path::Path;
 
+use rustix::fd::OwnedFd;
+use rustix::fs::{AtFlags, Mode, OFlags};
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::{self, Scan, SourceFile};
@@ -110,16 +113,47 @@ impl Snapshot {
     /// recorded time (and size), each settled well before the scan. False means "unsure".
     pub fn unchanged(&self, archive: &Path) -> bool {
         let settled = |t: u64| t.saturating_add(UNSETTLED_NS) < self.scanned;
-        let stat = |rel: &str| {
+        let folder_time = |rel: &str| {
             let meta = std::fs::metadata(archive.join(rel)).ok()?;
-            Some((meta.len(), corpus::nanos(meta.modified().ok()) as u64))
+            Some(corpus::nanos(meta.modified().ok()) as u64)
+        };
+        let mut files = OpenFolders {
+            archive,
+            open: HashMap::new(),
         };
         self.folders
             .iter()
-            .all(|(rel, t)| settled(*t) && stat(rel).is_some_and(|(_, now)| now == *t))
+            .all(|(rel, t)| settled(*t) && folder_time(rel) == Some(*t))
             && self
                 .recent
                 .iter()
-                .all(|(rel, size, t)| settled(*t) && stat(rel) == Some((*size, *t)))
+                .all(|(rel, size, t)| settled(*t) && files.stat(rel) == Some((*size, *t)))
+    }
+}
+
+/// Story files' sizes and times, each file looked up by its name in its folder, opened once:
+/// a path is walked once per folder instead of once per file (about 40% of the time of the
+/// 512 `stat`s on the corpora of benches/compare.sh).
+struct OpenFolders<'a> {
+    archive: &'a Path,
+    open: HashMap<&'a str, Option<OwnedFd>>,
+}
+
+impl<'a> OpenFolders<'a> {
+    /// The size and modification time (ns since the epoch) of the file `rel` (a path relative
+    /// to the archive), following links as `std::fs::metadata` does; `None` when unreadable.
+    fn stat(&mut self, rel: &'a str) -> Option<(u64, u64)> {
+        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let open = self.open.entry(folder).or_insert_with(|| {
+            rustix::fs::open(self.archive.join(folder), flags, Mode::empty()).ok()
+        });
+        let stat = rustix::fs::statat(open.as_ref()?, name, AtFlags::empty()).ok()?;
+        // As `corpus::nanos`: a time before the epoch counts as 0.
+        let time = u64::try_from(stat.st_mtime).map_or(0, |secs| {
+            secs.saturating_mul(1_000_000_000)
+                .saturating_add(stat.st_mtime_nsec as u64)
+        });
+        Some((stat.st_size as u64, time))
     }
 }

@@ -348,6 +348,11 @@ for set in $SETS; do
     log "indexing $set with $tool"
     build "$tool" "$set"
   done
+  # The data were copied moments ago: archive's freshness check is unsure of files changed
+  # within 2 s of its last scan and compares every file until a search renews its snapshot.
+  # On the bundled set (indexed in under a second) that was the first timed query's runs.
+  sleep 2
+  eval "$(query_cmd archive "$set" en settle)" >/dev/null 2>&1 || true
   log "timing queries on $set"
   time_queries "$set"
 done

@@ -126,9 +126,7 @@ impl Fields {
             align: f("align")?,
         })
     }
-}
 
-impl Fields {
     /// The documents of `story` in `lang` (its passages and its story document), those
     /// holding the term `also` when given (a passage number, an align number).
     pub fn of_unit(&self, story: &str, lang: &str, also: Option<Term>) -> BooleanQuery {

@@ -30,8 +30,8 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the analyzer's output or the index layout changes, so old indexes are
 /// rebuilt (3: `words` and `pinyin` only on story documents, 48-bit units, the text indexed
-/// from [`tokens`] and stored in a field of its own; 4: no `loc` field, one indexing thread,
-/// bigrams carried in [`tokens`] too).
+/// from [`tokens`] and stored in a field of its own; 4: no `loc` field, the bigrams carried in
+/// [`tokens`] too, the file list compressed).
 pub const ANALYZER_VERSION: u32 = 4;
 /// Longest word the analyzers keep, in bytes. Longer tokens (a base64 blob, a 100,000-letter
 /// "word") are dropped alike at index and at query time; tantivy could not index a term over

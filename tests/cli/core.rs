@@ -43,6 +43,34 @@ fn index_prints_a_summary_on_stderr_and_nothing_on_stdout() {
 }
 
 #[test]
+fn a_small_archive_s_index_is_one_segment_however_it_grew() {
+    // A search pays for every segment; a run's small segments are merged.
+    let env = Env::bundled();
+    let stores = || {
+        std::fs::read_dir(env.root().join("index"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "store"))
+            .count()
+    };
+    for (n, story) in ["first", "second", "third"].iter().enumerate() {
+        if n > 0 {
+            env.write(
+                &format!("archive/{story}.md"),
+                format!("# The {story} story\n\nKhorgos again.\n"),
+            );
+        }
+        let out = env.run(&["index"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(stores(), 1, "after the {story} run");
+    }
+    let hits = env.json(&["search", "--json", "Khorgos again"]);
+    let mut best: Vec<&str> = hits.iter().take(2).map(|h| h.story.as_str()).collect();
+    best.sort();
+    assert_eq!(best, ["second", "third"]);
+}
+
+#[test]
 fn json_lines_follow_the_documented_contract() {
     let env = Env::bundled();
     let out = env.run(&["search", "--json", "--limit", "4", "SINOOIL"]);

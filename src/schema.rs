@@ -1,12 +1,13 @@
 //! Every Tantivy field in one place. One Tantivy document is one passage, plus one per story
 //! and language (passage number 0) that holds the story's whole text for ranking stories.
 
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STORED,
 };
+use tantivy::Term;
 
 use crate::analysis::tokens::TOKENS_ANALYZER;
-use crate::analysis::GRAMS_ANALYZER;
 
 /// The fields of a passage document.
 #[derive(Clone, Copy, Debug)]
@@ -41,8 +42,6 @@ pub struct Fields {
     pub path: Field,
     /// Passage number, from 1; 0 for a story document.
     pub passage: Field,
-    /// `story \x1f lang \x1f passage`: the key that finds a counterpart.
-    pub loc: Field,
     /// [`unit`] of the story and language: which story document a passage belongs to.
     pub unit: Field,
     /// The number that pairs a passage with its counterparts in the story's other languages:
@@ -80,7 +79,7 @@ impl Fields {
             written: b.add_text_field("written", STORED),
             grams: b.add_text_field(
                 "grams",
-                indexed(GRAMS_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
+                indexed(TOKENS_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
             ),
             words: b.add_text_field("words", unscored(TOKENS_ANALYZER)),
             body: b.add_text_field(
@@ -99,7 +98,6 @@ impl Fields {
             day: b.add_u64_field("day", NumericOptions::default().set_indexed()),
             path: b.add_text_field("path", unscored("raw") | STORED),
             passage: b.add_u64_field("passage", NumericOptions::default().set_indexed() | STORED),
-            loc: b.add_text_field("loc", unscored("raw")),
             unit: b.add_u64_field("unit", NumericOptions::default().set_indexed().set_fast()),
             align: b.add_u64_field("align", NumericOptions::default().set_indexed().set_fast()),
         };
@@ -124,10 +122,27 @@ impl Fields {
             day: f("day")?,
             path: f("path")?,
             passage: f("passage")?,
-            loc: f("loc")?,
             unit: f("unit")?,
             align: f("align")?,
         })
+    }
+
+    /// The documents of `story` in `lang` (its passages and its story document), those
+    /// holding the term `also` when given (a passage number, an align number).
+    pub fn of_unit(&self, story: &str, lang: &str, also: Option<Term>) -> BooleanQuery {
+        let unit = Term::from_field_u64(self.unit, unit(story, lang));
+        let term = |t: Term| -> (Occur, Box<dyn Query>) {
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
+            )
+        };
+        BooleanQuery::new(std::iter::once(unit).chain(also).map(term).collect())
+    }
+
+    /// Passage `n` of `story` in `lang` (0: its story document).
+    pub fn passage_of(&self, story: &str, lang: &str, n: u64) -> BooleanQuery {
+        self.of_unit(story, lang, Some(Term::from_field_u64(self.passage, n)))
     }
 }
 
@@ -135,7 +150,7 @@ impl Fields {
 /// every marker's number (at most 9 digits), so it pairs with nothing.
 pub const UNPAIRED: u64 = 1_000_000_000;
 
-/// The counterpart key of a passage.
+/// The key naming one passage (`0`: the story document) in maps of passages.
 pub fn loc(story: &str, lang: &str, passage: u64) -> String {
     format!("{story}\x1f{lang}\x1f{passage}")
 }

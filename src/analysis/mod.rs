@@ -32,15 +32,13 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the analyzer's output or the index layout changes, so old indexes are
 /// rebuilt (3: `words` and `pinyin` only on story documents, 48-bit units, the text indexed
-/// from [`tokens`] and stored in a field of its own).
-pub const ANALYZER_VERSION: u32 = 3;
+/// from [`tokens`] and stored in a field of its own; 4: no `loc` field, the bigrams carried in
+/// [`tokens`] too, the file list compressed).
+pub const ANALYZER_VERSION: u32 = 4;
 /// Longest word the analyzers keep, in bytes. Longer tokens (a base64 blob, a 100,000-letter
 /// "word") are dropped alike at index and at query time; tantivy could not index a term over
 /// 65,531 bytes anyway.
 pub const MAX_WORD_BYTES: usize = 255;
-/// Name of the Han-bigram analyzer in tantivy's tokenizer registry (every other field is
-/// indexed from tokens the indexer made: [`tokens`]).
-pub const GRAMS_ANALYZER: &str = "archive_grams";
 
 /// True for Han ideographs (CJK unified, extensions and compatibility blocks).
 pub fn is_han(c: char) -> bool {
@@ -269,11 +267,11 @@ impl Analyzers {
         latin_unstemmed()
     }
 
-    /// Registers the field analyzers with an index.
+    /// Registers the fields' analyzer with an index: every field is indexed from tokens the
+    /// indexer made ([`tokens`]).
     pub fn register(&self, index: &tantivy::Index) {
         let tokenizers = index.tokenizers();
         tokenizers.register(TOKENS_ANALYZER, TextAnalyzer::from(TokensTokenizer));
-        tokenizers.register(GRAMS_ANALYZER, self.grams());
     }
 
     /// The identity of this analyzer: anything that changes which terms a text yields.
@@ -318,10 +316,26 @@ pub fn latin_terms(text: &str) -> Vec<String> {
 
 /// Like [`latin_terms`], with each term's byte range in `text`.
 pub fn latin_spans(text: &str) -> Vec<(usize, usize, String)> {
+    latin_spans_where(text, |_| true)
+}
+
+/// [`latin_spans`] of only the words `may_match` keeps (given lowercased and folded, before
+/// stemming, which is most of the cost of a long text). The same stemmer as
+/// [`stemmed`]'s, so the terms are the index's.
+pub fn latin_spans_where(
+    text: &str,
+    may_match: impl Fn(&str) -> bool,
+) -> Vec<(usize, usize, String)> {
+    let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
     let mut out = Vec::new();
-    stemmed(MixedTokenizer { segmenter: None })
+    latin_unstemmed()
         .token_stream(text)
-        .process(&mut |t: &Token| out.push((t.offset_from, t.offset_to, t.text.clone())));
+        .process(&mut |t: &Token| {
+            if may_match(&t.text) {
+                let stem = stemmer.stem(&t.text).into_owned();
+                out.push((t.offset_from, t.offset_to, stem));
+            }
+        });
     out
 }
 

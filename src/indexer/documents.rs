@@ -1,6 +1,6 @@
 //! A story file's tantivy documents: one per passage, and the story document. Each passage is
-//! analysed here, once, for its `text`, its story's `body` and the story's word lists; tantivy
-//! gets the tokens ([`crate::analysis::tokens`]) and cuts only the bigrams itself.
+//! analysed here, once, for its `text`, its story's `body` and the story's word lists, and cut
+//! into bigrams; tantivy gets the tokens ([`crate::analysis::tokens`]) and only files them.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -11,13 +11,14 @@ use tantivy::tokenizer::{TextAnalyzer, Token};
 use crate::analysis::tokens::push;
 use crate::analysis::{pinyin, Analyzers, Segmenter};
 use crate::corpus::Document;
-use crate::schema::{self, day_number, loc, Fields};
+use crate::schema::{self, day_number, Fields};
 
 /// One thread's analyzers, making the documents of one file at a time.
 pub(super) struct Maker<'a> {
     fields: &'a Fields,
     text: TextAnalyzer,
     words: TextAnalyzer,
+    grams: TextAnalyzer,
     segmenter: Arc<Segmenter>,
 }
 
@@ -27,6 +28,7 @@ impl<'a> Maker<'a> {
             fields,
             text: analyzers.text(),
             words: analyzers.words(),
+            grams: analyzers.grams(),
             segmenter: analyzers.segmenter.clone(),
         }
     }
@@ -54,7 +56,7 @@ impl<'a> Maker<'a> {
             d.add_text(fields.text, &terms);
             story.add_text(fields.body, terms);
             d.add_text(fields.written, text);
-            d.add_text(fields.grams, text);
+            d.add_text(fields.grams, tokens(&mut self.grams, text));
             self.words.token_stream(text).process(&mut |t: &Token| {
                 if !words.contains(&t.text) {
                     words.insert(t.text.clone());
@@ -113,7 +115,6 @@ fn located(fields: &Fields, doc: &Document, n: u64) -> TantivyDocument {
     d.add_u64(fields.day, day_number(&date));
     d.add_text(fields.path, &doc.rel);
     d.add_u64(fields.passage, n);
-    d.add_text(fields.loc, loc(&doc.story, &a.lang, n));
     d.add_u64(fields.unit, schema::unit(&doc.story, &a.lang));
     d
 }

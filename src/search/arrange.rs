@@ -4,6 +4,7 @@
 //! both matched are a pair, numbered once and counted once against `--limit` and
 //! `--per-story`. Each hit says how many of its story's matched passages are not shown.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
@@ -47,6 +48,7 @@ pub fn arrange(
     excluded: &Marks,
     stories: &impl Counterparts,
 ) -> Result<Vec<Hit>> {
+    let stories = &Remembered::new(stories);
     let ranked = by_story(ranked);
     let position: HashSet<String> = ranked
         .iter()
@@ -170,12 +172,54 @@ fn counterpart(
     }))
 }
 
+/// `C`, each story's other language and whether its versions line up asked once: every
+/// hit, its counterpart and its group ask again.
+struct Remembered<'a, C> {
+    stories: &'a C,
+    other: RefCell<HashMap<(String, String), Option<String>>>,
+    lined: RefCell<HashMap<(String, String, String), bool>>,
+}
+
+impl<'a, C: Counterparts> Remembered<'a, C> {
+    fn new(stories: &'a C) -> Self {
+        Remembered {
+            stories,
+            other: RefCell::default(),
+            lined: RefCell::default(),
+        }
+    }
+}
+
+impl<C: Counterparts> Counterparts for Remembered<'_, C> {
+    fn other_language(&self, story: &str, lang: &str) -> Result<Option<String>> {
+        let key = (story.to_string(), lang.to_string());
+        if let Some(other) = self.other.borrow().get(&key) {
+            return Ok(other.clone());
+        }
+        let other = self.stories.other_language(story, lang)?;
+        self.other.borrow_mut().insert(key, other.clone());
+        Ok(other)
+    }
+
+    fn lines_up(&self, story: &str, a: &str, b: &str) -> Result<bool> {
+        let key = (story.to_string(), a.to_string(), b.to_string());
+        if let Some(&lined) = self.lined.borrow().get(&key) {
+            return Ok(lined);
+        }
+        let lined = self.stories.lines_up(story, a, b)?;
+        self.lined.borrow_mut().insert(key, lined);
+        Ok(lined)
+    }
+
+    fn aligned(&self, story: &str, lang: &str, align: u64) -> Result<Option<(u64, String)>> {
+        self.stories.aligned(story, lang, align)
+    }
+}
+
 /// Passages grouped as they are shown: a passage with its counterparts (same story, versions
 /// that line up, same align number), else alone.
 struct Groups<'a, C> {
     stories: &'a C,
-    /// Whether a story's version in a language lines up with its other language's.
-    lined: HashMap<(String, String), bool>,
     shown: HashSet<Group>,
 }
 
@@ -189,22 +233,14 @@ impl<'a, C: Counterparts> Groups<'a, C> {
     fn new(stories: &'a C) -> Self {
         Groups {
             stories,
-            lined: HashMap::new(),
             shown: HashSet::new(),
         }
     }
 
     fn group(&mut self, story: &str, lang: &str, align: u64) -> Result<Group> {
-        let key = (story.to_string(), lang.to_string());
-        let lined = match self.lined.get(&key) {
-            Some(&lined) => lined,
-            None => {
-                let lined = match self.stories.other_language(story, lang)? {
-                    Some(other) => self.stories.lines_up(story, lang, &other)?,
-                    None => false,
-                };
-                *self.lined.entry(key).or_insert(lined)
-            }
+        let lined = match self.stories.other_language(story, lang)? {
+            Some(other) => self.stories.lines_up(story, lang, &other)?,
+            None => false,
         };
         Ok(if lined {
             Group::Paired(story.to_string(), align)

@@ -2,6 +2,9 @@
 //! and what planning needs to know about the index's words.
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashSet;
 
 use serde::Serialize;
 
@@ -19,7 +22,10 @@ const FUNCTION_WORDS: &str = "的 了 吗 呢 吧 啊 是 什么 如何 怎么 �
 
 /// True for a word that never decides whether a passage matches.
 pub(super) fn is_function_word(term: &str) -> bool {
-    FUNCTION_WORDS.split_whitespace().any(|w| w == term)
+    // Asked for every word and translation a query plans: a set, built once.
+    static SET: LazyLock<FxHashSet<&str>> =
+        LazyLock::new(|| FUNCTION_WORDS.split_whitespace().collect());
+    SET.contains(term)
 }
 
 /// What the plan needs to know about the index's words.

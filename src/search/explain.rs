@@ -2,12 +2,11 @@
 //! title (level `story`) and on the hit's passage (level `passage`, proximity as `near`).
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher as TantivySearcher, Term};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
+use tantivy::Searcher as TantivySearcher;
 
 use crate::error::Result;
-use crate::schema::{loc, Fields};
+use crate::schema::Fields;
 
 use super::answer::{Hit, TermScore};
 
@@ -53,13 +52,10 @@ fn level(
     queries: Vec<(&str, &dyn Query)>,
     hit: &Hit,
 ) -> Result<Vec<TermScore>> {
-    let this = Term::from_field_text(fields.loc, &loc(&hit.story, &hit.lang, passage));
+    let this = fields.passage_of(&hit.story, &hit.lang, passage);
     let mut parts = Vec::new();
     for (label, query) in queries {
-        let only_this: Box<dyn Query> = Box::new(ConstScoreQuery::new(
-            Box::new(TermQuery::new(this.clone(), IndexRecordOption::Basic)),
-            0.0,
-        ));
+        let only_this: Box<dyn Query> = Box::new(ConstScoreQuery::new(Box::new(this.clone()), 0.0));
         let q = BooleanQuery::new(vec![
             (Occur::Must, query.box_clone()),
             (Occur::Must, only_this),

@@ -6,14 +6,14 @@ use std::sync::OnceLock;
 
 use tantivy::collector::{Count, DocSetCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::BooleanQuery;
 use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, TantivyError, Term};
 
 use crate::analysis::pinyin;
 use crate::error::Result;
-use crate::schema::{loc, unit, Fields};
+use crate::schema::Fields;
 
 use super::answer::Passage;
 use super::arrange::Counterparts;
@@ -96,12 +96,11 @@ impl<'a> Stored<'a> {
     }
 
     /// The languages the index holds story `story` in: those with its passage 1 (each file's
-    /// passages are numbered from 1), found by `loc` term, one lookup per index language.
+    /// passages are numbered from 1), one lookup per index language.
     pub fn story_langs(&self, story: &str) -> Result<BTreeSet<String>> {
         let mut langs = BTreeSet::new();
         for lang in self.languages {
-            let term = Term::from_field_text(self.fields.loc, &loc(story, lang, 1));
-            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            let query = self.fields.passage_of(story, lang, 1);
             if self.searcher.search(&query, &Count)? > 0 {
                 langs.insert(lang.clone());
             }
@@ -128,19 +127,8 @@ impl<'a> Stored<'a> {
     }
 
     fn of_unit(&self, story: &str, lang: &str, align: Option<u64>) -> BooleanQuery {
-        let term =
-            |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
-        let mut subs = vec![(
-            Occur::Must,
-            term(Term::from_field_u64(self.fields.unit, unit(story, lang))),
-        )];
-        if let Some(align) = align {
-            subs.push((
-                Occur::Must,
-                term(Term::from_field_u64(self.fields.align, align)),
-            ));
-        }
-        BooleanQuery::new(subs)
+        let align = align.map(|a| Term::from_field_u64(self.fields.align, a));
+        self.fields.of_unit(story, lang, align)
     }
 
     /// The passage at `address`.

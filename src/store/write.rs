@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, Lock, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, SegmentMeta, TantivyError};
 
 use super::settings;
@@ -39,12 +40,14 @@ pub fn open_write(
     let mmap = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
     let (schema, _) = Fields::schema();
     let writer_of = |index: &Index| {
-        index
+        let writer = index
             .writer_with_num_threads(threads, memory)
             .map_err(|e| match e {
                 TantivyError::LockFailure(LockError::LockBusy, _) => Error::Busy(dir.to_path_buf()),
                 e => e.into(),
-            })
+            })?;
+        writer.set_merge_policy(Box::new(merge_policy()));
+        Ok::<IndexWriter, Error>(writer)
     };
     let mut damaged = None;
     if Index::exists(&mmap).unwrap_or(false) {
@@ -94,6 +97,19 @@ pub fn open_write(
         writer,
         damaged,
     })
+}
+
+/// Segments holding more than this many documents are left as they are while indexing: a
+/// segment the writer filled its memory with is one of them, so a full build merges nothing
+/// (merging eight such segments of a 500 MB archive took the run's peak memory from 290 to
+/// 600 MB), while the small segments of updates are still merged together. `archive bundle`
+/// compacts the index into one segment whatever this says.
+const MAX_DOCS_MERGED: usize = 100_000;
+
+fn merge_policy() -> LogMergePolicy {
+    let mut policy = LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_DOCS_MERGED);
+    policy
 }
 
 /// What is wrong with an index whose last commit opens: a file that is missing, fails its

@@ -43,6 +43,41 @@ fn index_prints_a_summary_on_stderr_and_nothing_on_stdout() {
 }
 
 #[test]
+fn an_index_is_one_segment_after_a_full_build_and_as_it_grows() {
+    // Each segment has term dictionaries of its own (a build split over the writer's threads
+    // made the index 8% larger), and a search pays for every one.
+    let env = Env::empty();
+    for i in 0..200 {
+        env.write(
+            &format!("archive/s{i}.md"),
+            format!("# 第{i}篇\n\n霍尔果斯口岸的火车又晚点了。\n\nKhorgos dry port {i}.\n"),
+        );
+    }
+    let stores = || {
+        std::fs::read_dir(env.root().join("index"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "store"))
+            .count()
+    };
+    for (n, story) in ["first", "second", "third"].iter().enumerate() {
+        if n > 0 {
+            env.write(
+                &format!("archive/{story}.md"),
+                format!("# The {story} story\n\nKhorgos again.\n"),
+            );
+        }
+        let out = env.run(&["index"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(stores(), 1, "after the {story} run");
+    }
+    let hits = env.json(&["search", "--json", "Khorgos again"]);
+    let mut best: Vec<&str> = hits.iter().take(2).map(|h| h.story.as_str()).collect();
+    best.sort();
+    assert_eq!(best, ["second", "third"]);
+}
+
+#[test]
 fn json_lines_follow_the_documented_contract() {
     let env = Env::bundled();
     let out = env.run(&["search", "--json", "--limit", "4", "SINOOIL"]);

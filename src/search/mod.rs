@@ -257,24 +257,33 @@ impl Searcher {
         let mut passages: Vec<(f32, Passage)> = Vec::new();
         let mut matched = Vec::new();
         let mut parts = HashMap::new();
-        // A story's passages, a story's counterpart and the per-story cap bound what is read.
+        // A story's passages, a story's counterpart and the per-story cap bound what is read:
+        // each passage read is at least one hit, or half of one when its story's other
+        // language also ranked (a pair counts once); every story read is a stored block to
+        // decompress.
+        let units: HashMap<u64, &RankedStory> = ranked.iter().map(|s| (s.unit, s)).collect();
         let enough = request
             .limit()
             .saturating_mul(2)
             .saturating_add(request.per_story());
+        let mut halves = 0usize;
         for story in ranked {
-            if passages.len() >= enough {
+            if halves >= enough {
                 break;
             }
             for (score, address) in &story.passages {
                 let p = stored.passage(*address)?;
+                let pairs = self
+                    .languages
+                    .iter()
+                    .any(|lang| *lang != p.lang && units.contains_key(&unit(&p.story, lang)));
+                halves += if pairs { 1 } else { 2 };
                 parts.insert(loc(&p.story, &p.lang, p.passage), (story, *score));
                 passages.push((story.score(), p));
             }
         }
         // Every matched passage of the stories that may be shown, in every language (a
         // story's version ranked too low to be read above still counts).
-        let units: HashMap<u64, &RankedStory> = ranked.iter().map(|s| (s.unit, s)).collect();
         let stories: BTreeSet<&str> = passages.iter().map(|(_, p)| p.story.as_str()).collect();
         for story in stories {
             for lang in &self.languages {

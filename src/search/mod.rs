@@ -149,9 +149,17 @@ impl Searcher {
         // pool fills with stories holding it in their text, no passage is read to find more.
         let one = plan.required.len() == 1;
         let units_of = &self.stored().columns()?.unit;
-        let on = |members| rank::on_stories(&self.searcher, units_of, &plan, &compiled, f, members);
+        let on = |members| rank::on_stories(&self.searcher, units_of, &plan, f, members);
         let mut on_stories = on(!one)?;
         let story_query = |on_stories: &[Box<dyn Query>], occur: Occur| {
+            // A lone word's query as it is: its terms are only on story documents, and a
+            // disjunction of terms at the top lets tantivy skip blocks that cannot make the
+            // pool (block-max WAND) instead of scoring every story holding a common word.
+            if let ([c], [q]) = (plan.required.as_slice(), on_stories) {
+                if compiled.filters.is_empty() && !weighed(c) && c.role != Role::Joined {
+                    return q.box_clone();
+                }
+            }
             let words = plan.required.iter().zip(on_stories);
             let words = words
                 .map(|(c, q)| match (weighed(c), c.role == Role::Joined) {

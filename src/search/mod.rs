@@ -152,9 +152,10 @@ impl Searcher {
         let on = |members| rank::on_stories(&self.searcher, units_of, &plan, f, members);
         let mut on_stories = on(!one)?;
         let story_query = |on_stories: &[Box<dyn Query>], occur: Occur| {
-            // A lone word's query as it is: its terms are only on story documents, and a
-            // disjunction of terms at the top lets tantivy skip blocks that cannot make the
-            // pool (block-max WAND) instead of scoring every story holding a common word.
+            // Story terms are only on story documents (as are the stories `on_stories` adds
+            // for their passages): no filter is needed to find them, and a lone word's query
+            // stands alone, so that a disjunction of terms lets tantivy skip blocks that cannot
+            // make the pool (block-max WAND) instead of scoring every story holding the word.
             if let ([c], [q]) = (plan.required.as_slice(), on_stories) {
                 if compiled.filters.is_empty() && !weighed(c) && c.role != Role::Joined {
                     return q.box_clone();
@@ -170,7 +171,14 @@ impl Searcher {
                 })
                 .collect();
             let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
-            filtered(vec![(Occur::Must, words)], stories::story_documents(f))
+            let mut subs = vec![(Occur::Must, words)];
+            subs.extend(
+                compiled
+                    .filters
+                    .iter()
+                    .map(|q| (Occur::Must, q.box_clone())),
+            );
+            Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
         };
         // Bounded by the documents there are (a request may ask for any number).
         let units = (self.searcher.num_docs() as usize).max(1);

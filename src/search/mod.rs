@@ -149,9 +149,18 @@ impl Searcher {
         // pool fills with stories holding it in their text, no passage is read to find more.
         let one = plan.required.len() == 1;
         let units_of = &self.stored().columns()?.unit;
-        let on = |members| rank::on_stories(&self.searcher, units_of, &plan, &compiled, f, members);
+        let on = |members| rank::on_stories(&self.searcher, units_of, &plan, f, members);
         let mut on_stories = on(!one)?;
         let story_query = |on_stories: &[Box<dyn Query>], occur: Occur| {
+            // Story terms are only on story documents (as are the stories `on_stories` adds
+            // for their passages): no filter is needed to find them, and a lone word's query
+            // stands alone, so that a disjunction of terms lets tantivy skip blocks that cannot
+            // make the pool (block-max WAND) instead of scoring every story holding the word.
+            if let ([c], [q]) = (plan.required.as_slice(), on_stories) {
+                if compiled.filters.is_empty() && !weighed(c) && c.role != Role::Joined {
+                    return q.box_clone();
+                }
+            }
             let words = plan.required.iter().zip(on_stories);
             let words = words
                 .map(|(c, q)| match (weighed(c), c.role == Role::Joined) {
@@ -162,7 +171,14 @@ impl Searcher {
                 })
                 .collect();
             let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
-            filtered(vec![(Occur::Must, words)], stories::story_documents(f))
+            let mut subs = vec![(Occur::Must, words)];
+            subs.extend(
+                compiled
+                    .filters
+                    .iter()
+                    .map(|q| (Occur::Must, q.box_clone())),
+            );
+            Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
         };
         // Bounded by the documents there are (a request may ask for any number).
         let units = (self.searcher.num_docs() as usize).max(1);

@@ -15,8 +15,10 @@ const END: char = '\0';
 
 /// Appends the token `term` at `position` to `out`.
 pub fn push(out: &mut String, position: usize, term: &str) {
-    use std::fmt::Write;
-    let _ = write!(out, "{position}{AT}{term}{END}");
+    out.push_str(itoa::Buffer::new().format(position));
+    out.push(AT);
+    out.push_str(term);
+    out.push(END);
 }
 
 /// Reads back the tokens [`push`] wrote; anything else yields no token.

@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use tantivy::tokenizer::{TextAnalyzer, Token};
 
-use crate::analysis::{Analyzers, BigramTokenizer};
+use crate::analysis::tokens::push;
+use crate::analysis::{fold_han, runs, Analyzers, BigramTokenizer, RunKind};
 use crate::indexer::{build, NoProgress};
 use crate::search::{Request, Searcher};
 
@@ -18,6 +19,8 @@ fn mixed() -> impl Strategy<Value = String> {
         "\\PC{0,60}",
         "[a-zA-Z0-9 霍尔果斯口岸努爾蘇丹哈萨克斯坦的了“”\"'()\\-–—。，、：;!?*~^…\u{3000}\u{feff}\u{200b}\u{301}]{0,60}",
         "(OR |AND |-|\"|[A-Za-z]{1,12} |[霍尔果斯努尔苏丹口岸]{1,6}){0,10}",
+        // Numbers and units, traditional characters, Taiwan words (档案, 程式), Latin words.
+        "([0-9]{1,4}[.,]?|[亿万年月日档案程式資料庫軟體檔網路伺服器]{1,4}|[A-Za-zÀÉé]{1,9}| ){0,16}",
     ]
 }
 
@@ -30,6 +33,27 @@ fn check_offsets(analyzer: &mut TextAnalyzer, text: &str) {
         assert!(!t.text.is_empty());
         last = t.offset_from;
     });
+}
+
+/// The tokens `analyzer` makes of `text`, carried as the indexer carries them.
+fn carried(analyzer: &mut TextAnalyzer, text: &str) -> String {
+    let mut out = String::new();
+    analyzer
+        .token_stream(text)
+        .process(&mut |t: &Token| push(&mut out, t.position, &t.text));
+    out
+}
+
+/// The words the pinyin field reads: every jieba word and sub-word of each folded Han run.
+fn han_words(analyzers: &Analyzers, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, _, run) in runs(text).filter(|r| r.0 == RunKind::Han) {
+        let folded = fold_han(run);
+        analyzers.segmenter.segment(&folded, |from, to, _| {
+            out.push(folded[from..to].to_string())
+        });
+    }
+    out
 }
 
 fn bundled() -> &'static (tempfile::TempDir, PathBuf) {
@@ -58,6 +82,17 @@ proptest! {
         let analyzers = ANALYZERS.get_or_init(|| Analyzers::new(vec!["努尔苏丹".into()]));
         check_offsets(&mut analyzers.text(), &text);
         check_offsets(&mut TextAnalyzer::from(BigramTokenizer), &text);
+    }
+
+    #[test]
+    fn the_indexers_one_pass_makes_what_the_analyzers_make(text in mixed()) {
+        static ANALYZERS: OnceLock<Analyzers> = OnceLock::new();
+        let analyzers = ANALYZERS.get_or_init(|| Analyzers::new(vec!["努尔苏丹".into()]));
+        let mut words = Vec::new();
+        let analysed = analyzers.passages().analyse(&text, |w| words.push(w.to_string()));
+        prop_assert_eq!(analysed.text, carried(&mut analyzers.text(), &text));
+        prop_assert_eq!(analysed.grams, carried(&mut TextAnalyzer::from(BigramTokenizer), &text));
+        prop_assert_eq!(words, han_words(analyzers, &text));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! a passage can be found even where jieba cuts it differently.
 
 pub mod numbers;
+mod passage;
 mod phrases;
 pub mod pinyin;
 mod regional;
@@ -18,6 +19,7 @@ mod spans;
 mod t2s;
 pub mod tokens;
 
+pub use self::passage::{Analysed, PassageAnalyzer};
 pub use self::segmenter::Segmenter;
 pub use self::spans::latin_spans_where;
 use self::t2s::fold_chars;
@@ -28,8 +30,8 @@ use std::sync::Arc;
 use self::pinyin::PINYIN_SOURCE;
 use self::tokens::{TokensTokenizer, TOKENS_ANALYZER};
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer, Token,
-    TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
+    TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
 /// Bumped whenever the analyzer's output or the index layout changes, so old indexes are
@@ -139,11 +141,16 @@ pub struct MixedTokenizer {
     segmenter: Option<Arc<Segmenter>>,
 }
 
-impl Tokenizer for MixedTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+impl MixedTokenizer {
+    /// The tokens of `text`, calling `each_han_run(folded, words)` with each folded Han run
+    /// and the byte ranges in it of its jieba words and sub-words.
+    fn tokens(
+        &self,
+        text: &str,
+        mut each_han_run: impl FnMut(&str, &[(usize, usize)]),
+    ) -> Vec<Token> {
         let mut tokens = Vec::new();
+        let mut words = Vec::new();
         // Sub-words and units take the position of the (first) word they are part of.
         let mut next = 0;
         let runs: Vec<_> = runs(text).collect();
@@ -164,12 +171,15 @@ impl Tokenizer for MixedTokenizer {
                     let chars = fold_chars(&piece.text);
                     let folded = regional::fold(&chars);
                     let first = tokens.len();
+                    words.clear();
                     segmenter.segment(&folded, |from, to, subword| {
                         if !subword {
                             next += 1;
                         }
+                        words.push((from, to));
                         tokens.push(token(&folded[from..to], start + from, start + to, next - 1));
                     });
+                    each_han_run(&folded, &words);
                     regional::add_variants(segmenter, &chars, &folded, start, &mut tokens, first);
                 }
                 (RunKind::Han, None) => {}
@@ -178,7 +188,15 @@ impl Tokenizer for MixedTokenizer {
                 tokens.push(token(&unit.term, unit.start, unit.end, next - 1));
             }
         }
-        VecTokenStream::new(tokens)
+        tokens
+    }
+}
+
+impl Tokenizer for MixedTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        VecTokenStream::new(self.tokens(text, |_, _| {}))
     }
 }
 
@@ -249,19 +267,31 @@ impl Analyzers {
 
     /// The main analyzer: mixed words, lowercased, folded, stemmed.
     pub fn text(&self) -> TextAnalyzer {
-        let tokenizer = MixedTokenizer {
+        self.filtered(self.mixed())
+    }
+
+    /// The indexer's analyzer: [`Self::text`] and the bigrams in one pass.
+    pub fn passages(&self) -> PassageAnalyzer {
+        PassageAnalyzer {
+            mixed: self.mixed(),
+            whole: self.text(),
+            filters: self.filtered(RawTokenizer::default()),
+        }
+    }
+
+    fn mixed(&self) -> MixedTokenizer {
+        MixedTokenizer {
             segmenter: Some(self.segmenter.clone()),
-        };
+        }
+    }
+
+    /// The main analyzer's filters after `tokenizer`.
+    fn filtered<T: Tokenizer>(&self, tokenizer: T) -> TextAnalyzer {
         if self.stemming {
             stemmed(tokenizer)
         } else {
             TextAnalyzer::builder(tokenizer).filter(LowerCaser).build()
         }
-    }
-
-    /// The Han-bigram analyzer.
-    pub fn grams(&self) -> TextAnalyzer {
-        TextAnalyzer::from(BigramTokenizer)
     }
 
     /// The unstemmed Latin-word analyzer.

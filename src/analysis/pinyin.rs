@@ -10,8 +10,6 @@
 
 use pinyin::ToPinyin;
 
-use crate::analysis::{fold_han, runs, RunKind, Segmenter};
-
 /// The crate and version whose readings the index holds (part of the analyzer fingerprint).
 pub const PINYIN_SOURCE: &str = "pinyin 0.11.0 plain";
 /// Longest run of typed words joined into one pinyin word.
@@ -65,18 +63,6 @@ pub fn join_known(keys: &[String], known: impl Fn(&str) -> bool) -> Vec<(usize, 
     out
 }
 
-/// Calls `emit(word)` for every jieba word and sub-word of the Han runs of `text` (folded):
-/// the words whose readings the field holds.
-pub fn read_words(segmenter: &Segmenter, text: &str, mut emit: impl FnMut(&str)) {
-    for (kind, _, run) in runs(text) {
-        if kind != RunKind::Han {
-            continue;
-        }
-        let folded = fold_han(run);
-        segmenter.segment(&folded, |from, to, _| emit(&folded[from..to]));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,17 +85,5 @@ mod tests {
             join_known(&keys, known),
             vec![(0, 4, "huoerguosi".into()), (5, 7, "xijinping".into())]
         );
-    }
-
-    #[test]
-    fn the_words_read_are_the_jieba_words_of_the_han_runs() {
-        let segmenter = Segmenter::new(vec!["托卡耶夫".into()]);
-        let mut words = Vec::new();
-        read_words(&segmenter, "托卡耶夫总统 visited 霍尔果斯", |w| {
-            words.push(w.to_string())
-        });
-        assert!(words.contains(&"托卡耶夫".to_string()), "{words:?}");
-        assert!(words.contains(&"总统".to_string()), "{words:?}");
-        assert!(!words.iter().any(|w| w.contains("visit")));
     }
 }

@@ -1,7 +1,6 @@
 //! The jieba segmenter, shared by the text and pinyin fields: built on first use, with the
-//! archive's own words, and keeping a thread's recent cuts.
+//! archive's own words.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use jieba_rs::Jieba;
@@ -11,28 +10,14 @@ use jieba_rs::Jieba;
 pub struct Segmenter {
     jieba: OnceLock<Jieba>,
     user_words: Vec<String>,
-    /// Tells this segmenter's cached cuts from another's.
-    id: u64,
 }
-
-/// Cuts of one passage's Han runs, by segmenter: the text field cuts a passage and the pinyin
-/// field reads the same words right after, so jieba runs once per run instead of twice.
-type Cuts = Vec<(usize, usize, bool)>;
-thread_local! {
-    static RECENT_CUTS: std::cell::RefCell<rustc_hash::FxHashMap<(u64, String), Cuts>> =
-        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
-}
-/// Runs whose cuts are kept per thread (about one long passage's worth).
-const RECENT_CUTS_KEPT: usize = 256;
 
 impl Segmenter {
     /// A segmenter that will add `user_words` to jieba's dictionary when first used.
     pub fn new(user_words: Vec<String>) -> Self {
-        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Segmenter {
             jieba: OnceLock::new(),
             user_words,
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         }
     }
 
@@ -52,28 +37,13 @@ impl Segmenter {
     /// offsets into `run`: each word, then its dictionary sub-words of two and three characters
     /// in order of their start, so offsets never go backwards.
     pub fn segment(&self, run: &str, mut emit: impl FnMut(usize, usize, bool)) {
-        let key = (self.id, run.to_string());
-        let cached = RECENT_CUTS.with(|c| c.borrow().get(&key).cloned());
-        let cuts = cached.unwrap_or_else(|| {
-            let mut cuts = Vec::new();
-            self.cut(run, |from, to, subword| cuts.push((from, to, subword)));
-            RECENT_CUTS.with(|c| {
-                let mut c = c.borrow_mut();
-                if c.len() >= RECENT_CUTS_KEPT {
-                    c.clear();
-                }
-                c.insert(key, cuts.clone());
-            });
-            cuts
-        });
-        for (from, to, subword) in cuts {
-            emit(from, to, subword);
-        }
-    }
-
-    fn cut(&self, run: &str, mut emit: impl FnMut(usize, usize, bool)) {
         let jieba = self.jieba();
         for word in jieba.cut(run, true) {
+            emit(word.byte_start, word.byte_end, false);
+            // Only a word of three or more characters has sub-words.
+            if word.word.chars().nth(2).is_none() {
+                continue;
+            }
             let chars: Vec<usize> = word
                 .word
                 .char_indices()
@@ -81,7 +51,6 @@ impl Segmenter {
                 .chain(std::iter::once(word.word.len()))
                 .collect();
             let n = chars.len() - 1;
-            emit(word.byte_start, word.byte_end, false);
             for i in 0..n {
                 for len in [2, 3] {
                     if n > len && i + len <= n {

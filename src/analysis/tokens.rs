@@ -15,8 +15,10 @@ const END: char = '\0';
 
 /// Appends the token `term` at `position` to `out`.
 pub fn push(out: &mut String, position: usize, term: &str) {
-    use std::fmt::Write;
-    let _ = write!(out, "{position}{AT}{term}{END}");
+    out.push_str(itoa::Buffer::new().format(position));
+    out.push(AT);
+    out.push_str(term);
+    out.push(END);
 }
 
 /// Reads back the tokens [`push`] wrote; anything else yields no token.
@@ -42,17 +44,19 @@ impl Tokenizer for TokensTokenizer {
 
 impl TokenStream for TokensStream<'_> {
     fn advance(&mut self) -> bool {
-        while let Some((entry, rest)) = self.rest.split_once(END) {
-            self.rest = rest;
-            let Some((position, term)) = entry.split_once(AT) else {
+        // Byte searches: this runs on tantivy's one writing thread, for every token indexed.
+        while let Some(end) = memchr::memchr(END as u8, self.rest.as_bytes()) {
+            let entry = &self.rest[..end];
+            self.rest = &self.rest[end + 1..];
+            let Some(at) = memchr::memchr(AT as u8, entry.as_bytes()) else {
                 continue;
             };
-            let Ok(position) = position.parse() else {
+            let Ok(position) = entry[..at].parse() else {
                 continue;
             };
             self.token.position = position;
             self.token.text.clear();
-            self.token.text.push_str(term);
+            self.token.text.push_str(&entry[at + 1..]);
             return true;
         }
         false

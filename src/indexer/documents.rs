@@ -3,33 +3,30 @@
 //! into bigrams; tantivy gets the tokens ([`crate::analysis::tokens`]) and only files them.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use tantivy::schema::TantivyDocument;
 use tantivy::tokenizer::{TextAnalyzer, Token};
 
 use crate::analysis::tokens::push;
-use crate::analysis::{pinyin, Analyzers, Segmenter};
+use crate::analysis::{pinyin, Analyzers, PassageAnalyzer};
 use crate::corpus::Document;
 use crate::schema::{self, day_number, Fields};
 
 /// One thread's analyzers, making the documents of one file at a time.
 pub(super) struct Maker<'a> {
     fields: &'a Fields,
+    passages: PassageAnalyzer,
     text: TextAnalyzer,
     words: TextAnalyzer,
-    grams: TextAnalyzer,
-    segmenter: Arc<Segmenter>,
 }
 
 impl<'a> Maker<'a> {
     pub(super) fn new(fields: &'a Fields, analyzers: &Analyzers) -> Self {
         Maker {
             fields,
+            passages: analyzers.passages(),
             text: analyzers.text(),
             words: analyzers.words(),
-            grams: analyzers.grams(),
-            segmenter: analyzers.segmenter.clone(),
         }
     }
 
@@ -52,20 +49,18 @@ impl<'a> Maker<'a> {
                 Some(marker) => marker.unwrap_or(schema::UNPAIRED + n),
             };
             d.add_u64(fields.align, align);
-            let terms = tokens(&mut self.text, text);
-            d.add_text(fields.text, &terms);
-            story.add_text(fields.body, terms);
+            let analysed = self.passages.analyse(text, |word| {
+                if !han.contains(word) {
+                    han.insert(word.to_string());
+                }
+            });
+            d.add_text(fields.text, &analysed.text);
+            story.add_text(fields.body, analysed.text);
             d.add_text(fields.written, text);
-            d.add_text(fields.grams, tokens(&mut self.grams, text));
+            d.add_text(fields.grams, analysed.grams);
             self.words.token_stream(text).process(&mut |t: &Token| {
                 if !words.contains(&t.text) {
                     words.insert(t.text.clone());
-                }
-            });
-            // Right after the text's cut: jieba's cuts of this passage are still at hand.
-            pinyin::read_words(&self.segmenter, text, |word| {
-                if !han.contains(word) {
-                    han.insert(word.to_string());
                 }
             });
             out.push(d);

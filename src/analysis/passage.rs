@@ -1,0 +1,67 @@
+//! The indexer's analysis of a passage, in one pass: the `text` field's tokens, the bigrams of
+//! the same folded Han runs, and the jieba words the pinyin field reads, where three analyzers
+//! each found the runs, folded them and (the text and pinyin) cut them again.
+
+use tantivy::tokenizer::{TextAnalyzer, Token};
+
+use super::tokens::push;
+use super::{bigrams, is_han, MixedTokenizer, MAX_WORD_BYTES};
+
+/// A passage's tokens, carried in strings ([`super::tokens`]).
+pub struct Analysed {
+    /// What [`super::Analyzers::text`] makes of the passage.
+    pub text: String,
+    /// What [`super::BigramTokenizer`] makes of it.
+    pub grams: String,
+}
+
+/// One thread's passage analyzer ([`super::Analyzers::passages`]).
+pub struct PassageAnalyzer {
+    pub(super) mixed: MixedTokenizer,
+    /// The text analyzer, for a passage without Han characters.
+    pub(super) whole: TextAnalyzer,
+    /// The text analyzer's filters over one token (a Latin word, a number, a unit).
+    pub(super) filters: TextAnalyzer,
+}
+
+impl PassageAnalyzer {
+    /// Analyses `text`, calling `han_word` with every jieba word and sub-word of its folded
+    /// Han runs (in the order of the runs).
+    pub fn analyse(&mut self, text: &str, mut han_word: impl FnMut(&str)) -> Analysed {
+        let mut out = String::with_capacity(text.len() * 2);
+        if !text.chars().any(is_han) {
+            self.whole
+                .token_stream(text)
+                .process(&mut |t: &Token| push(&mut out, t.position, &t.text));
+            return Analysed {
+                text: out,
+                grams: String::new(),
+            };
+        }
+        let mut grams = String::with_capacity(text.len() * 2);
+        let mut at = 0;
+        let tokens = self.mixed.tokens(text, |folded, words| {
+            for &(from, to) in words {
+                han_word(&folded[from..to]);
+            }
+            // As the bigram analyzer: a position per bigram, a gap after each run.
+            for (_, _, gram) in bigrams(folded) {
+                push(&mut grams, at, gram);
+                at += 1;
+            }
+            at += 1;
+        });
+        for t in &tokens {
+            if t.text.len() <= MAX_WORD_BYTES && t.text.chars().all(is_han) {
+                // Lowercasing, folding and stemming leave a Han word as it is.
+                push(&mut out, t.position, &t.text);
+            } else {
+                let position = t.position;
+                self.filters
+                    .token_stream(&t.text)
+                    .process(&mut |f: &Token| push(&mut out, position, &f.text));
+            }
+        }
+        Analysed { text: out, grams }
+    }
+}

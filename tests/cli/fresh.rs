@@ -59,7 +59,7 @@ fn an_old_story_rewritten_in_place_waits_for_archive_index() {
             format!("note number {i}\n"),
         );
     }
-    // n000 is the oldest file, outside the 512 newest the check looks at.
+    // n000 is the oldest file, outside the 128 newest the check looks at.
     for i in 0..600 {
         let path = env.root().join(format!("archive/notes/n{i:03}.txt"));
         let when = SystemTime::now() - Duration::from_secs(7200 - i);

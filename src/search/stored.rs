@@ -4,9 +4,8 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use tantivy::collector::Count;
 use tantivy::columnar::Column;
-use tantivy::query::{FuzzyTermQuery, TermQuery};
+use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
     DocAddress, DocSet, Searcher as TantivySearcher, SegmentOrdinal, TantivyDocument, TantivyError,
@@ -67,21 +66,29 @@ impl Columns {
 }
 
 /// The languages the index holds stories in, from its `lang` terms (not its file list, which
-/// can be large): each is counted, so a language whose passages were all deleted is left out.
+/// can be large): a language counts when a live document holds it, so one whose passages were
+/// all deleted is left out. Read from the postings, stopping at the first live document (every
+/// search process asks this when it opens the index).
 pub fn languages(searcher: &TantivySearcher, fields: &Fields) -> Result<BTreeSet<String>> {
-    let mut all = BTreeSet::new();
+    let mut held = BTreeSet::new();
     for segment in searcher.segment_readers() {
         let index = segment.inverted_index(fields.lang)?;
         let mut terms = index.terms().stream().map_err(TantivyError::from)?;
         while terms.advance() {
-            all.insert(String::from_utf8_lossy(terms.key()).into_owned());
-        }
-    }
-    let mut held = BTreeSet::new();
-    for lang in all {
-        let term = Term::from_field_text(fields.lang, &lang);
-        if searcher.search(&TermQuery::new(term, IndexRecordOption::Basic), &Count)? > 0 {
-            held.insert(lang);
+            let lang = String::from_utf8_lossy(terms.key());
+            if held.contains(lang.as_ref()) {
+                continue;
+            }
+            let mut postings = index
+                .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                .map_err(TantivyError::from)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED && segment.is_deleted(doc) {
+                doc = postings.advance();
+            }
+            if doc != TERMINATED {
+                held.insert(lang.into_owned());
+            }
         }
     }
     Ok(held)

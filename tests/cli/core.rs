@@ -222,6 +222,25 @@ fn phrases_or_exclusion_and_language_filter() {
 }
 
 #[test]
+fn a_language_whose_stories_are_all_removed_is_no_longer_held() {
+    let env = Env::bundled();
+    assert!(!env
+        .json(&["search", "--json", "--lang", "zh", "霍尔果斯"])
+        .is_empty());
+    let story = env.root().join("archive/2022-09-12-china-kazakhstan");
+    std::fs::remove_file(story.join("zh.md")).unwrap();
+    // The search updates the index first: the Chinese passages are deleted, not yet merged away.
+    let out = env.run(&["search", "--lang", "zh", "霍尔果斯"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no stories in zh; the index holds en"),
+        "{}",
+        out.stderr
+    );
+    assert!(!env.json(&["search", "--json", "Khorgos"]).is_empty());
+}
+
+#[test]
 fn a_question_with_no_full_match_returns_partial_matches() {
     let env = Env::bundled();
     // No passage names Almaty: the crane driver's passage holds the most of the rest.

@@ -71,10 +71,17 @@ impl Dictionary {
     /// of one it holds (`format` is first `队形`, formation, then `格式`).
     pub fn chinese_in(&self, stems: &[String], frequency: impl Fn(&str) -> u64) -> Vec<String> {
         let mut out: Vec<(u64, String)> = Vec::new();
+        // The index is asked last: a lookup costs more than the other checks together.
         for word in self.chinese_of(stems) {
+            if word.chars().nth(1).is_none() {
+                continue;
+            }
             let word = fold_han(word).into_owned();
+            if out.iter().any(|(_, w)| *w == word) {
+                continue;
+            }
             let n = frequency(&word);
-            if word.chars().count() > 1 && n > 0 && !out.iter().any(|(_, w)| *w == word) {
+            if n > 0 {
                 out.push((n, word));
             }
         }

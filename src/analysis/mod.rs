@@ -15,11 +15,13 @@ mod phrases;
 pub mod pinyin;
 mod regional;
 mod segmenter;
+mod spans;
 mod t2s;
 pub mod tokens;
 
 pub use self::passage::{Analysed, PassageAnalyzer};
 pub use self::segmenter::Segmenter;
+pub use self::spans::latin_spans_where;
 use self::t2s::fold_chars;
 
 use std::borrow::Cow;
@@ -347,26 +349,6 @@ pub fn latin_terms(text: &str) -> Vec<String> {
 /// Like [`latin_terms`], with each term's byte range in `text`.
 pub fn latin_spans(text: &str) -> Vec<(usize, usize, String)> {
     latin_spans_where(text, |_| true)
-}
-
-/// [`latin_spans`] of only the words `may_match` keeps (given lowercased and folded, before
-/// stemming, which is most of the cost of a long text). The same stemmer as
-/// [`stemmed`]'s, so the terms are the index's.
-pub fn latin_spans_where(
-    text: &str,
-    may_match: impl Fn(&str) -> bool,
-) -> Vec<(usize, usize, String)> {
-    let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
-    let mut out = Vec::new();
-    latin_unstemmed()
-        .token_stream(text)
-        .process(&mut |t: &Token| {
-            if may_match(&t.text) {
-                let stem = stemmer.stem(&t.text).into_owned();
-                out.push((t.offset_from, t.offset_to, stem));
-            }
-        });
-    out
 }
 
 /// Non-Han words of `text` lowercased and folded but not stemmed.

@@ -6,6 +6,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::error::Result;
 use crate::schema::loc;
 
@@ -177,48 +179,60 @@ fn counterpart(
 
 /// Passages grouped as they are shown: a passage with its counterparts (same story, versions
 /// that line up, same align number), else alone.
-struct Groups<'a, C> {
+struct Groups<'a, 'p, C> {
     stories: &'a C,
-    shown: HashSet<Group>,
+    shown: FxHashSet<Group<'p>>,
 }
 
 #[derive(Debug, PartialEq, Eq, Hash)]
-enum Group {
-    Paired(String, u64),
-    Alone(String, String, u64),
+enum Group<'p> {
+    Paired(&'p str, u64),
+    Alone(&'p str, &'p str, u64),
 }
 
-impl<'a, C: Counterparts> Groups<'a, C> {
+impl<'a, 'p, C: Counterparts> Groups<'a, 'p, C> {
     fn new(stories: &'a C) -> Self {
         Groups {
             stories,
-            shown: HashSet::new(),
+            shown: FxHashSet::default(),
         }
     }
 
-    fn group(&mut self, story: &str, lang: &str, align: u64) -> Result<Group> {
-        let lined = match self.stories.other_language(story, lang)? {
+    /// True when the passages of `story` in `lang` pair with its other language's.
+    fn lined(&self, story: &str, lang: &str) -> Result<bool> {
+        Ok(match self.stories.other_language(story, lang)? {
             Some(other) => self.stories.lines_up(story, lang, &other)?,
             None => false,
-        };
-        Ok(if lined {
-            Group::Paired(story.to_string(), align)
-        } else {
-            Group::Alone(story.to_string(), lang.to_string(), align)
         })
     }
 
-    fn show(&mut self, p: &Passage) -> Result<()> {
-        let group = self.group(&p.story, &p.lang, p.align)?;
-        self.shown.insert(group);
+    fn group(story: &'p str, lang: &'p str, align: u64, lined: bool) -> Group<'p> {
+        if lined {
+            Group::Paired(story, align)
+        } else {
+            Group::Alone(story, lang, align)
+        }
+    }
+
+    fn show(&mut self, p: &'p Passage) -> Result<()> {
+        let lined = self.lined(&p.story, &p.lang)?;
+        self.shown
+            .insert(Self::group(&p.story, &p.lang, p.align, lined));
         Ok(())
     }
 
     /// For each story, how many groups of `matched` passages were not shown.
-    fn not_shown(mut self, matched: &[Matched]) -> Result<HashMap<String, usize>> {
-        let mut hidden: HashSet<Group> = HashSet::new();
+    fn not_shown(self, matched: &'p [Matched]) -> Result<HashMap<String, usize>> {
+        // Asked once per story and language: a story may have thousands of matched passages.
+        let mut lined: FxHashMap<(&str, &str), bool> = FxHashMap::default();
+        let mut hidden: FxHashSet<Group> = FxHashSet::default();
         for m in matched {
-            let group = self.group(&m.story, &m.lang, m.align)?;
+            let key = (m.story.as_str(), m.lang.as_str());
+            let is_lined = match lined.get(&key) {
+                Some(&l) => l,
+                None => *lined.entry(key).or_insert(self.lined(key.0, key.1)?),
+            };
+            let group = Self::group(&m.story, &m.lang, m.align, is_lined);
             if !self.shown.contains(&group) {
                 hidden.insert(group);
             }
@@ -226,7 +240,7 @@ impl<'a, C: Counterparts> Groups<'a, C> {
         let mut more: HashMap<String, usize> = HashMap::new();
         for group in hidden {
             let (Group::Paired(story, _) | Group::Alone(story, _, _)) = group;
-            *more.entry(story).or_default() += 1;
+            *more.entry(story.to_string()).or_default() += 1;
         }
         Ok(more)
     }

@@ -149,9 +149,18 @@ impl Searcher {
         // pool fills with stories holding it in their text, no passage is read to find more.
         let one = plan.required.len() == 1;
         let units_of = &self.stored().columns()?.unit;
-        let on = |members| rank::on_stories(&self.searcher, units_of, &plan, &compiled, f, members);
+        let on = |members| rank::on_stories(&self.searcher, units_of, &plan, f, members);
         let mut on_stories = on(!one)?;
         let story_query = |on_stories: &[Box<dyn Query>], occur: Occur| {
+            // Story terms are only on story documents (as are the stories `on_stories` adds
+            // for their passages): no filter is needed to find them, and a lone word's query
+            // stands alone, so that a disjunction of terms lets tantivy skip blocks that cannot
+            // make the pool (block-max WAND) instead of scoring every story holding the word.
+            if let ([c], [q]) = (plan.required.as_slice(), on_stories) {
+                if compiled.filters.is_empty() && !weighed(c) && c.role != Role::Joined {
+                    return q.box_clone();
+                }
+            }
             let words = plan.required.iter().zip(on_stories);
             let words = words
                 .map(|(c, q)| match (weighed(c), c.role == Role::Joined) {
@@ -162,7 +171,14 @@ impl Searcher {
                 })
                 .collect();
             let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
-            filtered(vec![(Occur::Must, words)], stories::story_documents(f))
+            let mut subs = vec![(Occur::Must, words)];
+            subs.extend(
+                compiled
+                    .filters
+                    .iter()
+                    .map(|q| (Occur::Must, q.box_clone())),
+            );
+            Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
         };
         // Bounded by the documents there are (a request may ask for any number).
         let units = (self.searcher.num_docs() as usize).max(1);
@@ -257,24 +273,33 @@ impl Searcher {
         let mut passages: Vec<(f32, Passage)> = Vec::new();
         let mut matched = Vec::new();
         let mut parts = HashMap::new();
-        // A story's passages, a story's counterpart and the per-story cap bound what is read.
+        // A story's passages, a story's counterpart and the per-story cap bound what is read:
+        // each passage read is at least one hit, or half of one when its story's other
+        // language also ranked (a pair counts once); every story read is a stored block to
+        // decompress.
+        let units: HashMap<u64, &RankedStory> = ranked.iter().map(|s| (s.unit, s)).collect();
         let enough = request
             .limit()
             .saturating_mul(2)
             .saturating_add(request.per_story());
+        let mut halves = 0usize;
         for story in ranked {
-            if passages.len() >= enough {
+            if halves >= enough {
                 break;
             }
             for (score, address) in &story.passages {
                 let p = stored.passage(*address)?;
+                let pairs = self
+                    .languages
+                    .iter()
+                    .any(|lang| *lang != p.lang && units.contains_key(&unit(&p.story, lang)));
+                halves += if pairs { 1 } else { 2 };
                 parts.insert(loc(&p.story, &p.lang, p.passage), (story, *score));
                 passages.push((story.score(), p));
             }
         }
         // Every matched passage of the stories that may be shown, in every language (a
         // story's version ranked too low to be read above still counts).
-        let units: HashMap<u64, &RankedStory> = ranked.iter().map(|s| (s.unit, s)).collect();
         let stories: BTreeSet<&str> = passages.iter().map(|(_, p)| p.story.as_str()).collect();
         for story in stories {
             for lang in &self.languages {

@@ -15,7 +15,6 @@ use tantivy::{
 use crate::error::Result;
 use crate::schema::Fields;
 
-use super::compile::Compiled;
 use super::plan::Plan;
 use super::stories;
 
@@ -44,7 +43,6 @@ pub fn on_stories(
     searcher: &Searcher,
     units: &[Column<u64>],
     plan: &Plan,
-    compiled: &Compiled,
     f: &Fields,
     members: bool,
 ) -> Result<Vec<Box<dyn Query>>> {
@@ -54,10 +52,10 @@ pub fn on_stories(
         runs.push((run.as_str(), holding));
     }
     let mut on_stories = Vec::with_capacity(plan.required.len());
-    for (c, (_, on_passages)) in plan.required.iter().zip(&compiled.clauses) {
+    for c in &plan.required {
         let mut holding = HashSet::new();
-        if members && stories::in_passages(c) {
-            holding = searcher.search(&**on_passages, &Units(units))?;
+        if let Some(on_passages) = stories::passage_part(c, f).filter(|_| members) {
+            holding = searcher.search(&*on_passages, &Units(units))?;
         }
         if let Some(word) = stories::han_word(c) {
             let with_word = runs.iter().filter(|(run, _)| run.contains(word));
@@ -173,6 +171,7 @@ impl Collector for Units<'_> {
         Ok(UnitsSegment {
             units: self.0[ord as usize].clone(),
             found: HashSet::new(),
+            last: None,
         })
     }
 
@@ -189,13 +188,20 @@ impl Collector for Units<'_> {
 pub struct UnitsSegment {
     units: Column<u64>,
     found: HashSet<u64>,
+    /// The unit of the document collected last: a story's passages are neighbours, so most
+    /// documents need no look in the set.
+    last: Option<u64>,
 }
 
 impl SegmentCollector for UnitsSegment {
     type Fruit = HashSet<u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.found.extend(self.units.first(doc));
+        let unit = self.units.first(doc);
+        if unit != self.last {
+            self.found.extend(unit);
+            self.last = unit;
+        }
     }
 
     fn harvest(self) -> HashSet<u64> {

@@ -4,16 +4,18 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use tantivy::collector::{Count, DocSetCollector};
+use tantivy::collector::Count;
 use tantivy::columnar::Column;
-use tantivy::query::BooleanQuery;
 use tantivy::query::{FuzzyTermQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher as TantivySearcher, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    DocAddress, DocSet, Searcher as TantivySearcher, SegmentOrdinal, TantivyDocument, TantivyError,
+    Term, TERMINATED,
+};
 
 use crate::analysis::pinyin;
 use crate::error::Result;
-use crate::schema::Fields;
+use crate::schema::{unit, Fields};
 
 use super::answer::Passage;
 use super::arrange::Counterparts;
@@ -95,17 +97,65 @@ impl<'a> Stored<'a> {
         Ok(self.columns.get_or_init(|| opened))
     }
 
-    /// The languages the index holds story `story` in: those with its passage 1 (each file's
-    /// passages are numbered from 1), one lookup per index language.
+    /// The languages the index holds story `story` in: those where it has a passage (a
+    /// document with an align number; its story document has none, or 0).
     pub fn story_langs(&self, story: &str) -> Result<BTreeSet<String>> {
         let mut langs = BTreeSet::new();
         for lang in self.languages {
-            let query = self.fields.passage_of(story, lang, 1);
-            if self.searcher.search(&query, &Count)? > 0 {
+            let mut has_passage = false;
+            self.each_document(story, lang, |_, align| {
+                has_passage = align.is_some_and(|a| a > 0);
+                !has_passage
+            })?;
+            if has_passage {
                 langs.insert(lang.clone());
             }
         }
         Ok(langs)
+    }
+
+    /// Every live document of `story` in `lang` (its story document and its passages) with
+    /// its align number.
+    fn version(&self, story: &str, lang: &str) -> Result<Vec<(DocAddress, Option<u64>)>> {
+        let mut docs = Vec::new();
+        self.each_document(story, lang, |address, align| {
+            docs.push((address, align));
+            true
+        })?;
+        Ok(docs)
+    }
+
+    /// Calls `each` with every live document of `story` in `lang` and its align number until
+    /// it returns false. Read from the postings of the story's `unit`
+    /// term: arranging asks this of every story it shows, and a search (a weight and a scorer
+    /// per term and segment, a collector) costs several times the reading.
+    fn each_document(
+        &self,
+        story: &str,
+        lang: &str,
+        mut each: impl FnMut(DocAddress, Option<u64>) -> bool,
+    ) -> Result<()> {
+        let term = Term::from_field_u64(self.fields.unit, unit(story, lang));
+        let columns = self.columns()?;
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let inverted = segment.inverted_index(self.fields.unit)?;
+            let postings = inverted.read_postings(&term, IndexRecordOption::Basic);
+            let Some(mut postings) = postings.map_err(TantivyError::from)? else {
+                continue;
+            };
+            let align = &columns.align[ord];
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if !segment.is_deleted(doc) {
+                    let address = DocAddress::new(ord as SegmentOrdinal, doc);
+                    if !each(address, align.first(doc)) {
+                        return Ok(());
+                    }
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(())
     }
 
     /// The align number of the passage at `address` (0 when it has none).
@@ -117,18 +167,6 @@ impl<'a> Stored<'a> {
     /// The align numbers of the passages at `addresses`, in order.
     pub fn aligns(&self, addresses: &[DocAddress]) -> Result<Vec<u64>> {
         addresses.iter().map(|a| self.align(*a)).collect()
-    }
-
-    /// Documents of `story` in `lang` (its story document among them) with `align`, if given.
-    fn count(&self, story: &str, lang: &str, align: Option<u64>) -> Result<usize> {
-        Ok(self
-            .searcher
-            .search(&self.of_unit(story, lang, align), &Count)?)
-    }
-
-    fn of_unit(&self, story: &str, lang: &str, align: Option<u64>) -> BooleanQuery {
-        let align = align.map(|a| Term::from_field_u64(self.fields.align, a));
-        self.fields.of_unit(story, lang, align)
     }
 
     /// The passage at `address`.
@@ -240,25 +278,22 @@ impl Counterparts for Stored<'_> {
     }
 
     fn lines_up(&self, story: &str, a: &str, b: &str) -> Result<bool> {
+        let (a, b) = (self.version(story, a)?, self.version(story, b)?);
         // A story document with align 0: a version with markers.
-        let marked = |lang| -> Result<bool> { Ok(self.count(story, lang, Some(0))? > 0) };
-        Ok(
-            marked(a)?
-                || marked(b)?
-                || self.count(story, a, None)? == self.count(story, b, None)?,
-        )
+        let marked = |docs: &[(DocAddress, Option<u64>)]| docs.iter().any(|d| d.1 == Some(0));
+        Ok(marked(&a) || marked(&b) || a.len() == b.len())
     }
 
     fn aligned(&self, story: &str, lang: &str, align: u64) -> Result<Option<(u64, String)>> {
         if align == 0 {
             return Ok(None);
         }
-        let query = self.of_unit(story, lang, Some(align));
         // The first passage, when a marker is on more than one (indexing warned about it; a
         // marker on thousands of passages costs no more than on a few dozen).
         let mut first: Option<Passage> = None;
-        let found = self.searcher.search(&query, &DocSetCollector)?;
-        for address in found.into_iter().take(MAX_SAME_MARKER) {
+        let version = self.version(story, lang)?;
+        let found = version.iter().filter(|&&(_, a)| a == Some(align));
+        for &(address, _) in found.take(MAX_SAME_MARKER) {
             let p = self.passage(address)?;
             if first.as_ref().is_none_or(|f| p.passage < f.passage) {
                 first = Some(p);

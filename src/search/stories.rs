@@ -56,6 +56,21 @@ pub fn in_passages(clause: &Clause) -> bool {
     }
 }
 
+/// The parts of a clause that [`in_passages`] says a story's whole text cannot tell, on
+/// passages, scoring aside: a story holding another alternative of the clause (a word) is
+/// found by [`on_story`] already, so only these need a look at every passage of the archive
+/// (a Han word's substring, not the word and its translations as well). `None` when there is
+/// no such part.
+pub fn passage_part(clause: &Clause, f: &Fields) -> Option<Box<dyn Query>> {
+    match &clause.node {
+        Node::Any(cs) => {
+            let parts: Vec<Box<dyn Query>> = cs.iter().filter_map(|c| passage_part(c, f)).collect();
+            (!parts.is_empty()).then(|| any(parts))
+        }
+        _ => in_passages(clause).then(|| compile::query(clause, f)),
+    }
+}
+
 /// True when the clause is a phrase as typed: in a story holding every word, it must be
 /// within one passage.
 pub fn in_one_passage(clause: &Clause) -> bool {

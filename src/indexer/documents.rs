@@ -2,8 +2,7 @@
 //! analysed here, once, for its `text`, its story's `body` and the story's word lists, and cut
 //! into bigrams; tantivy gets the tokens ([`crate::analysis::tokens`]) and only files them.
 
-use std::collections::BTreeSet;
-
+use rustc_hash::FxHashSet;
 use tantivy::schema::TantivyDocument;
 use tantivy::tokenizer::{TextAnalyzer, Token};
 
@@ -38,8 +37,10 @@ impl<'a> Maker<'a> {
         let a = &doc.article;
         let mut out = Vec::with_capacity(a.passages.len() + 1);
         let mut story = located(fields, doc, 0);
-        let mut words = BTreeSet::new();
-        let mut han = BTreeSet::new();
+        // Sets of a story's distinct words: their order does not matter to a field without
+        // positions or frequencies, and hashing was cheaper than a tree's comparisons.
+        let mut words = FxHashSet::default();
+        let mut han = FxHashSet::default();
         for (i, text) in a.passages.iter().enumerate() {
             let n = i as u64 + 1;
             let mut d = located(fields, doc, n);

@@ -5,8 +5,9 @@
 //! stories are looked up term by term, and the many holding a word are checked on the `unit`
 //! fast field of each story document the rest of the query proposes.
 
-use std::collections::HashSet;
 use std::sync::Arc;
+
+use rustc_hash::FxHashSet;
 
 use tantivy::columnar::Column;
 use tantivy::query::doc_predicate_query::{
@@ -46,7 +47,7 @@ fn in_units(mut units: Vec<u64>, field: Field, lookup: bool) -> Box<dyn Query> {
 struct InUnits {
     /// Sorted.
     units: Vec<u64>,
-    set: Arc<HashSet<u64>>,
+    set: Arc<FxHashSet<u64>>,
     field: Field,
     lookup: bool,
 }
@@ -98,7 +99,7 @@ enum Predicate {
     /// A document whose unit is in the set.
     Column {
         column: Column<u64>,
-        set: Arc<HashSet<u64>>,
+        set: Arc<FxHashSet<u64>>,
     },
 }
 

@@ -134,8 +134,7 @@ impl Searcher {
             compile::weighted(Role::FunctionWord, q.box_clone())
         };
         // Nested, so that a filter alone never makes a hit.
-        let filtered = |mut subs: Vec<(Occur, Box<dyn Query>)>, only: Box<dyn Query>| {
-            subs.push((Occur::Must, only));
+        let with_filters = |mut subs: Vec<(Occur, Box<dyn Query>)>| {
             subs.extend(
                 compiled
                     .filters
@@ -143,6 +142,10 @@ impl Searcher {
                     .map(|q| (Occur::Must, q.box_clone())),
             );
             Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
+        };
+        let filtered = |mut subs: Vec<(Occur, Box<dyn Query>)>, only: Box<dyn Query>| {
+            subs.push((Occur::Must, only));
+            with_filters(subs)
         };
         // Stage 1: stories, by their whole text and title; every word, else some. A story
         // holding the one word of a query only in a passage scores nothing by it: when the
@@ -171,14 +174,7 @@ impl Searcher {
                 })
                 .collect();
             let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
-            let mut subs = vec![(Occur::Must, words)];
-            subs.extend(
-                compiled
-                    .filters
-                    .iter()
-                    .map(|q| (Occur::Must, q.box_clone())),
-            );
-            Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
+            with_filters(vec![(Occur::Must, words)])
         };
         // Bounded by the documents there are (a request may ask for any number).
         let units = (self.searcher.num_docs() as usize).max(1);

@@ -5,11 +5,12 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use tantivy::columnar::Column;
+use tantivy::postings::SegmentPostings;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
-    DocAddress, DocSet, Searcher as TantivySearcher, SegmentOrdinal, TantivyDocument, TantivyError,
-    Term, TERMINATED,
+    DocAddress, DocId, DocSet, Searcher as TantivySearcher, SegmentOrdinal, SegmentReader,
+    TantivyDocument, TantivyError, Term, TERMINATED,
 };
 
 use crate::analysis::pinyin;
@@ -82,16 +83,29 @@ pub fn languages(searcher: &TantivySearcher, fields: &Fields) -> Result<BTreeSet
             let mut postings = index
                 .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
                 .map_err(TantivyError::from)?;
-            let mut doc = postings.doc();
-            while doc != TERMINATED && segment.is_deleted(doc) {
-                doc = postings.advance();
-            }
-            if doc != TERMINATED {
+            if !live_docs(&mut postings, segment, |_| false) {
                 held.insert(lang.into_owned());
             }
         }
     }
     Ok(held)
+}
+
+/// Calls `each` with every live document of `postings` until it returns false; true when
+/// every one was seen (false: `each` stopped it).
+fn live_docs(
+    postings: &mut SegmentPostings,
+    segment: &SegmentReader,
+    mut each: impl FnMut(DocId) -> bool,
+) -> bool {
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        if !segment.is_deleted(doc) && !each(doc) {
+            return false;
+        }
+        doc = postings.advance();
+    }
+    true
 }
 
 impl<'a> Stored<'a> {
@@ -151,15 +165,14 @@ impl<'a> Stored<'a> {
                 continue;
             };
             let align = &columns.align[ord];
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if !segment.is_deleted(doc) {
-                    let address = DocAddress::new(ord as SegmentOrdinal, doc);
-                    if !each(address, align.first(doc)) {
-                        return Ok(());
-                    }
-                }
-                doc = postings.advance();
+            let finished = live_docs(&mut postings, segment, |doc| {
+                each(
+                    DocAddress::new(ord as SegmentOrdinal, doc),
+                    align.first(doc),
+                )
+            });
+            if !finished {
+                return Ok(());
             }
         }
         Ok(())

@@ -16,7 +16,8 @@ pub struct Fields {
     pub text: Field,
     /// The passage as written (stored only).
     pub written: Field,
-    /// Han bigrams of the text, with positions (substring search).
+    /// The passage's distinct Han bigrams that are not among its `text` terms, each once,
+    /// without positions or length (substring search: [`crate::search::substring`]).
     pub grams: Field,
     /// Unstemmed Latin words (spelling tolerance): on story documents only, each once; only
     /// its term dictionary is read.
@@ -77,10 +78,7 @@ impl Fields {
                 indexed(TOKENS_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
             ),
             written: b.add_text_field("written", STORED),
-            grams: b.add_text_field(
-                "grams",
-                indexed(TOKENS_ANALYZER, IndexRecordOption::WithFreqsAndPositions),
-            ),
+            grams: b.add_text_field("grams", unscored(TOKENS_ANALYZER)),
             words: b.add_text_field("words", unscored(TOKENS_ANALYZER)),
             body: b.add_text_field(
                 "body",

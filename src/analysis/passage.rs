@@ -2,6 +2,7 @@
 //! the same folded Han runs, and the jieba words the pinyin field reads, where three analyzers
 //! each found the runs, folded them and (the text and pinyin) cut them again.
 
+use rustc_hash::FxHashSet;
 use tantivy::tokenizer::{TextAnalyzer, Token};
 
 use super::tokens::push;
@@ -11,7 +12,8 @@ use super::{bigrams, is_han, MixedTokenizer, MAX_WORD_BYTES};
 pub struct Analysed {
     /// What [`super::Analyzers::text`] makes of the passage.
     pub text: String,
-    /// What [`super::BigramTokenizer`] makes of it.
+    /// The distinct bigrams [`super::BigramTokenizer`] makes of it that are not among its
+    /// `text` terms (a word of two characters is found there), each once, at position 0.
     pub grams: String,
 }
 
@@ -38,19 +40,29 @@ impl PassageAnalyzer {
                 grams: String::new(),
             };
         }
-        let mut grams = String::with_capacity(text.len() * 2);
-        let mut at = 0;
+        // Bigrams as pairs of characters: distinct, in the order first met.
+        let mut pairs = Vec::new();
+        let mut seen = FxHashSet::default();
         let tokens = self.mixed.tokens(text, |folded, words| {
             for &(from, to) in words {
                 han_word(&folded[from..to]);
             }
-            // As the bigram analyzer: a position per bigram, a gap after each run.
             for (_, _, gram) in bigrams(folded) {
-                push(&mut grams, at, gram);
-                at += 1;
+                let pair = two(gram).expect("a bigram is two characters");
+                if seen.insert(pair) {
+                    pairs.push(pair);
+                }
             }
-            at += 1;
         });
+        let words: FxHashSet<(char, char)> = tokens.iter().filter_map(|t| two(&t.text)).collect();
+        let mut grams = String::with_capacity(pairs.len() * 8);
+        let mut gram = String::with_capacity(8);
+        for &(a, b) in pairs.iter().filter(|p| !words.contains(p)) {
+            gram.clear();
+            gram.push(a);
+            gram.push(b);
+            push(&mut grams, 0, &gram);
+        }
         for t in &tokens {
             if t.text.len() <= MAX_WORD_BYTES && t.text.chars().all(is_han) {
                 // Lowercasing, folding and stemming leave a Han word as it is.
@@ -63,5 +75,14 @@ impl PassageAnalyzer {
             }
         }
         Analysed { text: out, grams }
+    }
+}
+
+/// The two characters of a two-character text.
+fn two(text: &str) -> Option<(char, char)> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(a), Some(b), None) => Some((a, b)),
+        _ => None,
     }
 }

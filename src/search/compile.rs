@@ -10,12 +10,12 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use crate::analysis::bigrams;
 use crate::schema::{day_number, Fields};
 
 use super::clause::{Clause, Node, Role};
 use super::plan::Plan;
 use super::request::Request;
+use super::substring;
 
 /// Weight of a substring (bigram) match relative to a whole-word match.
 const GRAM_WEIGHT: f32 = 0.3;
@@ -84,10 +84,7 @@ fn node(node: &Node, fields: &Fields) -> Box<dyn Query> {
     match node {
         Node::Term(t) => sequence(fields.text, vec![t.as_str()]),
         Node::Phrase(terms) => sequence(fields.text, terms.iter().map(String::as_str).collect()),
-        Node::Grams(han) => sequence(
-            fields.grams,
-            bigrams(han).into_iter().map(|(_, _, g)| g).collect(),
-        ),
+        Node::Grams(han) => substring::query(han, fields),
         Node::Any(cs) => alternatives(cs.iter().map(|c| (c.role, query(c, fields))).collect()),
         Node::All(cs) => combine(cs, Occur::Must, fields),
     }

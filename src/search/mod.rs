@@ -16,6 +16,7 @@ pub mod request;
 pub mod segment;
 pub mod stored;
 pub mod stories;
+pub mod substring;
 pub mod units;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

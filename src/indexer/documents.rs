@@ -1,6 +1,13 @@
 //! A story file's tantivy documents: one per passage, and the story document. Each passage is
-//! analysed here, once, for its `text`, its story's `body` and the story's word lists, and cut
+//! analysed here, once, for its `text`, its story's `body` and the run's word lists, and cut
 //! into bigrams; tantivy gets the tokens ([`crate::analysis::tokens`]) and only files them.
+//!
+//! The word lists (`words`, `pinyin`) are read as term dictionaries only, so each term is
+//! filed once per run, on a vocabulary document that belongs to no story (no `path`, `unit`
+//! or `passage`: no query and no removal reaches it). A word whose stories are all removed
+//! stays listed; a lookup keeps only words the `text` field still holds.
+
+use std::sync::Mutex;
 
 use rustc_hash::FxHashSet;
 use tantivy::schema::TantivyDocument;
@@ -11,34 +18,81 @@ use crate::analysis::{pinyin, Analyzers, PassageAnalyzer};
 use crate::corpus::Document;
 use crate::schema::{self, day_number, Fields};
 
+/// Most terms a vocabulary document gathers before it is filed (bounded memory).
+const VOCABULARY_TERMS: usize = 200_000;
+
+/// The distinct words of a run's files, for its vocabulary document. Hash sets: the order of
+/// a field's terms within one document changes nothing in the index, and hashing was cheaper
+/// than a tree's comparisons.
+#[derive(Default)]
+pub(super) struct Vocabulary {
+    /// Latin words as written (lowercased, folded, not stemmed), for `words`.
+    latin: FxHashSet<String>,
+    /// `reading\x1fword` of Han words, for `pinyin`.
+    readings: FxHashSet<String>,
+}
+
+impl Vocabulary {
+    /// Adds a story's words; the vocabulary document to file when that makes enough.
+    fn add(
+        &mut self,
+        fields: &Fields,
+        latin: FxHashSet<String>,
+        readings: impl Iterator<Item = String>,
+    ) -> Option<TantivyDocument> {
+        self.latin.extend(latin);
+        self.readings.extend(readings);
+        (self.latin.len() + self.readings.len() >= VOCABULARY_TERMS)
+            .then(|| self.document(fields))
+            .flatten()
+    }
+
+    /// The vocabulary document of the words gathered since the last one, if any.
+    pub(super) fn document(&mut self, fields: &Fields) -> Option<TantivyDocument> {
+        if self.latin.is_empty() && self.readings.is_empty() {
+            return None;
+        }
+        let mut d = TantivyDocument::default();
+        d.add_text(fields.words, listed(self.latin.drain()));
+        d.add_text(fields.pinyin, listed(self.readings.drain()));
+        Some(d)
+    }
+}
+
 /// One thread's analyzers, making the documents of one file at a time.
 pub(super) struct Maker<'a> {
     fields: &'a Fields,
     passages: PassageAnalyzer,
     text: TextAnalyzer,
     words: TextAnalyzer,
+    /// The run's words, shared by its threads.
+    vocabulary: &'a Mutex<Vocabulary>,
 }
 
 impl<'a> Maker<'a> {
-    pub(super) fn new(fields: &'a Fields, analyzers: &Analyzers) -> Self {
+    pub(super) fn new(
+        fields: &'a Fields,
+        analyzers: &Analyzers,
+        vocabulary: &'a Mutex<Vocabulary>,
+    ) -> Self {
         Maker {
             fields,
             passages: analyzers.passages(),
             text: analyzers.text(),
             words: analyzers.words(),
+            vocabulary,
         }
     }
 
     /// The documents of `doc`: its passages, then its story document (passage 0: the whole
-    /// text in `body`, frequencies only, the title in `head`, and the story's distinct Latin
-    /// words and Han words' readings, which are looked up in the term dictionary only).
+    /// text in `body`, frequencies only, the title in `head`), then the run's vocabulary
+    /// document when its words make enough ([`Vocabulary`]).
     pub(super) fn documents(&mut self, doc: &Document) -> Vec<TantivyDocument> {
         let fields = self.fields;
         let a = &doc.article;
-        let mut out = Vec::with_capacity(a.passages.len() + 1);
+        let mut out = Vec::with_capacity(a.passages.len() + 2);
         let mut story = located(fields, doc, 0);
-        // Sets of a story's distinct words: their order does not matter to a field without
-        // positions or frequencies, and hashing was cheaper than a tree's comparisons.
+        // A story's distinct words, added to the run's at once (one lock per story).
         let mut words = FxHashSet::default();
         let mut han = FxHashSet::default();
         for (i, text) in a.passages.iter().enumerate() {
@@ -66,16 +120,16 @@ impl<'a> Maker<'a> {
             });
             out.push(d);
         }
-        let readings = han
-            .iter()
-            .filter_map(|w| pinyin::of_word(w).map(|r| pinyin::term(&r, w)));
-        story.add_text(fields.pinyin, listed(readings));
-        story.add_text(fields.words, listed(words.into_iter()));
         story.add_text(fields.head, tokens(&mut self.text, &a.title));
         if !a.markers.is_empty() {
             story.add_u64(fields.align, 0);
         }
         out.push(story);
+        let readings = han
+            .iter()
+            .filter_map(|w| pinyin::of_word(w).map(|r| pinyin::term(&r, w)));
+        let mut vocabulary = self.vocabulary.lock().unwrap_or_else(|e| e.into_inner());
+        out.extend(vocabulary.add(fields, words, readings));
         out
     }
 }

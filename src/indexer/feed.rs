@@ -4,11 +4,12 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use tantivy::IndexWriter;
 
-use super::documents::Maker;
+use super::documents::{Maker, Vocabulary};
 use super::Progress;
 use crate::analysis::Analyzers;
 use crate::corpus::{self, SourceFile};
@@ -33,7 +34,7 @@ pub(super) struct Added {
 pub(super) type Outcome = std::result::Result<Added, String>;
 
 /// Reads, analyses and adds `files` to `writer`, reporting each file to `progress` as it is
-/// done. Fails with the first error of the index (or [`Error::Interrupted`]) after every
+/// done, then the vocabulary document of their words. Fails with the first error of the index (or [`Error::Interrupted`]) after every
 /// thread has stopped.
 pub(super) fn add_files(
     writer: &IndexWriter,
@@ -43,6 +44,7 @@ pub(super) fn add_files(
     progress: &dyn Progress,
 ) -> Result<Vec<Outcome>> {
     let next = &AtomicUsize::new(0);
+    let vocabulary = &Mutex::new(Vocabulary::default());
     let stop = &AtomicBool::new(false);
     let (sender, receiver) = mpsc::channel::<(usize, Result<Outcome>)>();
     let mut outcomes: Vec<Option<Outcome>> = files.iter().map(|_| None).collect();
@@ -51,7 +53,7 @@ pub(super) fn add_files(
         for _ in 0..THREADS.min(files.len()) {
             let sender = sender.clone();
             scope.spawn(move || {
-                let mut maker = Maker::new(fields, analyzers);
+                let mut maker = Maker::new(fields, analyzers, vocabulary);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= files.len() || stop.load(Ordering::Relaxed) {
@@ -84,13 +86,21 @@ pub(super) fn add_files(
             }
         }
     });
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(outcomes
-            .into_iter()
-            .map(|o| o.expect("every file has an outcome when no thread stopped"))
-            .collect()),
+    if let Some(e) = failure {
+        return Err(e);
     }
+    // The run's words, filed once ([`Vocabulary`]).
+    let words = vocabulary
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .document(fields);
+    if let Some(d) = words {
+        writer.add_document(d)?;
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.expect("every file has an outcome when no thread stopped"))
+        .collect())
 }
 
 /// Reads `file` and adds its documents; a file that cannot be read is an outcome, an index

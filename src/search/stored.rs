@@ -13,7 +13,7 @@ use tantivy::{
     TantivyDocument, TantivyError, Term, TERMINATED,
 };
 
-use crate::analysis::pinyin;
+use crate::analysis::{latin_terms, pinyin};
 use crate::error::Result;
 use crate::schema::{unit, Fields};
 
@@ -247,13 +247,11 @@ impl Vocabulary for Stored<'_> {
                 }
             }
         }
-        // The most common words first.
+        // The most common words first; none whose stories are all gone (the list keeps them).
         let mut words: Vec<(u64, String)> = found
             .into_iter()
-            .map(|w| {
-                let term = Term::from_field_text(self.fields.text, &w);
-                (self.searcher.doc_freq(&term).unwrap_or(0), w)
-            })
+            .map(|w| (self.frequency(&w), w))
+            .filter(|(n, _)| *n > 0)
             .collect();
         words.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         words.into_iter().map(|(_, w)| w).collect()
@@ -280,7 +278,9 @@ impl Vocabulary for Stored<'_> {
                 }
             }
         }
-        found.into_iter().collect()
+        // None whose stories are all gone (the list keeps them): the text holds its stem.
+        let held = |w: &String| latin_terms(w).iter().all(|t| self.knows(t));
+        found.into_iter().filter(held).collect()
     }
 }
 

@@ -70,8 +70,8 @@ Heads of State Diplomacy | Jointly Create Another Golden Thirty Years for the De
 2022-09-12-china-kazakhstan · 2022-09-12
 1. en ¶31  Galina Osipova is a gantry [crane] driver at the dry port of the “[Khorgos]-Dongdamen” Special Economic Zone in Kazakhstan. Under her skillful operation, the giant containers were steadily transferred…
    ↳ zh ¶31  加林娜·奥西波娃是哈萨克斯坦霍尔果斯—东大门经济特区无水港的一名龙门吊司机。在她的娴熟操作下，巨大的集装箱被从标准轨列车稳稳地转运到宽轨列车上。
-   score 1.92 = story 0.31 (khorgoss ~ khorgo 0.10 (33%) + crane 0.21 (67%)) + best passage
-   this passage 6.46 = khorgoss ~ khorgo 2.15 (33%) + crane 4.31 (67%)
+   score 1.92 = story 0.31 (khorgoss ~ khorgo 0.10 (33%) + crane 0.20 (67%)) + best passage
+   this passage 6.45 = khorgoss ~ khorgo 2.15 (33%) + crane 4.30 (67%)
 "#;
 
 /// Hits cut by the per-story cap end with how many, and the command that shows them.

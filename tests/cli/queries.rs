@@ -168,6 +168,32 @@ fn pinyin_finds_chinese_passages_below_direct_matches() {
 }
 
 #[test]
+fn words_of_removed_stories_are_not_offered_as_pinyin_or_spellings() {
+    let env = Env::bundled();
+    env.write(
+        "archive/quake/zh.md",
+        "四川发生地震，救援队伍连夜赶到灾区。\n\nRescuers from Zhangjiagang arrived.\n",
+    );
+    assert_eq!(env.run(&["index"]).code, 0);
+    let said = |query: &str| env.run(&["search", "--json", query]).stderr;
+    assert!(
+        said("dizhen").contains("dizhen → 地震"),
+        "{}",
+        said("dizhen")
+    );
+    assert!(said("Zhangjiagnag").contains("zhangjiagang"));
+    // Removed, in a run that also adds a story, so that the index is merged.
+    std::fs::remove_file(env.root().join("archive/quake/zh.md")).unwrap();
+    env.write(
+        "archive/volcano/en.md",
+        "The volcano erupted on Tuesday morning.\n",
+    );
+    assert_eq!(env.run(&["index"]).code, 0);
+    assert!(!said("dizhen").contains("地震"), "{}", said("dizhen"));
+    assert!(!said("Zhangjiagnag").contains("zhangjiagang"));
+}
+
+#[test]
 fn a_story_in_one_language_is_found_from_the_other() {
     let env = Env::bundled();
     env.write(

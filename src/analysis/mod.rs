@@ -38,7 +38,8 @@ use tantivy::tokenizer::{
 /// rebuilt (3: `words` and `pinyin` only on story documents, 48-bit units, the text indexed
 /// from [`tokens`] and stored in a field of its own; 4: no `loc` field, the bigrams carried in
 /// [`tokens`] too, the file list compressed; 5: `grams` holds a passage's bigrams once each,
-/// without positions, and only those that are not among its `text` terms).
+/// without positions, and only those that are not among its `text` terms; `words` and
+/// `pinyin` on one vocabulary document per run).
 pub const ANALYZER_VERSION: u32 = 5;
 /// Longest word the analyzers keep, in bytes. Longer tokens (a base64 blob, a 100,000-letter
 /// "word") are dropped alike at index and at query time; tantivy could not index a term over

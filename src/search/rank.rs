@@ -48,7 +48,7 @@ pub fn on_stories(
 ) -> Result<Vec<Box<dyn Query>>> {
     let mut runs = Vec::new();
     for run in plan.han_runs.iter().filter(|_| members) {
-        let holding = searcher.search(&*stories::han_run(run, f), &Units(units))?;
+        let holding = searcher.search(&*stories::han_run(run, f, None), &Units(units))?;
         runs.push((run.as_str(), holding));
     }
     let mut on_stories = Vec::with_capacity(plan.required.len());

@@ -13,7 +13,7 @@ use crate::schema::Fields;
 
 use super::clause::{Clause, Node, Role};
 use super::compile::{self, weighted};
-use super::units;
+use super::units::{self, Within};
 
 /// Weight of a title match relative to a match in a story's text (the title is a field of
 /// its own, so a title word counts in both).
@@ -89,13 +89,10 @@ pub fn stories_of(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
     all(vec![Box::new(units), story_documents(f)])
 }
 
-/// Passages of the stories `units`, scoring nothing.
-pub fn passages_of(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
+/// Passages of the stories `within`, scoring nothing.
+pub fn passages_of(within: &Within, f: &Fields) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(vec![
-        (
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(units::looked_up(units, f.unit), 0.0)),
-        ),
+        (Occur::Must, Box::new(within.clone())),
         (Occur::MustNot, story_documents(f)),
     ]))
 }
@@ -109,9 +106,11 @@ pub fn story_documents(f: &Fields) -> Box<dyn Query> {
     ))
 }
 
-/// A Han run typed without spaces as one substring of a passage (through the bigram field).
-pub fn han_run(run: &str, f: &Fields) -> Box<dyn Query> {
-    compile::query(&Clause::typed(run, Node::Grams(run.to_string())), f)
+/// A Han run typed without spaces as one substring of a passage (through the bigram field),
+/// `within` some stories if given.
+pub fn han_run(run: &str, f: &Fields, within: Option<&Within>) -> Box<dyn Query> {
+    let clause = Clause::typed(run, Node::Grams(run.to_string()));
+    compile::query_within(&clause, f, within)
 }
 
 /// The Han word a clause stands for, as typed (its substring and translation alternatives
@@ -124,9 +123,22 @@ pub fn han_word(clause: &Clause) -> Option<&str> {
 }
 
 /// Proximity evidence on passages: each two neighbouring content words of the query near each
-/// other, the query's words as one exact phrase, and each of `han_runs` as one substring.
-pub fn proximity(required: &[Clause], han_runs: &[String], f: &Fields) -> Vec<Box<dyn Query>> {
+/// other, the query's words as one exact phrase, and each of `han_runs` as one substring;
+/// looked for `within` some stories if given.
+pub fn proximity(
+    required: &[Clause],
+    han_runs: &[String],
+    f: &Fields,
+    within: Option<&Within>,
+) -> Vec<Box<dyn Query>> {
     let text = |t: &str| Term::from_field_text(f.text, t);
+    let boosted = |phrase: PhraseQuery, weight| -> Box<dyn Query> {
+        let q: Box<dyn Query> = match within {
+            Some(w) => w.around(Box::new(phrase)),
+            None => Box::new(phrase),
+        };
+        Box::new(BoostQuery::new(q, weight))
+    };
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     let content: Vec<&Clause> = required
         .iter()
@@ -139,7 +151,7 @@ pub fn proximity(required: &[Clause], han_runs: &[String], f: &Fields) -> Vec<Bo
         if a != b {
             let mut near = PhraseQuery::new(vec![text(a), text(b)]);
             near.set_slop(NEAR_SLOP);
-            out.push(Box::new(BoostQuery::new(Box::new(near), NEAR_WEIGHT)));
+            out.push(boosted(near, NEAR_WEIGHT));
         }
     }
     let each: Vec<Vec<&str>> = required.iter().map(words).collect();
@@ -147,11 +159,14 @@ pub fn proximity(required: &[Clause], han_runs: &[String], f: &Fields) -> Vec<Bo
         let terms: Vec<Term> = each.into_iter().flatten().map(text).collect();
         if terms.len() > 2 {
             let phrase = PhraseQuery::new(terms);
-            out.push(Box::new(BoostQuery::new(Box::new(phrase), PHRASE_WEIGHT)));
+            out.push(boosted(phrase, PHRASE_WEIGHT));
         }
     }
     for run in han_runs {
-        out.push(Box::new(BoostQuery::new(han_run(run, f), RUN_WEIGHT)));
+        out.push(Box::new(BoostQuery::new(
+            han_run(run, f, within),
+            RUN_WEIGHT,
+        )));
     }
     out
 }

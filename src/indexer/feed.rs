@@ -34,8 +34,8 @@ pub(super) struct Added {
 pub(super) type Outcome = std::result::Result<Added, String>;
 
 /// Reads, analyses and adds `files` to `writer`, reporting each file to `progress` as it is
-/// done, then the vocabulary document of their words. Fails with the first error of the index (or [`Error::Interrupted`]) after every
-/// thread has stopped.
+/// done, then the vocabulary document of their words. Fails with the first error of the
+/// index (or [`Error::Interrupted`]) after every thread has stopped.
 pub(super) fn add_files(
     writer: &IndexWriter,
     fields: &Fields,

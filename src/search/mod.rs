@@ -186,8 +186,7 @@ impl Searcher {
             rank::stories(&self.searcher, units_of, &*query, pool, false)
         };
         let mut ranked = all(&on_stories)?;
-        let by_passages =
-            !plan.han_runs.is_empty() || plan.required.iter().any(stories::in_passages);
+        let by_passages = !plan.han_runs.is_empty() || plan.required.iter().any(stories::substring);
         if one && by_passages && ranked.len() < pool {
             on_stories = on(true)?;
             ranked = all(&on_stories)?;

@@ -27,7 +27,7 @@ const PHRASE_WEIGHT: f32 = 0.2;
 /// Weight of a Han run typed without spaces found as one substring of a passage.
 const RUN_WEIGHT: f32 = 1.0;
 
-/// A clause on story documents. A Han substring matches nothing here: see [`in_passages`].
+/// A clause on story documents. A Han substring matches nothing here: see [`passage_part`].
 pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
     let q = match &clause.node {
         Node::Term(t) => story_word(t, f),
@@ -45,29 +45,27 @@ pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
     }
 }
 
-/// True when the clause can match inside words or only in order (a Han substring, a phrase):
-/// a story holds it when one of its passages does, which its whole text's terms cannot tell.
-pub fn in_passages(clause: &Clause) -> bool {
-    match &clause.node {
-        Node::Term(_) => false,
-        Node::Phrase(terms) => terms.len() > 1,
-        Node::Grams(_) => true,
-        Node::Any(cs) | Node::All(cs) => cs.iter().any(in_passages),
-    }
-}
-
-/// The parts of a clause that [`in_passages`] says a story's whole text cannot tell, on
+/// The parts of a clause that a story's whole text cannot tell at all (a Han substring), on
 /// passages, scoring aside: a story holding another alternative of the clause (a word) is
-/// found by [`on_story`] already, so only these need a look at every passage of the archive
-/// (a Han word's substring, not the word and its translations as well). `None` when there is
-/// no such part.
+/// found by [`on_story`] already, as is one holding a phrase (its whole text holds all the
+/// phrase's words), so only these need a look at every passage of the archive. `None` when
+/// there is no such part.
 pub fn passage_part(clause: &Clause, f: &Fields) -> Option<Box<dyn Query>> {
     match &clause.node {
         Node::Any(cs) => {
             let parts: Vec<Box<dyn Query>> = cs.iter().filter_map(|c| passage_part(c, f)).collect();
             (!parts.is_empty()).then(|| any(parts))
         }
-        _ => in_passages(clause).then(|| compile::query(clause, f)),
+        _ => substring(clause).then(|| compile::query(clause, f)),
+    }
+}
+
+/// True when the clause holds a Han substring, which matches nothing on story documents.
+pub fn substring(clause: &Clause) -> bool {
+    match &clause.node {
+        Node::Term(_) | Node::Phrase(_) => false,
+        Node::Grams(_) => true,
+        Node::Any(cs) | Node::All(cs) => cs.iter().any(substring),
     }
 }
 

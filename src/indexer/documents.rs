@@ -38,7 +38,7 @@ impl Vocabulary {
         &mut self,
         fields: &Fields,
         latin: FxHashSet<String>,
-        readings: impl Iterator<Item = String>,
+        readings: Vec<String>,
     ) -> Option<TantivyDocument> {
         self.latin.extend(latin);
         self.readings.extend(readings);
@@ -125,9 +125,11 @@ impl<'a> Maker<'a> {
             story.add_u64(fields.align, 0);
         }
         out.push(story);
+        // Read before the lock is taken: the other thread waits while it is held.
         let readings = han
             .iter()
-            .filter_map(|w| pinyin::of_word(w).map(|r| pinyin::term(&r, w)));
+            .filter_map(|w| pinyin::of_word(w).map(|r| pinyin::term(&r, w)))
+            .collect();
         let mut vocabulary = self.vocabulary.lock().unwrap_or_else(|e| e.into_inner());
         out.extend(vocabulary.add(fields, words, readings));
         out

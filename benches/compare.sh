@@ -37,6 +37,9 @@
 #   PREPARE_ONLY=1                 only copy/collect the data sets
 #   BASELINE=/path/to/archive      an older archive binary, timed on the same indexes in the same
 #                                  runs (a row of its own: before and after side by side)
+#   REUSE_PEERS=1                  keep FTS5's and Xapian's indexes from an earlier run in
+#                                  BENCH_DIR (their build columns are that run's): Xapian takes
+#                                  minutes to index the corpora, and only archive changed
 # The corpora come from ../shared/corpora/make_corpora.sh "$CORPORA" (the team's shared script, next to
 # the repository; Debian packages).
 set -euo pipefail
@@ -51,6 +54,7 @@ RUNS=${RUNS:-10}
 WARMUP=${WARMUP:-3}
 BUILD_RUNS=${BUILD_RUNS:-5}
 BASELINE=${BASELINE:-}
+REUSE_PEERS=${REUSE_PEERS:-}
 export LC_ALL=C.UTF-8
 
 # Queries: label|language|text. A text of several words is searched as a phrase by every tool.
@@ -326,6 +330,13 @@ noise() { printf 'load %s, CPU pressure avg60 %s%%' "$(cut -d' ' -f1-3 /proc/loa
 NOISE_START=$(noise)
 
 # --- run -----------------------------------------------------------------------------------
+# The earlier run's build rows, for the peers' indexes it left (REUSE_PEERS).
+earlier="$BENCH_DIR/results/build-earlier.tsv"
+if [ -n "$REUSE_PEERS" ] && [ -s "$BENCH_DIR/results/build.tsv" ]; then
+  cp "$BENCH_DIR/results/build.tsv" "$earlier"
+else
+  : >"$earlier"
+fi
 : >"$BENCH_DIR/results/build.tsv"
 : >"$BENCH_DIR/results/queries.tsv"
 : >"$BENCH_DIR/results/raw.tsv"
@@ -345,6 +356,13 @@ for set in $SETS; do
     "$(find "$BENCH_DIR/data/$set" -type f \( -name '*.txt' -o -name '*.md' \) ! -name words.txt ! -name variants.txt | wc -l)" \
     >>"$BENCH_DIR/results/raw.tsv"
   for tool in archive fts5 xapian; do
+    row=$(awk -F'\t' -v s="$set" -v t="$tool" '$1 == s && $2 == t' "$earlier")
+    if [ "$tool" != archive ] && [ -n "$row" ] \
+      && { [ -e "$BENCH_DIR/idx/$tool-$set" ] || [ -e "$BENCH_DIR/idx/$tool-$set.db" ]; }; then
+      log "keeping $tool's index of $set from an earlier run"
+      echo "$row" >>"$BENCH_DIR/results/build.tsv"
+      continue
+    fi
     log "indexing $set with $tool"
     build "$tool" "$set"
   done
@@ -365,6 +383,7 @@ time_start
 report() {
   echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) RAM; \`bash benches/compare.sh\`."
   echo "Machine load at start: $NOISE_START; at end: $(noise)."
+  [ -s "$earlier" ] && echo "FTS5's and Xapian's indexes were kept from an earlier run (REUSE_PEERS): their build columns are that run's."
   echo "Release binary: $BIN_BYTES bytes ($(awk -v b="$BIN_BYTES" 'BEGIN{printf "%.1f", b/1048576}') MiB)."
   echo
   python3 - "$BENCH_DIR/results" "$BIN_BYTES" <<'PY'

@@ -6,13 +6,28 @@ use std::process::Command;
 use crate::env::{Env, BIN};
 
 fn run_in(dir: &std::path::Path, program: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = Command::new(program)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs");
+    let run = || {
+        Command::new(program)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .args(args)
+            .current_dir(dir)
+            .output()
+    };
+    // A copy of the binary made moments ago can still be open for writing in a child that
+    // another test thread forked meanwhile (until that child execs): Linux then refuses to run
+    // it ("text file busy") for a moment.
+    let mut out = run();
+    for _ in 0..50 {
+        match &out {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                out = run();
+            }
+            _ => break,
+        }
+    }
+    let out = out.expect("the binary runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stderr).into_owned(),

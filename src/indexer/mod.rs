@@ -116,8 +116,11 @@ pub fn build(
         // Committed: from here on the new files are the index; nothing may be undone.
         Ok((report, Some(mut writer))) => {
             let index = writer.index().clone();
-            // Best effort: unmerged, the index is as good, a search a little slower.
-            let _ = merge_small(&index, &mut writer);
+            // Best effort: unmerged, the index is as good, a search a little slower; what a
+            // failed merge wrote (on a full disk) goes at once.
+            if merge_stepwise(&index, &mut writer).is_err() {
+                let _ = writer.garbage_collect_files().wait();
+            }
             writer.wait_merging_threads()?;
             store::make_readable(index_dir)?;
             // Best effort: without the record, the next run reads every file again.
@@ -335,20 +338,58 @@ pub fn compact(index_dir: &Path, analyzers: &Analyzers) -> Result<()> {
     Ok(())
 }
 
-/// Most passages a segment may hold and still be merged at the end of a run.
-const MERGED_AT_MOST: u32 = 10_000;
+/// Segments of at most this many documents (passages) together are always merged at the end of
+/// a run: cheap, so a small archive's index stays one segment however it grew.
+const SMALL_DOCS: u64 = 10_000;
+/// A segment joins a merge while it holds at most this many times the documents of the others
+/// merged with it: merging a large segment for a small update would rewrite the archive each
+/// time, while segments of like sizes (the writer's, in a full build) merge into one.
+const JOIN_FACTOR: u64 = 4;
+/// Most documents one merge writes: its memory grows with them (tantivy's maps from old to new
+/// document numbers, about 15 bytes a document: 50 MB for the 3.65 million passages of a 527 MB
+/// archive), so a larger archive keeps one segment per this many.
+const MERGED_DOCS_AT_MOST: u64 = 8_000_000;
 
-/// Merges the segments of at most [`MERGED_AT_MOST`] passages into one: a search pays for every
-/// segment, so a small archive's index stays one however it grew, while what a run merges is
-/// bounded (one changed file in a large archive stays cheap).
-fn merge_small(index: &tantivy::Index, writer: &mut IndexWriter) -> Result<()> {
-    let small: Vec<SegmentId> = index
-        .searchable_segment_metas()?
-        .iter()
-        .filter(|m| m.num_docs() <= MERGED_AT_MOST)
-        .map(|m| m.id())
-        .collect();
-    merge(writer, &small)
+/// Merges segments after a commit, a few at a time, each merge waited for: a search pays for
+/// every segment, so a full build ends as one segment (up to [`MERGED_DOCS_AT_MOST`]
+/// documents), while the small segment a small update adds is merged only with other small
+/// ones (see [`JOIN_FACTOR`]); each merge's memory is bounded by its documents (the pages it
+/// reads are handed back as it writes: `store::paged`).
+fn merge_stepwise(index: &tantivy::Index, writer: &mut IndexWriter) -> Result<()> {
+    loop {
+        let mut segments: Vec<(u64, SegmentId)> = index
+            .searchable_segment_metas()?
+            .iter()
+            .map(|m| (u64::from(m.num_docs()), m.id()))
+            .collect();
+        segments.sort();
+        let group = mergeable(&segments);
+        if group.len() < 2 {
+            writer.garbage_collect_files().wait()?;
+            return Ok(());
+        }
+        merge(writer, &group)?;
+    }
+}
+
+/// The longest run of the smallest `segments` (sorted by documents) worth merging: at most
+/// [`MERGED_DOCS_AT_MOST`] documents, and either all small or none holding more than
+/// [`JOIN_FACTOR`] times the others' documents.
+fn mergeable(segments: &[(u64, SegmentId)]) -> Vec<SegmentId> {
+    let mut total = 0;
+    let mut longest = 0;
+    for (n, &(docs, _)) in segments.iter().enumerate() {
+        if total + docs > MERGED_DOCS_AT_MOST {
+            break;
+        }
+        // Sorted: the segment just added is the largest of the run.
+        let balanced = docs <= JOIN_FACTOR * total;
+        total += docs;
+        if n > 0 && (total <= SMALL_DOCS || balanced) {
+            longest = n + 1;
+        }
+    }
+    segments[..longest].iter().map(|&(_, id)| id).collect()
 }
 
 /// Merges `segments` into one and removes the files they leave, before returning: tantivy's

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
-use tantivy::index::SegmentId;
 use tantivy::{IndexWriter, Term};
 
 use crate::analysis::Analyzers;
@@ -20,10 +19,13 @@ use crate::store;
 mod compare;
 mod documents;
 mod feed;
+mod merge;
 mod plan;
 
 pub use self::compare::{freshness, is_fresh, Freshness};
 use self::compare::{held, unchanged};
+pub use self::merge::compact;
+use self::merge::{merge_stepwise, next_merge};
 use self::plan::plan;
 
 /// Memory the index writer may use before flushing a segment, across all its threads.
@@ -113,7 +115,8 @@ pub fn build(
     let mut needed = 0;
     let result = write(scan, index_dir, analyzers, progress, &mut needed);
     let mut report = match result {
-        // Committed: from here on the new files are the index; nothing may be undone.
+        // Committed (or only merging what a killed run left): from here on the new files are
+        // the index; nothing may be undone.
         Ok((report, Some(mut writer))) => {
             let index = writer.index().clone();
             // Best effort: unmerged, the index is as good, a search a little slower; what a
@@ -150,7 +153,7 @@ pub fn build(
 const INDEX_BYTES_PER_TEXT_BYTE: u64 = 3;
 
 /// The writing part of [`build`], up to and including the commit; sets `needed` to the room it
-/// expects to need. Returns the writer when it committed.
+/// expects to need. Returns the writer when it committed or there are segments to merge.
 fn write(
     scan: corpus::Scan,
     index_dir: &Path,
@@ -168,10 +171,10 @@ fn write(
     if damaged.is_none() && payload.analyzer == analyzers.fingerprint() {
         if let Some(last) = Snapshot::load(index_dir, payload.stamp) {
             if last.files == snapshot.files && Manifest::exists(index_dir, &payload) {
-                return Ok((
-                    unchanged(scan, last, snapshot, index_dir, payload.stamp)?,
-                    None,
-                ));
+                let report = unchanged(scan, last, snapshot, index_dir, payload.stamp)?;
+                // A run killed while merging left segments to merge: this one merges them.
+                let unmerged = next_merge(&index)?.len() > 1;
+                return Ok((report, unmerged.then_some(writer)));
             }
         }
     }
@@ -277,7 +280,8 @@ fn write(
     report.stories = snapshot.held.stories;
     report.passages = snapshot.held.passages;
     report.languages = snapshot.held.languages;
-    Ok((report, committed.then_some(writer)))
+    let unmerged = committed || next_merge(&index)?.len() > 1;
+    Ok((report, unmerged.then_some(writer)))
 }
 
 /// A writer whose thread failed (on a full disk) refuses documents saying only that it was
@@ -325,79 +329,4 @@ fn misaligned(manifest: &Manifest, loaded: &[SourceFile]) -> Vec<(String, String
             )
         })
         .collect()
-}
-
-/// Merges the index into one segment (fewer files, faster opening; for bundles).
-pub fn compact(index_dir: &Path, analyzers: &Analyzers) -> Result<()> {
-    let store::Writing {
-        index, mut writer, ..
-    } = store::open_write(index_dir, analyzers, 1, WRITER_MEMORY / 2)?;
-    let segments = index.searchable_segment_ids()?;
-    merge(&mut writer, &segments)?;
-    writer.wait_merging_threads()?;
-    Ok(())
-}
-
-/// Segments of at most this many documents (passages) together are always merged at the end of
-/// a run: cheap, so a small archive's index stays one segment however it grew.
-const SMALL_DOCS: u64 = 10_000;
-/// A segment joins a merge while it holds at most this many times the documents of the others
-/// merged with it: merging a large segment for a small update would rewrite the archive each
-/// time, while segments of like sizes (the writer's, in a full build) merge into one.
-const JOIN_FACTOR: u64 = 4;
-/// Most documents one merge writes: its memory grows with them (tantivy's maps from old to new
-/// document numbers, about 15 bytes a document: 50 MB for the 3.65 million passages of a 527 MB
-/// archive), so a larger archive keeps one segment per this many.
-const MERGED_DOCS_AT_MOST: u64 = 8_000_000;
-
-/// Merges segments after a commit, a few at a time, each merge waited for: a search pays for
-/// every segment, so a full build ends as one segment (up to [`MERGED_DOCS_AT_MOST`]
-/// documents), while the small segment a small update adds is merged only with other small
-/// ones (see [`JOIN_FACTOR`]); each merge's memory is bounded by its documents (the pages it
-/// reads are handed back as it writes: `store::paged`).
-fn merge_stepwise(index: &tantivy::Index, writer: &mut IndexWriter) -> Result<()> {
-    loop {
-        let mut segments: Vec<(u64, SegmentId)> = index
-            .searchable_segment_metas()?
-            .iter()
-            .map(|m| (u64::from(m.num_docs()), m.id()))
-            .collect();
-        segments.sort();
-        let group = mergeable(&segments);
-        if group.len() < 2 {
-            writer.garbage_collect_files().wait()?;
-            return Ok(());
-        }
-        merge(writer, &group)?;
-    }
-}
-
-/// The longest run of the smallest `segments` (sorted by documents) worth merging: at most
-/// [`MERGED_DOCS_AT_MOST`] documents, and either all small or none holding more than
-/// [`JOIN_FACTOR`] times the others' documents.
-fn mergeable(segments: &[(u64, SegmentId)]) -> Vec<SegmentId> {
-    let mut total = 0;
-    let mut longest = 0;
-    for (n, &(docs, _)) in segments.iter().enumerate() {
-        if total + docs > MERGED_DOCS_AT_MOST {
-            break;
-        }
-        // Sorted: the segment just added is the largest of the run.
-        let balanced = docs <= JOIN_FACTOR * total;
-        total += docs;
-        if n > 0 && (total <= SMALL_DOCS || balanced) {
-            longest = n + 1;
-        }
-    }
-    segments[..longest].iter().map(|&(_, id)| id).collect()
-}
-
-/// Merges `segments` into one and removes the files they leave, before returning: tantivy's
-/// own merging runs on its threads, which the process may outlive.
-fn merge(writer: &mut IndexWriter, segments: &[SegmentId]) -> Result<()> {
-    if segments.len() > 1 {
-        writer.merge(segments).wait()?;
-    }
-    writer.garbage_collect_files().wait()?;
-    Ok(())
 }

@@ -10,8 +10,9 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Duration;
 
 use memmap2::{Mmap, UncheckedAdvice};
 use stable_deref_trait::StableDeref;
@@ -23,6 +24,9 @@ use tantivy::directory::{
 
 /// Bytes written between two hand-backs: a merge reads about as much as it writes.
 const RELEASE_EVERY: u64 = 8 << 20;
+/// Time between two hand-backs while reading without writing (a checksum pass reads about
+/// 1 GB/s of pages already cached).
+const RELEASE_PERIOD: Duration = Duration::from_millis(10);
 
 /// `MmapDirectory` with reads through mappings whose pages are handed back as it writes.
 #[derive(Debug, Clone)]
@@ -87,6 +91,35 @@ impl PagedDirectory {
             root: dir.to_path_buf(),
             maps: Arc::default(),
         })
+    }
+}
+
+impl PagedDirectory {
+    /// Runs `work`, which reads without writing (a checksum pass over every file), handing
+    /// mapped pages back every [`RELEASE_PERIOD`] meanwhile.
+    pub(super) fn releasing<T>(&self, work: impl FnOnce() -> T) -> T {
+        let done = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    self.maps.release();
+                    std::thread::sleep(RELEASE_PERIOD);
+                }
+            });
+            // Set however `work` ends (a panic on damaged data included), or the scope waits
+            // forever for the thread.
+            let _stop = Stop(&done);
+            work()
+        })
+    }
+}
+
+/// Sets its flag when dropped.
+struct Stop<'a>(&'a AtomicBool);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 

@@ -62,7 +62,7 @@ pub fn open_write(
                 match writer_of(&index) {
                     Ok(mut writer) => {
                         remove_leftovers(&index, dir, &mut writer)?;
-                        let damaged = damage(&index, dir);
+                        let damaged = damage(&index, dir, &paged);
                         if damaged.is_some() {
                             // Dropping every segment unreferences the damaged files; the
                             // commit's garbage collection removes them.
@@ -107,7 +107,7 @@ pub fn open_write(
 /// whole index, so it is skipped while every file has the size and time it had when its
 /// checksum last held (or when this program wrote it): damage written through the file system
 /// (a cut-off copy, a stray write, a deleted file) changes those.
-fn damage(index: &Index, dir: &Path) -> Option<String> {
+fn damage(index: &Index, dir: &Path, paged: &PagedDirectory) -> Option<String> {
     let segments = match index.searchable_segment_metas() {
         Ok(s) => s,
         Err(e) => return Some(bounded(&e.to_string(), 160)),
@@ -120,7 +120,8 @@ fn damage(index: &Index, dir: &Path) -> Option<String> {
     }
     let seen = stats(dir, &files);
     if seen.is_none() || manifest::read::<Vec<FileStat>>(dir, CHECKED) != seen {
-        match index.validate_checksum() {
+        // Every page of the index is read once: they are handed back as it goes.
+        match paged.releasing(|| index.validate_checksum()) {
             Err(e) => return Some(bounded(&e.to_string(), 160)),
             Ok(bad) => {
                 if let Some(file) = bad.iter().next() {

@@ -6,15 +6,16 @@
 //!
 //! Also writes fast2s's traditional → simplified table (`OUT_DIR/t2s.rs`), and folds the
 //! regional vocabulary to simplified characters and prepares its tables
-//! (`OUT_DIR/regional*.tsv`, read by `src/analysis/regional.rs`), so that no process builds
-//! fast2s's map, converts 1,500 phrases and folds the table into itself on its first Han text;
+//! (`OUT_DIR/regional*`, read by `src/analysis/regional.rs`), so that no process builds
+//! fast2s's map, converts 1,500 phrases, folds the table into itself, parses it or hashes it
+//! on its first Han text or opening of an index;
 //! tests in `src/analysis` check the tables against fast2s and the analyzer's own folding.
 
 use std::collections::HashSet;
 use std::path::Path;
 use std::{env, fs, path::PathBuf};
 
-// The regional vocabulary's phrase matching, as the analyzer runs it (`regional_folds.tsv`);
+// The regional vocabulary's phrase matching, as the analyzer runs it (`regional_folds.rs`);
 // the build needs only part of it.
 #[path = "src/analysis/phrases.rs"]
 #[allow(dead_code)]
@@ -103,16 +104,16 @@ fn main() {
 }
 
 /// The regional vocabulary (`src/analysis/regional_tw.tsv`) as the analyzer uses it, in three
-/// files of `a\tb` lines, both sides folded to simplified characters (by fast2s, pinned to the
-/// analyzer's version):
+/// tables of pairs, both sides folded to simplified characters (by fast2s, pinned to the
+/// analyzer's version), and the table's identity (`regional_id.txt`):
 /// - `regional.tsv`, the pairs (Taiwan, mainland): pairs whose sides then agree are dropped,
 ///   each Taiwan form is kept once (its first entry), and a Taiwan form that is also a
 ///   mainland form in the table is left out (Taiwan's `文件` is a document, the mainland's a
 ///   file: `檔案`);
-/// - `regional_folds.tsv`, the pairs of equal byte length, folded in place, with each mainland
+/// - `regional_folds.rs`, the pairs of equal byte length, folded in place, with each mainland
 ///   form itself folded (`以太网路由器` holds `网路`), so folding twice gives what folding once
 ///   gave;
-/// - `regional_partners.tsv`, the forms of the pairs of unequal length as folding leaves them,
+/// - `regional_partners.rs`, the forms of the pairs of unequal length as folding leaves them,
 ///   each once, with its partner.
 fn regional(out: &Path) {
     const TABLE: &str = "src/analysis/regional_tw.tsv";
@@ -134,6 +135,10 @@ fn regional(out: &Path) {
     all.retain(|(tw, _)| !mainland.contains(tw));
     let all: Vec<(&str, &str)> = all.iter().map(|(tw, cn)| (&**tw, &**cn)).collect();
     write_pairs(out.join("regional.tsv"), &all);
+    // The table's identity for the analyzer's fingerprint, hashed here rather than at every
+    // opening of an index.
+    let id = &blake3::hash(table.as_bytes()).to_hex()[..16];
+    fs::write(out.join("regional_id.txt"), id).expect("OUT_DIR is writable");
 
     let (taiwan, mainland): (Vec<&str>, Vec<&str>) = all
         .iter()
@@ -147,7 +152,7 @@ fn regional(out: &Path) {
         .collect();
     let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
     let folds: Vec<(&str, &str)> = taiwan.iter().copied().zip(folded.iter().copied()).collect();
-    write_pairs(out.join("regional_folds.tsv"), &folds);
+    write_table(out.join("regional_folds.rs"), "FOLDS", &folds);
 
     let fold = |text: &str| taiwan_forms.replace_all(text, &folded);
     let mut partners: Vec<(String, String)> = Vec::new();
@@ -163,12 +168,22 @@ fn regional(out: &Path) {
         }
     }
     let partners: Vec<(&str, &str)> = partners.iter().map(|(f, p)| (&**f, &**p)).collect();
-    write_pairs(out.join("regional_partners.tsv"), &partners);
+    write_table(out.join("regional_partners.rs"), "PARTNERS", &partners);
 }
 
 fn write_pairs(path: PathBuf, pairs: &[(&str, &str)]) {
     let lines: String = pairs.iter().map(|(a, b)| format!("{a}\t{b}\n")).collect();
     fs::write(path, lines).expect("OUT_DIR is writable");
+}
+
+/// `pairs` as the Rust array `name`, so that no process parses them.
+fn write_table(path: PathBuf, name: &str, pairs: &[(&str, &str)]) {
+    let items: String = pairs
+        .iter()
+        .map(|(a, b)| format!("({a:?},{b:?}),"))
+        .collect();
+    let code = format!("static {name}: &[(&str, &str)] = &[{items}];\n");
+    fs::write(path, code).expect("OUT_DIR is writable");
 }
 
 /// fast2s's conversion of every three-byte character taken alone, the characters it changes in

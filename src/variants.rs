@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use crate::analysis::{fold_han, latin_words, runs, RunKind};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis::{collect, fold_han, latin_unstemmed, runs, RunKind};
 use crate::corpus::VARIANTS_FILE;
 use crate::error::{Error, Result};
 
@@ -17,10 +19,15 @@ pub struct Variants {
 /// The form two spellings are compared in: letters and digits only, lowercased, accents
 /// dropped, traditional characters folded (`Nur-Sultan` → `nursultan`).
 pub fn key(text: &str) -> String {
+    key_with(&mut latin_unstemmed(), text)
+}
+
+/// [`key`] with the analyzer `latin` (a [`latin_unstemmed`]) reused.
+fn key_with(latin: &mut TextAnalyzer, text: &str) -> String {
     runs(text)
         .map(|(kind, _, run)| match kind {
             RunKind::Han => fold_han(run).into_owned(),
-            RunKind::Word => latin_words(run).concat(),
+            RunKind::Word => collect(latin, run).concat(),
         })
         .collect()
 }
@@ -28,6 +35,7 @@ pub fn key(text: &str) -> String {
 impl Variants {
     /// Parses the variant list's text.
     pub fn parse(text: &str) -> Variants {
+        let mut latin = latin_unstemmed();
         let groups = text
             .lines()
             .map(|l| l.split('#').next().unwrap_or(""))
@@ -35,7 +43,7 @@ impl Variants {
                 l.split('|')
                     .map(str::trim)
                     .filter(|m| !m.is_empty())
-                    .map(|m| (m.to_string(), key(m)))
+                    .map(|m| (m.to_string(), key_with(&mut latin, m)))
                     .collect::<Vec<_>>()
             })
             .filter(|g| g.len() >= 2)

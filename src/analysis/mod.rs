@@ -329,7 +329,8 @@ fn stemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
         .build()
 }
 
-fn latin_unstemmed() -> TextAnalyzer {
+/// The analyzer behind [`latin_words`], to reuse over many texts.
+pub fn latin_unstemmed() -> TextAnalyzer {
     TextAnalyzer::builder(MixedTokenizer { segmenter: None })
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
         .filter(LowerCaser)

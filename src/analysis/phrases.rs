@@ -32,7 +32,7 @@ pub struct Found {
 impl<'a> Phrases<'a> {
     /// The table of `phrases`; empty phrases are never found.
     pub fn new(phrases: &[&'a str]) -> Phrases<'a> {
-        let mut index = FxHashMap::default();
+        let mut index = FxHashMap::with_capacity_and_hasher(phrases.len(), Default::default());
         let mut firsts = FxHashSet::default();
         let mut longest = 0;
         for (i, p) in phrases.iter().enumerate() {

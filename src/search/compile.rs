@@ -16,6 +16,7 @@ use crate::schema::{day_number, Fields};
 use super::clause::{Clause, Node, Role};
 use super::plan::Plan;
 use super::request::Request;
+use super::units::Within;
 
 /// Weight of a substring (bigram) match relative to a whole-word match.
 const GRAM_WEIGHT: f32 = 0.3;
@@ -73,14 +74,21 @@ pub fn weighted(role: Role, q: Box<dyn Query>) -> Box<dyn Query> {
 /// One clause's query on passages, weighted by its role (a function word's weight is applied
 /// where it joins the query, since alone it is required).
 pub fn query(clause: &Clause, fields: &Fields) -> Box<dyn Query> {
-    let q = node(&clause.node, fields);
+    query_within(clause, fields, None)
+}
+
+/// [`query`], each of its terms and phrases looked for only `within` some stories' documents
+/// when given (see [`Within`]).
+pub fn query_within(clause: &Clause, fields: &Fields, within: Option<&Within>) -> Box<dyn Query> {
+    let q = node(&clause.node, fields, within);
     match clause.role {
         Role::FunctionWord => q,
         role => weighted(role, q),
     }
 }
 
-fn node(node: &Node, fields: &Fields) -> Box<dyn Query> {
+fn node(node: &Node, fields: &Fields, within: Option<&Within>) -> Box<dyn Query> {
+    let sequence = |field, terms| sequence(field, terms, within);
     match node {
         Node::Term(t) => sequence(fields.text, vec![t.as_str()]),
         Node::Phrase(terms) => sequence(fields.text, terms.iter().map(String::as_str).collect()),
@@ -88,8 +96,16 @@ fn node(node: &Node, fields: &Fields) -> Box<dyn Query> {
             fields.grams,
             bigrams(han).into_iter().map(|(_, _, g)| g).collect(),
         ),
-        Node::Any(cs) => alternatives(cs.iter().map(|c| (c.role, query(c, fields))).collect()),
-        Node::All(cs) => combine(cs, Occur::Must, fields),
+        Node::Any(cs) => alternatives(
+            cs.iter()
+                .map(|c| (c.role, query_within(c, fields, within)))
+                .collect(),
+        ),
+        Node::All(cs) => Box::new(BooleanQuery::new(
+            cs.iter()
+                .map(|c| (Occur::Must, query_within(c, fields, within)))
+                .collect(),
+        )),
     }
 }
 
@@ -111,25 +127,23 @@ pub fn alternatives(queries: Vec<(Role, Box<dyn Query>)>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(should))
 }
 
-fn combine(clauses: &[Clause], occur: Occur, fields: &Fields) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(
-        clauses.iter().map(|c| (occur, query(c, fields))).collect(),
-    ))
-}
-
-/// Terms of `field` in order: nothing, one term, or a phrase.
-fn sequence(field: Field, terms: Vec<&str>) -> Box<dyn Query> {
+/// Terms of `field` in order (nothing, one term, or a phrase), `within` some stories if given.
+fn sequence(field: Field, terms: Vec<&str>, within: Option<&Within>) -> Box<dyn Query> {
     let mut terms: Vec<Term> = terms
         .into_iter()
         .map(|t| Term::from_field_text(field, t))
         .collect();
-    match terms.len() {
-        0 => Box::new(EmptyQuery),
+    let q: Box<dyn Query> = match terms.len() {
+        0 => return Box::new(EmptyQuery),
         1 => Box::new(TermQuery::new(
             terms.pop().expect("one term"),
             IndexRecordOption::WithFreqs,
         )),
         _ => Box::new(PhraseQuery::new(terms)),
+    };
+    match within {
+        Some(w) => w.around(q),
+        None => q,
     }
 }
 

@@ -43,6 +43,7 @@ pub use request::{Request, RequestBuilder};
 use clause::{Clause, Role};
 use rank::RankedStory;
 use stored::{Columns, Stored};
+use units::Within;
 
 /// Stories whose passages are ranked, at least (more when more hits are asked for).
 const STORY_POOL: usize = 50;
@@ -184,8 +185,7 @@ impl Searcher {
             rank::stories(&self.searcher, units_of, &*query, pool, false)
         };
         let mut ranked = all(&on_stories)?;
-        let by_passages =
-            !plan.han_runs.is_empty() || plan.required.iter().any(stories::in_passages);
+        let by_passages = !plan.han_runs.is_empty() || plan.required.iter().any(stories::substring);
         if one && by_passages && ranked.len() < pool {
             on_stories = on(true)?;
             ranked = all(&on_stories)?;
@@ -197,26 +197,28 @@ impl Searcher {
             ranked.extend(some.into_iter().filter(|s| !seen.contains(&s.unit)));
         }
         // Stage 2: their passages, by BM25 and proximity; a phrase must be in one passage.
-        let near = stories::proximity(&plan.required, &plan.han_runs, f);
-        let passage_query = |partial: bool, units: Vec<u64>| {
+        // Every term is looked for within the chosen stories only.
+        let passage_query = |partial: bool, within: &Within| {
             let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (c, (_, q)) in plan.required.iter().zip(&compiled.clauses) {
+            for c in &plan.required {
+                let q = compile::query_within(c, f, Some(within));
                 if weighed(c) {
-                    subs.push((Occur::Should, light(&**q)));
+                    subs.push((Occur::Should, light(&*q)));
                 } else if c.role == Role::Joined {
-                    subs.push((Occur::Should, q.box_clone()));
+                    subs.push((Occur::Should, q));
                 } else if stories::in_one_passage(c) && !partial {
-                    subs.push((Occur::Must, q.box_clone()));
+                    subs.push((Occur::Must, q));
                 } else {
-                    words.push((Occur::Should, q.box_clone()));
+                    words.push((Occur::Should, q));
                 }
             }
             if !words.is_empty() {
                 subs.push((Occur::Must, Box::new(BooleanQuery::new(words))));
             }
-            subs.extend(near.iter().map(|q| (Occur::Should, q.box_clone())));
-            filtered(subs, stories::passages_of(units, f))
+            let near = stories::proximity(&plan.required, &plan.han_runs, f, Some(within));
+            subs.extend(near.into_iter().map(|q| (Occur::Should, q)));
+            filtered(subs, stories::passages_of(within, f))
         };
         let keep = request.per_story().max(1);
         for partial in [false, true] {
@@ -226,7 +228,8 @@ impl Searcher {
                 .map(|s| s.unit)
                 .collect();
             if !units.is_empty() {
-                let query = passage_query(partial, units);
+                let within = Within::new(&self.searcher, &units, f.unit)?;
+                let query = passage_query(partial, &within);
                 let (query, without) = (&*query, &without);
                 rank::passages(&self.searcher, units_of, query, keep, without, &mut ranked)?;
             }
@@ -245,6 +248,7 @@ impl Searcher {
                 .map(|c| c.label.clone())
                 .zip(on_stories)
                 .collect();
+            let near = stories::proximity(&plan.required, &plan.han_runs, f, None);
             let levels = explain::Levels {
                 story: &on_stories,
                 passage: &compiled.clauses,

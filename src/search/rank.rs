@@ -46,9 +46,16 @@ pub fn on_stories(
     f: &Fields,
     members: bool,
 ) -> Result<Vec<Box<dyn Query>>> {
+    // A typed run's stories count for the words in it; a word with a substring part of its
+    // own finds them by that part already (a passage holding the run holds the word).
+    let needed = |run: &String| {
+        plan.required.iter().any(|c| {
+            stories::han_word(c).is_some_and(|w| run.contains(w)) && !stories::substring(c)
+        })
+    };
     let mut runs = Vec::new();
-    for run in plan.han_runs.iter().filter(|_| members) {
-        let holding = searcher.search(&*stories::han_run(run, f), &Units(units))?;
+    for run in plan.han_runs.iter().filter(|run| members && needed(run)) {
+        let holding = searcher.search(&*stories::han_run(run, f, None), &Units(units))?;
         runs.push((run.as_str(), holding));
     }
     let mut on_stories = Vec::with_capacity(plan.required.len());

@@ -13,7 +13,7 @@ use crate::schema::Fields;
 
 use super::clause::{Clause, Node, Role};
 use super::compile::{self, weighted};
-use super::units;
+use super::units::{self, Within};
 
 /// Weight of a title match relative to a match in a story's text (the title is a field of
 /// its own, so a title word counts in both).
@@ -27,7 +27,7 @@ const PHRASE_WEIGHT: f32 = 0.2;
 /// Weight of a Han run typed without spaces found as one substring of a passage.
 const RUN_WEIGHT: f32 = 1.0;
 
-/// A clause on story documents. A Han substring matches nothing here: see [`in_passages`].
+/// A clause on story documents. A Han substring matches nothing here: see [`passage_part`].
 pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
     let q = match &clause.node {
         Node::Term(t) => story_word(t, f),
@@ -45,29 +45,27 @@ pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
     }
 }
 
-/// True when the clause can match inside words or only in order (a Han substring, a phrase):
-/// a story holds it when one of its passages does, which its whole text's terms cannot tell.
-pub fn in_passages(clause: &Clause) -> bool {
-    match &clause.node {
-        Node::Term(_) => false,
-        Node::Phrase(terms) => terms.len() > 1,
-        Node::Grams(_) => true,
-        Node::Any(cs) | Node::All(cs) => cs.iter().any(in_passages),
-    }
-}
-
-/// The parts of a clause that [`in_passages`] says a story's whole text cannot tell, on
+/// The parts of a clause that a story's whole text cannot tell at all (a Han substring), on
 /// passages, scoring aside: a story holding another alternative of the clause (a word) is
-/// found by [`on_story`] already, so only these need a look at every passage of the archive
-/// (a Han word's substring, not the word and its translations as well). `None` when there is
-/// no such part.
+/// found by [`on_story`] already, as is one holding a phrase (its whole text holds all the
+/// phrase's words), so only these need a look at every passage of the archive. `None` when
+/// there is no such part.
 pub fn passage_part(clause: &Clause, f: &Fields) -> Option<Box<dyn Query>> {
     match &clause.node {
         Node::Any(cs) => {
             let parts: Vec<Box<dyn Query>> = cs.iter().filter_map(|c| passage_part(c, f)).collect();
             (!parts.is_empty()).then(|| any(parts))
         }
-        _ => in_passages(clause).then(|| compile::query(clause, f)),
+        _ => substring(clause).then(|| compile::query(clause, f)),
+    }
+}
+
+/// True when the clause holds a Han substring, which matches nothing on story documents.
+pub fn substring(clause: &Clause) -> bool {
+    match &clause.node {
+        Node::Term(_) | Node::Phrase(_) => false,
+        Node::Grams(_) => true,
+        Node::Any(cs) | Node::All(cs) => cs.iter().any(substring),
     }
 }
 
@@ -89,13 +87,10 @@ pub fn stories_of(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
     all(vec![Box::new(units), story_documents(f)])
 }
 
-/// Passages of the stories `units`, scoring nothing.
-pub fn passages_of(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
+/// Passages of the stories `within`, scoring nothing.
+pub fn passages_of(within: &Within, f: &Fields) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(vec![
-        (
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(units::looked_up(units, f.unit), 0.0)),
-        ),
+        (Occur::Must, Box::new(within.clone())),
         (Occur::MustNot, story_documents(f)),
     ]))
 }
@@ -109,9 +104,11 @@ pub fn story_documents(f: &Fields) -> Box<dyn Query> {
     ))
 }
 
-/// A Han run typed without spaces as one substring of a passage (through the bigram field).
-pub fn han_run(run: &str, f: &Fields) -> Box<dyn Query> {
-    compile::query(&Clause::typed(run, Node::Grams(run.to_string())), f)
+/// A Han run typed without spaces as one substring of a passage (through the bigram field),
+/// `within` some stories if given.
+pub fn han_run(run: &str, f: &Fields, within: Option<&Within>) -> Box<dyn Query> {
+    let clause = Clause::typed(run, Node::Grams(run.to_string()));
+    compile::query_within(&clause, f, within)
 }
 
 /// The Han word a clause stands for, as typed (its substring and translation alternatives
@@ -124,9 +121,22 @@ pub fn han_word(clause: &Clause) -> Option<&str> {
 }
 
 /// Proximity evidence on passages: each two neighbouring content words of the query near each
-/// other, the query's words as one exact phrase, and each of `han_runs` as one substring.
-pub fn proximity(required: &[Clause], han_runs: &[String], f: &Fields) -> Vec<Box<dyn Query>> {
+/// other, the query's words as one exact phrase, and each of `han_runs` as one substring;
+/// looked for `within` some stories if given.
+pub fn proximity(
+    required: &[Clause],
+    han_runs: &[String],
+    f: &Fields,
+    within: Option<&Within>,
+) -> Vec<Box<dyn Query>> {
     let text = |t: &str| Term::from_field_text(f.text, t);
+    let boosted = |phrase: PhraseQuery, weight| -> Box<dyn Query> {
+        let q: Box<dyn Query> = match within {
+            Some(w) => w.around(Box::new(phrase)),
+            None => Box::new(phrase),
+        };
+        Box::new(BoostQuery::new(q, weight))
+    };
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     let content: Vec<&Clause> = required
         .iter()
@@ -139,7 +149,7 @@ pub fn proximity(required: &[Clause], han_runs: &[String], f: &Fields) -> Vec<Bo
         if a != b {
             let mut near = PhraseQuery::new(vec![text(a), text(b)]);
             near.set_slop(NEAR_SLOP);
-            out.push(Box::new(BoostQuery::new(Box::new(near), NEAR_WEIGHT)));
+            out.push(boosted(near, NEAR_WEIGHT));
         }
     }
     let each: Vec<Vec<&str>> = required.iter().map(words).collect();
@@ -147,11 +157,14 @@ pub fn proximity(required: &[Clause], han_runs: &[String], f: &Fields) -> Vec<Bo
         let terms: Vec<Term> = each.into_iter().flatten().map(text).collect();
         if terms.len() > 2 {
             let phrase = PhraseQuery::new(terms);
-            out.push(Box::new(BoostQuery::new(Box::new(phrase), PHRASE_WEIGHT)));
+            out.push(boosted(phrase, PHRASE_WEIGHT));
         }
     }
     for run in han_runs {
-        out.push(Box::new(BoostQuery::new(han_run(run, f), RUN_WEIGHT)));
+        out.push(Box::new(BoostQuery::new(
+            han_run(run, f, within),
+            RUN_WEIGHT,
+        )));
     }
     out
 }

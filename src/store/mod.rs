@@ -70,12 +70,10 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
         },
         e => damaged(dir, e),
     })?;
-    let metas = index.load_metas()?;
     // A first build that never committed leaves no index, not one of an unknown analyzer.
-    if metas.payload.is_none() && metas.segments.is_empty() {
+    let Some(payload) = Payload::of(&index)? else {
         return Err(Error::NoIndex(dir.to_path_buf()));
-    }
-    let payload = Payload::in_meta(&metas);
+    };
     let expected = analyzers.fingerprint();
     if payload.analyzer != expected {
         return Err(Error::AnalyzerMismatch {

@@ -29,10 +29,11 @@ use self::merge::{merge_stepwise, next_merge};
 use self::plan::plan;
 
 /// Memory the index writer may use before flushing a segment, across all its threads. A full
-/// build's memory peaks as the writer fills and flushes a segment: the 527 MB archive's at
-/// 293 MB with 96 MiB, 257 MB with 64 MiB (the segments are merged after the commit, whatever
-/// their number).
-const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+/// build's memory peaks as the writer fills and flushes a segment, documents queued for it
+/// meanwhile: the 527 MB archive's build peaked at 301 MB with 96 MiB, 263 to 288 MB with
+/// 64 MiB (three runs), 258 MB with 48 MiB (the segments are merged after the commit, whatever
+/// their number; the Chinese and English corpora index as fast).
+const WRITER_MEMORY: usize = 48 * 1024 * 1024;
 /// The index writer's threads: one, so that a run writes one segment (until its memory is
 /// full): each segment has term dictionaries of its own, and two made the Chinese set's index
 /// 8% larger. The writer only files tokens (the reading threads of [`feed`] analyse).

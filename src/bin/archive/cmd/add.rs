@@ -1,14 +1,12 @@
 //! `archive add`: new stories from files; their ids on stdout, what was written on stderr.
 
-use std::process::ExitCode;
-
 use anyhow::Result;
 use archive::intake::{self, AddOptions};
 
 use crate::cli::AddArgs;
 use crate::paths::Resolved;
 
-pub fn run(paths: &Resolved, args: AddArgs) -> Result<ExitCode> {
+pub fn run(paths: &Resolved, args: AddArgs) -> Result<u8> {
     let opts = AddOptions {
         story: args.story,
         title: args.title,
@@ -35,5 +33,5 @@ pub fn run(paths: &Resolved, args: AddArgs) -> Result<ExitCode> {
         println!("{id}");
     }
     eprintln!("the next `archive search` (or `archive index`) indexes it");
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }

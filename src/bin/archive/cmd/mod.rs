@@ -9,7 +9,6 @@ mod serve;
 mod show;
 
 use std::io::IsTerminal;
-use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use archive::catalog::{self, Named};
@@ -19,7 +18,7 @@ use clap::CommandFactory;
 use crate::cli::{Cli, Command};
 use crate::paths;
 
-pub fn run(cli: Cli) -> Result<ExitCode> {
+pub fn run(cli: Cli) -> Result<u8> {
     let Some(command) = cli.command else {
         return no_command();
     };
@@ -36,12 +35,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// `archive` alone: someone at a terminal gets the short help; a script gets an error.
-fn no_command() -> Result<ExitCode> {
+fn no_command() -> Result<u8> {
     if !std::io::stdout().is_terminal() {
         bail!("no command given; `archive --help` lists them");
     }
     print!("{}", Cli::command().render_help());
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 /// The story a user names (by id, or by a path as results show it); an unknown one is the

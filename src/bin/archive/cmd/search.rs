@@ -1,7 +1,6 @@
 //! `archive search`: bring the index up to date if it can, search, print hits.
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 
 use anyhow::Result;
 use archive::indexer::{self, Freshness};
@@ -13,7 +12,7 @@ use crate::output;
 use crate::output::human::More;
 use crate::paths::Resolved;
 
-pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
+pub fn run(paths: &Resolved, args: SearchArgs) -> Result<u8> {
     // A request that is wrong whatever the index holds is refused before the index is
     // opened (or built).
     let request = request(args.query.join(" "), &args);
@@ -59,14 +58,14 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     if !answer.hits.is_empty() {
-        return Ok(ExitCode::SUCCESS);
+        return Ok(0);
     }
     // Silence is grep's way, and a script's; a person at a terminal is told.
     if std::io::stderr().is_terminal() {
         let query = output::human::printable(&args.query.join(" ")).into_owned();
         eprintln!("no passage matched \"{query}\"; {}", hint(&args));
     }
-    Ok(ExitCode::from(1))
+    Ok(1)
 }
 
 /// What to try when nothing matched, from what narrowed the search.

@@ -1,7 +1,5 @@
 //! `archive show`: one story as text, through a pager when it is longer than the terminal.
 
-use std::process::ExitCode;
-
 use anyhow::Result;
 use archive::{article::normalize_lang, Error};
 
@@ -11,7 +9,7 @@ use crate::output::wrapped;
 use crate::pager;
 use crate::paths::Resolved;
 
-pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
+pub fn run(paths: &Resolved, args: ShowArgs) -> Result<u8> {
     let searcher = super::search::open_fresh(paths, false)?;
     let manifest = searcher.manifest();
     // A path names a version and ` ¶N` a passage; --lang and --passage say otherwise.
@@ -47,7 +45,7 @@ pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
     }
     if args.json {
         println!("{}", serde_json::to_string(&story)?);
-        return Ok(ExitCode::SUCCESS);
+        return Ok(0);
     }
     // On a terminal each paragraph is wrapped to its width, as search's hits are.
     let width = crate::output::width_of(std::io::stdout());
@@ -79,5 +77,5 @@ pub fn run(paths: &Resolved, args: ShowArgs) -> Result<ExitCode> {
     }
     let text = paragraphs.join("\n\n");
     pager::page(&text)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }

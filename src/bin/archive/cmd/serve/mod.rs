@@ -15,7 +15,6 @@ mod reply;
 
 use std::io::Write as _;
 use std::net::{SocketAddr, TcpListener};
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -26,7 +25,7 @@ use archive::{indexer, store, Searcher};
 use crate::cli::ServeArgs;
 use crate::paths::Resolved;
 
-pub fn run(paths: &Resolved, args: ServeArgs) -> Result<ExitCode> {
+pub fn run(paths: &Resolved, args: ServeArgs) -> Result<u8> {
     // Opening is read-only; a missing index is the usual one-line error. Serving never builds
     // or updates the index: the archive may be on a stick that must not be written.
     let searcher = Searcher::open(&paths.archive, &paths.index)?;

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # How `archive` scales with the archive's size: the shared corpora (every .txt file) copied
 # under distinct story ids (copy-1/…, copy-2/…) until each size is reached, then per size:
-#   index      `archive index` from scratch: wall time, peak RSS (/usr/bin/time)
-#   unchanged  `archive index` again, nothing changed (median of 5; wall, and CPU: user + system)
+#   index      `archive index` from scratch: wall time, peak RSS (/usr/bin/time), the segments
+#              it leaves
+#   unchanged  `archive index` again, nothing changed (median of 5; wall, and CPU: user + system;
+#              the highest peak RSS of the 5)
 #   one file   `archive index` after one story was rewritten in place (median of 5, the same)
 #   search     `archive search --json` whole process, freshness check on (hyperfine median,
-#              and its CPU time: user + system, the figure to read on a shared, loaded machine)
+#              and its CPU time: user + system, the figure to read on a shared, loaded machine),
+#              once the last edit has settled
 # Each size's index is measured, then removed: the folder grows to the next size, which would
 # make it stale (and disk is finite). Markdown goes to stdout; the data stays in $SCALE_DIR
 # (never the repository) for the next run.
@@ -59,25 +62,26 @@ fill() {
   done
 }
 
-# median CMD...: "wall (CPU)": the median wall time and the median CPU time (user + system)
-# in seconds of 5 runs of CMD.
+# median CMD...: "wall (CPU; RSS)": the median wall time and the median CPU time (user +
+# system) in seconds of 5 runs of CMD, and the highest peak RSS of the 5 in MB.
 median() {
-  local walls=() cpus=() wall user sys
+  local walls=() cpus=() wall user sys kb peak=0
   for _ in 1 2 3 4 5; do
-    /usr/bin/time -o "$SCALE_DIR/t" -f '%e %U %S' "$@" >/dev/null 2>&1
-    read -r wall user sys < <(tail -1 "$SCALE_DIR/t")
+    /usr/bin/time -o "$SCALE_DIR/t" -f '%e %U %S %M' "$@" >/dev/null 2>&1
+    read -r wall user sys kb < <(tail -1 "$SCALE_DIR/t")
     walls+=("$wall")
     cpus+=("$(echo "$user + $sys" | bc)")
+    [ "$kb" -gt "$peak" ] && peak=$kb
   done
-  printf '%.2f (%.2f)' "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 3p)" \
-    "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n 3p)"
+  printf '%.2f (%.2f; %d MB)' "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n 3p)" \
+    "$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n 3p)" $((peak / 1024))
 }
 
 IFS='|' read -ra qs <<<"$QUERIES"
-head="| archive | files | index s | index CPU s | MB/s | peak RSS MB | index/raw | unchanged \`index\` s (CPU s) | one file changed s (CPU s) |"
+head="| archive | files | index s | index CPU s | MB/s | peak RSS MB | segments | index/raw | unchanged \`index\` s (CPU s; peak RSS) | one file changed s (CPU s; peak RSS) |"
 for q in "${qs[@]}"; do head+=" \`$q\` search ms (CPU ms) |"; done
 echo "$head"
-echo "|$(printf ' --- |%.0s' $(seq 1 $((9 + ${#qs[@]}))))"
+echo "|$(printf ' --- |%.0s' $(seq 1 $((10 + ${#qs[@]}))))"
 data="$SCALE_DIR/data"
 for mb in $SIZES; do
   log "$mb MB: copying"
@@ -96,10 +100,16 @@ for mb in $SIZES; do
   rss=$((rss / 1024))
   cpu=$(echo "$user + $sys" | bc)
   size=$(du -sb "$idx" | cut -f1)
+  segments=$(python3 -c "import json; print(len(json.load(open('$idx/meta.json'))['segments']))")
   unchanged=$(median "$ARCHIVE" --archive "$data" --index "$idx" index)
   victim=$(find "$data/copy-1" -name '*.txt' | sort | sed -n 1p)
   one=$(median bash -c "echo 'one more line' >> '$victim' && exec '$ARCHIVE' --archive '$data' --index '$idx' index")
-  row="| $(awk -v r="$raw" 'BEGIN {printf "%.0f MB", r / 1e6}') | $files | $(printf '%.1f' "$secs") | $(printf '%.1f' "$cpu") | $(awk -v r="$raw" -v s="$secs" 'BEGIN {printf "%.1f", r / 1e6 / s}') | $rss | $(awk -v i="$size" -v r="$raw" 'BEGIN {printf "%.2f", i / r}') | $unchanged | $one |"
+  # A story edited less than 2 s before a search makes its freshness check unsure (src/fresh.rs),
+  # and the search compares every file: the searches are timed once the edit has settled and
+  # an `archive index` has recorded it.
+  sleep 3
+  "$ARCHIVE" --archive "$data" --index "$idx" index >/dev/null 2>&1
+  row="| $(awk -v r="$raw" 'BEGIN {printf "%.0f MB", r / 1e6}') | $files | $(printf '%.1f' "$secs") | $(printf '%.1f' "$cpu") | $(awk -v r="$raw" -v s="$secs" 'BEGIN {printf "%.1f", r / 1e6 / s}') | $rss | $segments | $(awk -v i="$size" -v r="$raw" 'BEGIN {printf "%.2f", i / r}') | $unchanged | $one |"
   for q in "${qs[@]}"; do
     hyperfine -N -i --style none --output pipe --warmup 3 --min-runs 10 --export-json "$SCALE_DIR/q.json" \
       "$ARCHIVE --archive $data --index $idx search --json $q" >/dev/null 2>&1

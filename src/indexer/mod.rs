@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
-use tantivy::index::SegmentId;
 use tantivy::{IndexWriter, Term};
 
 use crate::analysis::Analyzers;
@@ -20,14 +19,21 @@ use crate::store;
 mod compare;
 mod documents;
 mod feed;
+mod merge;
 mod plan;
 
 pub use self::compare::{freshness, is_fresh, Freshness};
 use self::compare::{held, unchanged};
+pub use self::merge::compact;
+use self::merge::{merge_stepwise, next_merge};
 use self::plan::plan;
 
-/// Memory the index writer may use before flushing a segment, across all its threads.
-const WRITER_MEMORY: usize = 96 * 1024 * 1024;
+/// Memory the index writer may use before flushing a segment, across all its threads. A full
+/// build's memory peaks as the writer fills and flushes a segment, documents queued for it
+/// meanwhile: the 527 MB archive's build peaked at 301 MB with 96 MiB, 263 to 288 MB with
+/// 64 MiB (three runs), 258 MB with 48 MiB (the segments are merged after the commit, whatever
+/// their number; the Chinese and English corpora index as fast).
+const WRITER_MEMORY: usize = 48 * 1024 * 1024;
 /// The index writer's threads: one, so that a run writes one segment (until its memory is
 /// full): each segment has term dictionaries of its own, and two made the Chinese set's index
 /// 8% larger. The writer only files tokens (the reading threads of [`feed`] analyse).
@@ -113,11 +119,15 @@ pub fn build(
     let mut needed = 0;
     let result = write(scan, index_dir, analyzers, progress, &mut needed);
     let mut report = match result {
-        // Committed: from here on the new files are the index; nothing may be undone.
+        // Committed (or only merging what a killed run left): from here on the new files are
+        // the index; nothing may be undone.
         Ok((report, Some(mut writer))) => {
             let index = writer.index().clone();
-            // Best effort: unmerged, the index is as good, a search a little slower.
-            let _ = merge_small(&index, &mut writer);
+            // Best effort: unmerged, the index is as good, a search a little slower; what a
+            // failed merge wrote (on a full disk) goes at once.
+            if merge_stepwise(&index, &mut writer).is_err() {
+                let _ = writer.garbage_collect_files().wait();
+            }
             writer.wait_merging_threads()?;
             store::make_readable(index_dir)?;
             // Best effort: without the record, the next run reads every file again.
@@ -147,7 +157,7 @@ pub fn build(
 const INDEX_BYTES_PER_TEXT_BYTE: u64 = 3;
 
 /// The writing part of [`build`], up to and including the commit; sets `needed` to the room it
-/// expects to need. Returns the writer when it committed.
+/// expects to need. Returns the writer when it committed or there are segments to merge.
 fn write(
     scan: corpus::Scan,
     index_dir: &Path,
@@ -165,10 +175,10 @@ fn write(
     if damaged.is_none() && payload.analyzer == analyzers.fingerprint() {
         if let Some(last) = Snapshot::load(index_dir, payload.stamp) {
             if last.files == snapshot.files && Manifest::exists(index_dir, &payload) {
-                return Ok((
-                    unchanged(scan, last, snapshot, index_dir, payload.stamp)?,
-                    None,
-                ));
+                let report = unchanged(scan, last, snapshot, index_dir, payload.stamp)?;
+                // A run killed while merging left segments to merge: this one merges them.
+                let unmerged = next_merge(&index)?.len() > 1;
+                return Ok((report, unmerged.then_some(writer)));
             }
         }
     }
@@ -274,7 +284,8 @@ fn write(
     report.stories = snapshot.held.stories;
     report.passages = snapshot.held.passages;
     report.languages = snapshot.held.languages;
-    Ok((report, committed.then_some(writer)))
+    let unmerged = committed || next_merge(&index)?.len() > 1;
+    Ok((report, unmerged.then_some(writer)))
 }
 
 /// A writer whose thread failed (on a full disk) refuses documents saying only that it was
@@ -322,41 +333,4 @@ fn misaligned(manifest: &Manifest, loaded: &[SourceFile]) -> Vec<(String, String
             )
         })
         .collect()
-}
-
-/// Merges the index into one segment (fewer files, faster opening; for bundles).
-pub fn compact(index_dir: &Path, analyzers: &Analyzers) -> Result<()> {
-    let store::Writing {
-        index, mut writer, ..
-    } = store::open_write(index_dir, analyzers, 1, WRITER_MEMORY / 2)?;
-    let segments = index.searchable_segment_ids()?;
-    merge(&mut writer, &segments)?;
-    writer.wait_merging_threads()?;
-    Ok(())
-}
-
-/// Most passages a segment may hold and still be merged at the end of a run.
-const MERGED_AT_MOST: u32 = 10_000;
-
-/// Merges the segments of at most [`MERGED_AT_MOST`] passages into one: a search pays for every
-/// segment, so a small archive's index stays one however it grew, while what a run merges is
-/// bounded (one changed file in a large archive stays cheap).
-fn merge_small(index: &tantivy::Index, writer: &mut IndexWriter) -> Result<()> {
-    let small: Vec<SegmentId> = index
-        .searchable_segment_metas()?
-        .iter()
-        .filter(|m| m.num_docs() <= MERGED_AT_MOST)
-        .map(|m| m.id())
-        .collect();
-    merge(writer, &small)
-}
-
-/// Merges `segments` into one and removes the files they leave, before returning: tantivy's
-/// own merging runs on its threads, which the process may outlive.
-fn merge(writer: &mut IndexWriter, segments: &[SegmentId]) -> Result<()> {
-    if segments.len() > 1 {
-        writer.merge(segments).wait()?;
-    }
-    writer.garbage_collect_files().wait()?;
-    Ok(())
 }

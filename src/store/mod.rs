@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::manifest::Payload;
 use crate::schema::Fields;
 
+mod paged;
 mod readonly;
 mod write;
 

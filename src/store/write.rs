@@ -6,10 +6,11 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::LockError;
-use tantivy::directory::{Directory, Lock, MmapDirectory, INDEX_WRITER_LOCK};
-use tantivy::indexer::LogMergePolicy;
+use tantivy::directory::{Directory, Lock, INDEX_WRITER_LOCK};
+use tantivy::indexer::NoMergePolicy;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, SegmentMeta, TantivyError};
 
+use super::paged::PagedDirectory;
 use super::settings;
 use crate::analysis::Analyzers;
 use crate::error::{bounded, Error, Result};
@@ -37,7 +38,7 @@ pub fn open_write(
     memory: usize,
 ) -> Result<Writing> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mmap = MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+    let paged = PagedDirectory::open(dir)?;
     let (schema, _) = Fields::schema();
     let writer_of = |index: &Index| {
         let writer = index
@@ -46,12 +47,14 @@ pub fn open_write(
                 TantivyError::LockFailure(LockError::LockBusy, _) => Error::Busy(dir.to_path_buf()),
                 e => e.into(),
             })?;
-        writer.set_merge_policy(Box::new(merge_policy()));
+        // Merges run after the commit, one at a time (`indexer::merge_stepwise`), never beside
+        // the writer: their memory and the writer's would add up.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         Ok::<IndexWriter, Error>(writer)
     };
     let mut damaged = None;
-    if Index::exists(&mmap).unwrap_or(false) {
-        match Index::open(mmap.clone()) {
+    if Index::exists(&paged).unwrap_or(false) {
+        match Index::open(paged.clone()) {
             Ok(index)
                 if index.schema() == schema
                     && index.settings().docstore_compression == settings().docstore_compression =>
@@ -59,7 +62,7 @@ pub fn open_write(
                 match writer_of(&index) {
                     Ok(mut writer) => {
                         remove_leftovers(&index, dir, &mut writer)?;
-                        let damaged = damage(&index, dir);
+                        let damaged = damage(&index, dir, &paged);
                         if damaged.is_some() {
                             // Dropping every segment unreferences the damaged files; the
                             // commit's garbage collection removes them.
@@ -80,7 +83,7 @@ pub fn open_write(
             Ok(_) | Err(TantivyError::IncompatibleIndex(_)) => {}
             Err(e) => damaged = Some(bounded(&e.to_string(), 160)),
         }
-        let lock = mmap
+        let lock = paged
             .acquire_lock(&Lock {
                 filepath: INDEX_WRITER_LOCK.filepath.clone(),
                 is_blocking: false,
@@ -89,7 +92,7 @@ pub fn open_write(
         remove_index_files(dir)?;
         drop(lock);
     }
-    let index = Index::create(mmap, schema, settings())?;
+    let index = Index::create(paged, schema, settings())?;
     let writer = writer_of(&index)?;
     analyzers.register(&index);
     Ok(Writing {
@@ -99,25 +102,12 @@ pub fn open_write(
     })
 }
 
-/// Segments holding more than this many documents are left as they are while indexing: a
-/// segment the writer filled its memory with is one of them, so a full build merges nothing
-/// (merging eight such segments of a 500 MB archive took the run's peak memory from 290 to
-/// 600 MB), while the small segments of updates are still merged together. `archive bundle`
-/// compacts the index into one segment whatever this says.
-const MAX_DOCS_MERGED: usize = 100_000;
-
-fn merge_policy() -> LogMergePolicy {
-    let mut policy = LogMergePolicy::default();
-    policy.set_max_docs_before_merge(MAX_DOCS_MERGED);
-    policy
-}
-
 /// What is wrong with an index whose last commit opens: a file that is missing, fails its
 /// checksum, or cannot be opened. Reading every file for its checksum costs a pass over the
 /// whole index, so it is skipped while every file has the size and time it had when its
 /// checksum last held (or when this program wrote it): damage written through the file system
 /// (a cut-off copy, a stray write, a deleted file) changes those.
-fn damage(index: &Index, dir: &Path) -> Option<String> {
+fn damage(index: &Index, dir: &Path, paged: &PagedDirectory) -> Option<String> {
     let segments = match index.searchable_segment_metas() {
         Ok(s) => s,
         Err(e) => return Some(bounded(&e.to_string(), 160)),
@@ -130,7 +120,8 @@ fn damage(index: &Index, dir: &Path) -> Option<String> {
     }
     let seen = stats(dir, &files);
     if seen.is_none() || manifest::read::<Vec<FileStat>>(dir, CHECKED) != seen {
-        match index.validate_checksum() {
+        // Every page of the index is read once: they are handed back as it goes.
+        match paged.releasing(|| index.validate_checksum()) {
             Err(e) => return Some(bounded(&e.to_string(), 160)),
             Ok(bad) => {
                 if let Some(file) = bad.iter().next() {

@@ -8,6 +8,7 @@ mod faults;
 mod field;
 mod formats;
 mod fresh;
+mod merges;
 mod names;
 mod output;
 mod places;

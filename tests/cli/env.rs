@@ -165,6 +165,19 @@ impl Env {
         cmd
     }
 
+    /// Starts `archive index` and kills it (`kill -9`) after `delay`.
+    pub fn index_killed_after(&self, delay: Duration) {
+        let mut child = self
+            .command(&["index"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         let out = self.command(args).output().expect("the binary runs");
         let result = Output {
@@ -494,4 +507,16 @@ pub fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// Deterministic pseudo-random points in time over a run that takes `full`, up to `spread`
+/// times it (where to kill a run).
+pub fn kill_points(full: Duration, spread: f64) -> impl Iterator<Item = Duration> {
+    let mut seed: u64 = 0x5eed;
+    std::iter::repeat_with(move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        full.mul_f64((seed >> 11) as f64 / (1u64 << 53) as f64 * spread)
+    })
 }

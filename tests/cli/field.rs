@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::env::{copy_dir, Env, BIN};
+use crate::env::{copy_dir, kill_points, Env, BIN};
 
 /// A read-only view of a folder: a read-only bind mount, unmounted on drop.
 struct ReadOnlyMount {
@@ -286,21 +286,8 @@ fn kill_9_at_any_moment_leaves_the_last_index_searchable_and_the_next_run_comple
         );
     }
     // Deterministic pseudo-random kill points over the whole run.
-    let mut seed: u64 = 0x5eed;
-    for round in 0..12 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let delay = full.mul_f64((seed >> 11) as f64 / (1u64 << 53) as f64 * 1.2);
-        let mut child = env
-            .command(&["index"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        let _ = child.kill();
-        let _ = child.wait();
+    for (round, delay) in kill_points(full, 1.2).take(12).enumerate() {
+        env.index_killed_after(delay);
         // Either the last commit or the new one, whole: never a mix, never a loss.
         let zharkent = search_count(&env, "Zharkent");
         let revised = search_count(&env, "revised");

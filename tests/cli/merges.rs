@@ -2,10 +2,9 @@
 //! stays apart from a large one, and a run killed at any point, its merges included, leaves
 //! the last commit or the new one, whole, and the next run completes the merge.
 
-use std::process::Stdio;
 use std::time::Instant;
 
-use crate::env::Env;
+use crate::env::{kill_points, Env};
 
 /// Stories per batch: 180 stories of 61 documents (60 passages and the story) are more
 /// passages than the merge of small segments takes (10,000), so merging two batches is a
@@ -75,23 +74,10 @@ fn like_segments_merge_a_small_update_stays_apart_and_a_killed_merge_completes_l
         );
     }
     // The second batch revised, its run killed at pseudo-random points, merges included.
-    let mut seed: u64 = 0x5eed;
-    for round in 0..8 {
+    for (round, delay) in kill_points(full, 1.3).take(8).enumerate() {
         let word = format!("Revised{round}x");
         long_stories(&env, "second", &format!("Zharkent {word}"));
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let delay = full.mul_f64((seed >> 11) as f64 / (1u64 << 53) as f64 * 1.3);
-        let mut child = env
-            .command(&["index"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        let _ = child.kill();
-        let _ = child.wait();
+        env.index_killed_after(delay);
         let at = format!("round {round}: killed after {delay:?}");
         let revised = stories_with(&env, &word);
         assert!(

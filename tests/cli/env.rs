@@ -165,6 +165,28 @@ impl Env {
         cmd
     }
 
+    /// Lines `search --json` prints for `query` from the last commit (`--no-update`), up to
+    /// 1,000, with at most `per_story` passages of each story (1: the stories holding it).
+    pub fn hits_in_last_commit(&self, query: &str, per_story: usize) -> usize {
+        let per_story = per_story.to_string();
+        let out = self.run(&[
+            "search",
+            "--no-update",
+            "--json",
+            "--limit",
+            "1000",
+            "--per-story",
+            &per_story,
+            query,
+        ]);
+        assert!(
+            out.code == 0 || out.code == 1,
+            "search failed: {}",
+            out.stderr
+        );
+        out.stdout.lines().count()
+    }
+
     /// Starts `archive index` and kills it (`kill -9`) after `delay`.
     pub fn index_killed_after(&self, delay: Duration) {
         let mut child = self

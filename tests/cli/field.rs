@@ -243,31 +243,12 @@ fn big_archive(env: &Env, copies: usize) {
     }
 }
 
-fn search_count(env: &Env, query: &str) -> usize {
-    let out = env.run(&[
-        "search",
-        "--no-update",
-        "--json",
-        "--limit",
-        "1000",
-        "--per-story",
-        "1000",
-        query,
-    ]);
-    assert!(
-        out.code == 0 || out.code == 1,
-        "search failed: {}",
-        out.stderr
-    );
-    out.stdout.lines().count()
-}
-
 #[test]
 fn kill_9_at_any_moment_leaves_the_last_index_searchable_and_the_next_run_completes() {
     let env = Env::bundled();
     big_archive(&env, 40);
     assert_eq!(env.run(&["index"]).code, 0);
-    let before = search_count(&env, "Khorgos");
+    let before = env.hits_in_last_commit("Khorgos", 1000);
     assert!(before > 40);
     // A second batch of stories, whose indexing is killed again and again.
     for i in 0..40 {
@@ -289,8 +270,8 @@ fn kill_9_at_any_moment_leaves_the_last_index_searchable_and_the_next_run_comple
     for (round, delay) in kill_points(full, 1.2).take(12).enumerate() {
         env.index_killed_after(delay);
         // Either the last commit or the new one, whole: never a mix, never a loss.
-        let zharkent = search_count(&env, "Zharkent");
-        let revised = search_count(&env, "revised");
+        let zharkent = env.hits_in_last_commit("Zharkent", 1000);
+        let revised = env.hits_in_last_commit("revised", 1000);
         assert_eq!(
             zharkent, 40,
             "round {round}: killed after {delay:?}: {zharkent} stories"
@@ -302,15 +283,15 @@ fn kill_9_at_any_moment_leaves_the_last_index_searchable_and_the_next_run_comple
     }
     let out = env.run(&["index"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(search_count(&env, "revised"), 40);
-    assert_eq!(search_count(&env, "Zharkent"), 40);
+    assert_eq!(env.hits_in_last_commit("revised", 1000), 40);
+    assert_eq!(env.hits_in_last_commit("Zharkent", 1000), 40);
 }
 
 #[test]
 fn a_second_indexer_says_so_and_a_search_during_indexing_sees_the_last_commit() {
     let env = Env::bundled();
     assert_eq!(env.run(&["index"]).code, 0);
-    let before = search_count(&env, "Khorgos");
+    let before = env.hits_in_last_commit("Khorgos", 1000);
     big_archive(&env, 60);
     let mut first = env
         .command(&["index"])
@@ -320,7 +301,7 @@ fn a_second_indexer_says_so_and_a_search_during_indexing_sees_the_last_commit() 
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
     let second = env.run(&["index"]);
-    let during = search_count(&env, "Khorgos");
+    let during = env.hits_in_last_commit("Khorgos", 1000);
     let first_ok = first.wait().unwrap().success();
     assert!(first_ok);
     assert_eq!(second.code, 2, "{}", second.stderr);
@@ -331,7 +312,7 @@ fn a_second_indexer_says_so_and_a_search_during_indexing_sees_the_last_commit() 
     );
     // The search saw the one-story index committed before.
     assert_eq!(during, before);
-    assert!(search_count(&env, "Khorgos") > 60 * before);
+    assert!(env.hits_in_last_commit("Khorgos", 1000) > 60 * before);
 }
 
 #[test]

@@ -34,22 +34,6 @@ fn segments(env: &Env) -> usize {
         .count()
 }
 
-/// Stories holding `word`, searching the last commit.
-fn stories_with(env: &Env, word: &str) -> usize {
-    let out = env.run(&[
-        "search",
-        "--no-update",
-        "--json",
-        "--limit",
-        "1000",
-        "--per-story",
-        "1",
-        word,
-    ]);
-    assert!(out.code == 0 || out.code == 1, "search: {}", out.stderr);
-    out.stdout.lines().count()
-}
-
 #[test]
 fn like_segments_merge_a_small_update_stays_apart_and_a_killed_merge_completes_later() {
     let env = Env::empty();
@@ -79,15 +63,15 @@ fn like_segments_merge_a_small_update_stays_apart_and_a_killed_merge_completes_l
         long_stories(&env, "second", &format!("Zharkent {word}"));
         env.index_killed_after(delay);
         let at = format!("round {round}: killed after {delay:?}");
-        let revised = stories_with(&env, &word);
+        let revised = env.hits_in_last_commit(&word, 1);
         assert!(
             revised == 0 || revised == STORIES,
             "{at}: {revised} revised"
         );
-        assert_eq!(stories_with(&env, "Zharkent"), STORIES, "{at}");
+        assert_eq!(env.hits_in_last_commit("Zharkent", 1), STORIES, "{at}");
         let out = env.run(&["index"]);
         assert_eq!(out.code, 0, "{at}: {}", out.stderr);
-        assert_eq!(stories_with(&env, &word), STORIES, "{at}");
+        assert_eq!(env.hits_in_last_commit(&word, 1), STORIES, "{at}");
         assert_eq!(segments(&env), 1, "{at}: the merge is completed");
     }
 }

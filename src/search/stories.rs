@@ -54,7 +54,10 @@ pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
 pub fn passage_part(clause: &Clause, f: &Fields) -> Option<Box<dyn Query>> {
     match &clause.node {
         Node::Any(cs) => {
-            let word = |han: &str| cs.iter().any(|c| matches!(&c.node, Node::Term(t) if t == han));
+            let word = |han: &str| {
+                cs.iter()
+                    .any(|c| matches!(&c.node, Node::Term(t) if t == han))
+            };
             let parts: Vec<Box<dyn Query>> = cs
                 .iter()
                 .filter_map(|c| match &c.node {

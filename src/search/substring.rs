@@ -41,7 +41,8 @@ pub fn query(han: &str, f: &Fields) -> Box<dyn Query> {
 /// `grams` holds exactly where it is not a word.
 pub fn not_as_word(han: &str, f: &Fields) -> Box<dyn Query> {
     let term = |field| Term::from_field_text(field, han);
-    let basic = |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+    let basic =
+        |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
     match bigrams(han).as_slice() {
         [] => Box::new(EmptyQuery),
         [_] => basic(term(f.grams)),

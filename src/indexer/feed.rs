@@ -7,6 +7,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use tantivy::indexer::UserOperation;
 use tantivy::IndexWriter;
 
 use super::documents::{Maker, Vocabulary};
@@ -110,9 +111,10 @@ fn add_file(writer: &IndexWriter, maker: &mut Maker, file: &SourceFile) -> Resul
         Ok(doc) => doc,
         Err(why) => return Ok(Err(why)),
     };
-    for d in maker.documents(&doc) {
-        writer.add_document(d)?;
-    }
+    // One batch: a file's documents stay neighbours in the segment
+    // ([`crate::schema::Fields::story_unit`]).
+    let documents = maker.documents(&doc).into_iter();
+    writer.run(documents.map(UserOperation::Add))?;
     let a = doc.article;
     let mut warnings = a.warnings;
     if let Some(enc) = doc.encoding {

@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use tantivy::columnar::Column;
+use tantivy::columnar::column_index::Set;
+use tantivy::columnar::{Column, ColumnIndex, RowId};
 use tantivy::postings::SegmentPostings;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -41,11 +42,11 @@ pub struct Stored<'a> {
     pub columns: &'a OnceLock<Columns>,
 }
 
-/// The `unit` and `align` fast fields of each segment (by ordinal), opened once: opening one
-/// decodes its block index, which grows with the segment.
+/// The `story_unit` and `align` fast fields of each segment (by ordinal), opened once:
+/// opening one decodes its block index, which grows with the segment.
 pub struct Columns {
-    /// [`crate::schema::Fields::unit`].
-    pub unit: Vec<Column<u64>>,
+    /// [`crate::schema::Fields::story_unit`].
+    pub unit: Vec<UnitColumn>,
     /// [`crate::schema::Fields::align`].
     pub align: Vec<Column<u64>>,
 }
@@ -60,8 +61,40 @@ impl Columns {
                 .collect::<tantivy::Result<_>>()?)
         };
         Ok(Columns {
-            unit: column("unit")?,
+            unit: column("story_unit")?.into_iter().map(UnitColumn).collect(),
             align: column("align")?,
+        })
+    }
+}
+
+/// A segment's `story_unit` column, which only story documents hold, read for any document
+/// of a story: its story document is the first document at or after it holding a value
+/// ([`crate::schema::Fields::story_unit`]).
+#[derive(Clone)]
+pub struct UnitColumn(Column<u64>);
+
+impl UnitColumn {
+    /// The column's row of the story document of `doc`.
+    fn row(&self, doc: DocId) -> Option<RowId> {
+        let row = match &self.0.index {
+            ColumnIndex::Full => doc,
+            ColumnIndex::Optional(index) => index.rank(doc),
+            _ => return None,
+        };
+        (row < self.0.values.num_vals()).then_some(row)
+    }
+
+    /// The unit of the story `doc` belongs to.
+    pub fn of(&self, doc: DocId) -> Option<u64> {
+        self.row(doc).map(|row| self.0.values.get_val(row))
+    }
+
+    /// The story document of the story `doc` belongs to.
+    pub fn story_document(&self, doc: DocId) -> Option<DocId> {
+        let row = self.row(doc)?;
+        Some(match &self.0.index {
+            ColumnIndex::Optional(index) => index.select(row),
+            _ => row,
         })
     }
 }
@@ -189,28 +222,37 @@ impl<'a> Stored<'a> {
         addresses.iter().map(|a| self.align(*a)).collect()
     }
 
-    /// The passage at `address`.
+    /// The passage at `address`, with its story's stored fields from its story document
+    /// (usually in the same block of stored text, or the next, which tantivy keeps
+    /// decompressed).
     pub fn passage(&self, address: DocAddress) -> Result<Passage> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
+        let column = &self.columns()?.unit[address.segment_ord as usize];
+        let story = column
+            .story_document(address.doc_id)
+            .filter(|&d| d != address.doc_id)
+            .map(|d| self.searcher.doc(DocAddress::new(address.segment_ord, d)))
+            .transpose()?;
+        let about: &TantivyDocument = story.as_ref().unwrap_or(&doc);
         let f = self.fields;
-        let text = |field: Field| {
+        let text = |doc: &TantivyDocument, field: Field| {
             doc.get_first(field)
                 .and_then(|v| v.as_str())
                 .unwrap_or("")
                 .to_string()
         };
         Ok(Passage {
-            story: text(f.story),
-            lang: text(f.lang),
+            story: text(about, f.stored_story),
+            lang: text(about, f.stored_lang),
             passage: doc
                 .get_first(f.passage)
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0),
             align: self.align(address)?,
-            text: text(f.written),
-            title: text(f.title),
-            date: text(f.date),
-            path: text(f.path),
+            text: text(&doc, f.written),
+            title: text(about, f.title),
+            date: text(about, f.date),
+            path: text(about, f.stored_path),
         })
     }
 }

@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::schema::Fields;
 
 use super::plan::Plan;
-use super::stored::UnitColumn;
+use super::stored::{UnitColumn, UnitCursor};
 use super::stories;
 
 /// Weight of a story's best passage in its score, relative to the story's own BM25: the
@@ -176,7 +176,7 @@ impl Collector for Units<'_> {
 
     fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<UnitsSegment> {
         Ok(UnitsSegment {
-            units: self.0[ord as usize].clone(),
+            units: self.0[ord as usize].cursor(),
             found: HashSet::new(),
             last: None,
         })
@@ -193,7 +193,7 @@ impl Collector for Units<'_> {
 
 /// [`Units`] on one segment.
 pub struct UnitsSegment {
-    units: UnitColumn,
+    units: UnitCursor,
     found: HashSet<u64>,
     /// The unit of the document collected last: a story's passages are neighbours, so most
     /// documents need no look in the set.
@@ -254,7 +254,7 @@ impl Collector for BestPerUnit<'_> {
                 .filter(|a| a.segment_ord == ord)
                 .map(|a| a.doc_id)
                 .collect(),
-            units: self.units[ord as usize].clone(),
+            units: self.units[ord as usize].cursor(),
             best: HashMap::new(),
         })
     }
@@ -283,7 +283,7 @@ struct BestPerUnitSegment {
     ord: SegmentOrdinal,
     keep: usize,
     without: HashSet<DocId>,
-    units: UnitColumn,
+    units: UnitCursor,
     best: Best,
 }
 

@@ -91,11 +91,48 @@ impl UnitColumn {
 
     /// The story document of the story `doc` belongs to.
     pub fn story_document(&self, doc: DocId) -> Option<DocId> {
-        let row = self.row(doc)?;
-        Some(match &self.0.index {
+        self.row(doc).map(|row| self.document(row))
+    }
+
+    /// The story document at the column's `row`.
+    fn document(&self, row: RowId) -> DocId {
+        match &self.0.index {
             ColumnIndex::Optional(index) => index.select(row),
             _ => row,
-        })
+        }
+    }
+
+    /// A reader of this column for documents asked in increasing order (a collector's).
+    pub fn cursor(&self) -> UnitCursor {
+        UnitCursor {
+            column: self.clone(),
+            from: 1,
+            to: 0,
+            unit: None,
+        }
+    }
+}
+
+/// [`UnitColumn::of`] for documents asked in increasing order: the documents from the one
+/// asked last up to its story document share its unit, and need no look in the column.
+pub struct UnitCursor {
+    column: UnitColumn,
+    from: DocId,
+    to: DocId,
+    unit: Option<u64>,
+}
+
+impl UnitCursor {
+    /// The unit of the story `doc` belongs to.
+    pub fn of(&mut self, doc: DocId) -> Option<u64> {
+        if !(self.from..=self.to).contains(&doc) {
+            let row = self.column.row(doc);
+            self.from = doc;
+            // After the last story document, no document has a unit.
+            self.to = row.map_or(DocId::MAX, |row| self.column.document(row));
+            self.unit = row.map(|row| self.column.0.values.get_val(row));
+        }
+        self.unit
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashSet;
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector, TopDocs};
 use tantivy::query::Query;
 use tantivy::{
@@ -60,7 +61,7 @@ pub fn on_stories(
     }
     let mut on_stories = Vec::with_capacity(plan.required.len());
     for c in &plan.required {
-        let mut holding = HashSet::new();
+        let mut holding = FxHashSet::default();
         if let Some(on_passages) = stories::passage_part(c, f).filter(|_| members) {
             holding = searcher.search(&*on_passages, &Units(units))?;
         }
@@ -171,13 +172,13 @@ pub fn order(stories: &mut Vec<RankedStory>) {
 pub struct Units<'a>(pub &'a [UnitColumn]);
 
 impl Collector for Units<'_> {
-    type Fruit = HashSet<u64>;
+    type Fruit = FxHashSet<u64>;
     type Child = UnitsSegment;
 
     fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<UnitsSegment> {
         Ok(UnitsSegment {
             units: self.0[ord as usize].cursor(),
-            found: HashSet::new(),
+            found: FxHashSet::default(),
             last: None,
         })
     }
@@ -186,7 +187,7 @@ impl Collector for Units<'_> {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<HashSet<u64>>) -> tantivy::Result<HashSet<u64>> {
+    fn merge_fruits(&self, fruits: Vec<FxHashSet<u64>>) -> tantivy::Result<FxHashSet<u64>> {
         Ok(fruits.into_iter().flatten().collect())
     }
 }
@@ -194,14 +195,14 @@ impl Collector for Units<'_> {
 /// [`Units`] on one segment.
 pub struct UnitsSegment {
     units: UnitCursor,
-    found: HashSet<u64>,
+    found: FxHashSet<u64>,
     /// The unit of the document collected last: a story's passages are neighbours, so most
     /// documents need no look in the set.
     last: Option<u64>,
 }
 
 impl SegmentCollector for UnitsSegment {
-    type Fruit = HashSet<u64>;
+    type Fruit = FxHashSet<u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         let unit = self.units.of(doc);
@@ -211,7 +212,7 @@ impl SegmentCollector for UnitsSegment {
         }
     }
 
-    fn harvest(self) -> HashSet<u64> {
+    fn harvest(self) -> FxHashSet<u64> {
         self.found
     }
 }

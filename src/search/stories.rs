@@ -13,6 +13,7 @@ use crate::schema::Fields;
 
 use super::clause::{Clause, Node, Role};
 use super::compile::{self, weighted};
+use super::substring;
 use super::units::{self, Within};
 
 /// Weight of a title match relative to a match in a story's text (the title is a field of
@@ -53,7 +54,18 @@ pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
 pub fn passage_part(clause: &Clause, f: &Fields) -> Option<Box<dyn Query>> {
     match &clause.node {
         Node::Any(cs) => {
-            let parts: Vec<Box<dyn Query>> = cs.iter().filter_map(|c| passage_part(c, f)).collect();
+            let word = |han: &str| {
+                cs.iter()
+                    .any(|c| matches!(&c.node, Node::Term(t) if t == han))
+            };
+            let parts: Vec<Box<dyn Query>> = cs
+                .iter()
+                .filter_map(|c| match &c.node {
+                    // A story holding the word itself is found by its whole text.
+                    Node::Grams(han) if word(han) => Some(substring::not_as_word(han, f)),
+                    _ => passage_part(c, f),
+                })
+                .collect();
             (!parts.is_empty()).then(|| any(parts))
         }
         _ => substring(clause).then(|| compile::query(clause, f)),

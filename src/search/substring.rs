@@ -35,6 +35,24 @@ pub fn query(han: &str, f: &Fields) -> Box<dyn Query> {
     })
 }
 
+/// Passages holding `han` as a substring but not as a word, scoring aside: a passage holding
+/// it as a word has it in `text`, and its story's whole text too, so a story holding it
+/// there is found by its story document alone. A run of two characters is one bigram, which
+/// `grams` holds exactly where it is not a word.
+pub fn not_as_word(han: &str, f: &Fields) -> Box<dyn Query> {
+    let term = |field| Term::from_field_text(field, han);
+    let basic =
+        |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
+    match bigrams(han).as_slice() {
+        [] => Box::new(EmptyQuery),
+        [_] => basic(term(f.grams)),
+        _ => Box::new(BooleanQuery::new(vec![
+            (Occur::Must, query(han, f)),
+            (Occur::MustNot, basic(term(f.text))),
+        ])),
+    }
+}
+
 /// See [`query`].
 #[derive(Clone, Debug)]
 struct Substring {

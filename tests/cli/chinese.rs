@@ -122,3 +122,27 @@ fn an_index_from_another_analyzer_is_refused_by_search_and_rebuilt_by_index() {
     );
     assert_eq!(env.run(&["search", "Khorgos"]).code, 0);
 }
+
+#[test]
+fn a_word_inside_a_longer_word_counts_as_held_by_its_story() {
+    let env = Env::empty();
+    // jieba: 口岸 is a word in b only (他/在/出口/岸边 in a).
+    env.write(
+        "archive/a.txt",
+        "码头\n\n他在出口岸边卸货。\n\n货物很多。\n",
+    );
+    env.write(
+        "archive/b.txt",
+        "铁路\n\n铁路口岸今天开放。\n\n货物很多。\n",
+    );
+    env.write("archive/c.txt", "仓库\n\n货物很多。\n");
+    let hits = env.json(&["search", "--json", "口岸 货物"]);
+    let whole: Vec<&str> = hits
+        .iter()
+        .filter(|h| !h.partial)
+        .map(|h| h.story.as_str())
+        .collect();
+    assert!(whole.contains(&"a") && whole.contains(&"b"), "{whole:?}");
+    assert!(!whole.contains(&"c"), "{whole:?}");
+    assert_eq!(hits[0].story, "b");
+}

@@ -29,22 +29,38 @@ pub struct Fields {
     /// `reading\x1fword` for every Han word (search without a Chinese keyboard): on story
     /// documents only, each once; only its term dictionary is read.
     pub pinyin: Field,
-    /// Story id.
+    /// Story id (filters; indexed only: [`Fields::stored_story`] is shown).
     pub story: Field,
-    /// Language code.
+    /// Language code (filters; indexed only: [`Fields::stored_lang`] is shown).
     pub lang: Field,
-    /// Story title.
+    /// Story title, stored on the story document only.
     pub title: Field,
-    /// Date `YYYY-MM-DD`, or empty.
+    /// Date `YYYY-MM-DD`, or empty, stored on the story document only.
     pub date: Field,
     /// Date as a number `YYYYMMDD` (0 when unknown), for range filters.
     pub day: Field,
-    /// Source file relative to the archive folder.
+    /// Source file relative to the archive folder (removal; indexed only:
+    /// [`Fields::stored_path`] is shown).
     pub path: Field,
+    /// The story id as stored, on the story document only: a passage's story, language,
+    /// title, date and file are read from its story document ([`Fields::story_unit`]), which
+    /// saves repeating them on each of its passages in the stored text.
+    pub stored_story: Field,
+    /// The language code as stored, on the story document only.
+    pub stored_lang: Field,
+    /// The source file as stored, on the story document only.
+    pub stored_path: Field,
     /// Passage number, from 1; 0 for a story document.
     pub passage: Field,
-    /// [`unit`] of the story and language: which story document a passage belongs to.
+    /// [`unit`] of the story and language: which story document a passage belongs to
+    /// (indexed only: the documents of chosen stories are looked up by it).
     pub unit: Field,
+    /// [`unit`] as a fast field on story documents only. A story's passages are the
+    /// documents right before its story document in every segment (a file's documents are
+    /// added as one batch, and merges keep the order), so a passage's unit is that of the
+    /// first story document at or after it: a column of 2,595 values instead of one per
+    /// passage (`search::stored::UnitColumn`).
+    pub story_unit: Field,
     /// The number that pairs a passage with its counterparts in the story's other languages:
     /// its alignment marker's, else (in a file without markers) its own passage number;
     /// [`UNPAIRED`] plus its number for a passage without a marker in a file with markers. On
@@ -89,14 +105,18 @@ impl Fields {
                 indexed(TOKENS_ANALYZER, IndexRecordOption::WithFreqs),
             ),
             pinyin: b.add_text_field("pinyin", unscored(TOKENS_ANALYZER)),
-            story: b.add_text_field("story", unscored("raw") | STORED),
-            lang: b.add_text_field("lang", unscored("raw") | STORED),
+            story: b.add_text_field("story", unscored("raw")),
+            lang: b.add_text_field("lang", unscored("raw")),
             title: b.add_text_field("title", STORED),
             date: b.add_text_field("date", STORED),
             day: b.add_u64_field("day", NumericOptions::default().set_indexed()),
-            path: b.add_text_field("path", unscored("raw") | STORED),
+            path: b.add_text_field("path", unscored("raw")),
+            stored_story: b.add_text_field("stored_story", STORED),
+            stored_lang: b.add_text_field("stored_lang", STORED),
+            stored_path: b.add_text_field("stored_path", STORED),
             passage: b.add_u64_field("passage", NumericOptions::default().set_indexed() | STORED),
-            unit: b.add_u64_field("unit", NumericOptions::default().set_indexed().set_fast()),
+            unit: b.add_u64_field("unit", NumericOptions::default().set_indexed()),
+            story_unit: b.add_u64_field("story_unit", NumericOptions::default().set_fast()),
             align: b.add_u64_field("align", NumericOptions::default().set_indexed().set_fast()),
         };
         (b.build(), fields)
@@ -119,8 +139,12 @@ impl Fields {
             date: f("date")?,
             day: f("day")?,
             path: f("path")?,
+            stored_story: f("stored_story")?,
+            stored_lang: f("stored_lang")?,
+            stored_path: f("stored_path")?,
             passage: f("passage")?,
             unit: f("unit")?,
+            story_unit: f("story_unit")?,
             align: f("align")?,
         })
     }

@@ -154,19 +154,27 @@ fn listed(terms: impl Iterator<Item = String>) -> String {
     out
 }
 
-/// A document naming passage `n` of `doc` (0: the story document): its story, language,
-/// title, date, file and place.
+/// A document naming passage `n` of `doc` (0: the story document) in the index: its story,
+/// language, day, file and place. Only the story document stores them, with the title and
+/// date, and holds the `story_unit` column's value ([`Fields::story_unit`]).
 fn located(fields: &Fields, doc: &Document, n: u64) -> TantivyDocument {
     let a = &doc.article;
-    let date = a.date.clone().unwrap_or_default();
+    let date = a.date.as_deref().unwrap_or_default();
+    let unit = schema::unit(&doc.story, &a.lang);
     let mut d = TantivyDocument::default();
     d.add_text(fields.story, &doc.story);
     d.add_text(fields.lang, &a.lang);
-    d.add_text(fields.title, &a.title);
-    d.add_text(fields.date, &date);
-    d.add_u64(fields.day, day_number(&date));
+    d.add_u64(fields.day, day_number(date));
     d.add_text(fields.path, &doc.rel);
     d.add_u64(fields.passage, n);
-    d.add_u64(fields.unit, schema::unit(&doc.story, &a.lang));
+    d.add_u64(fields.unit, unit);
+    if n == 0 {
+        d.add_text(fields.stored_story, &doc.story);
+        d.add_text(fields.stored_lang, &a.lang);
+        d.add_text(fields.title, &a.title);
+        d.add_text(fields.date, date);
+        d.add_text(fields.stored_path, &doc.rel);
+        d.add_u64(fields.story_unit, unit);
+    }
     d
 }

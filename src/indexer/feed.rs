@@ -4,10 +4,10 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tantivy::IndexWriter;
+use tantivy::indexer::UserOperation;
 
 use super::documents::{Maker, Vocabulary};
 use super::Progress;
@@ -16,6 +16,7 @@ use crate::corpus::{self, SourceFile};
 use crate::error::{Error, Result};
 use crate::manifest::FileEntry;
 use crate::schema::Fields;
+use crate::store::{Queue, Writer};
 
 /// Threads reading and analysing files (the machine this is built for has two cores; the
 /// writer's threads mostly wait for them).
@@ -37,7 +38,7 @@ pub(super) type Outcome = std::result::Result<Added, String>;
 /// done, then the vocabulary document of their words. Fails with the first error of the
 /// index (or [`Error::Interrupted`]) after every thread has stopped.
 pub(super) fn add_files(
-    writer: &IndexWriter,
+    writer: &Writer,
     fields: &Fields,
     analyzers: &Analyzers,
     files: &[SourceFile],
@@ -46,6 +47,7 @@ pub(super) fn add_files(
     let next = &AtomicUsize::new(0);
     let vocabulary = &Mutex::new(Vocabulary::default());
     let stop = &AtomicBool::new(false);
+    let queue = &Arc::new(Queue::default());
     let (sender, receiver) = mpsc::channel::<(usize, Result<Outcome>)>();
     let mut outcomes: Vec<Option<Outcome>> = files.iter().map(|_| None).collect();
     let mut failure = None;
@@ -59,7 +61,7 @@ pub(super) fn add_files(
                     if i >= files.len() || stop.load(Ordering::Relaxed) {
                         break;
                     }
-                    let outcome = add_file(writer, &mut maker, &files[i]);
+                    let outcome = add_file(writer, queue, &mut maker, &files[i]);
                     if sender.send((i, outcome)).is_err() {
                         break;
                     }
@@ -95,7 +97,7 @@ pub(super) fn add_files(
         .unwrap_or_else(|e| e.into_inner())
         .document(fields);
     if let Some(d) = words {
-        writer.add_document(d)?;
+        writer.run(queue.enter(vec![d]).into_iter().map(UserOperation::Add))?;
     }
     Ok(outcomes
         .into_iter()
@@ -105,14 +107,20 @@ pub(super) fn add_files(
 
 /// Reads `file` and adds its documents; a file that cannot be read is an outcome, an index
 /// that cannot take documents an error.
-fn add_file(writer: &IndexWriter, maker: &mut Maker, file: &SourceFile) -> Result<Outcome> {
+fn add_file(
+    writer: &Writer,
+    queue: &Arc<Queue>,
+    maker: &mut Maker,
+    file: &SourceFile,
+) -> Result<Outcome> {
     let doc = match corpus::load(file) {
         Ok(doc) => doc,
         Err(why) => return Ok(Err(why)),
     };
-    for d in maker.documents(&doc) {
-        writer.add_document(d)?;
-    }
+    // One batch: a file's documents stay neighbours in the segment
+    // ([`crate::schema::Fields::story_unit`]).
+    let documents = queue.enter(maker.documents(&doc)).into_iter();
+    writer.run(documents.map(UserOperation::Add))?;
     let a = doc.article;
     let mut warnings = a.warnings;
     if let Some(enc) = doc.encoding {

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
+use crate::store::Writer;
 use tantivy::index::SegmentId;
-use tantivy::IndexWriter;
 
 use super::WRITER_MEMORY;
 use crate::analysis::Analyzers;
@@ -40,7 +40,7 @@ const MERGED_DOCS_AT_MOST: u64 = 8_000_000;
 /// documents), while the small segment a small update adds is merged only with other small
 /// ones (see [`JOIN_FACTOR`]); each merge's memory is bounded by its documents (the pages it
 /// reads are handed back as it writes: `store::paged`).
-pub(super) fn merge_stepwise(index: &tantivy::Index, writer: &mut IndexWriter) -> Result<()> {
+pub(super) fn merge_stepwise(index: &tantivy::Index, writer: &mut Writer) -> Result<()> {
     loop {
         let group = next_merge(index)?;
         if group.len() < 2 {
@@ -84,7 +84,7 @@ fn mergeable(segments: &[(u64, SegmentId)]) -> Vec<SegmentId> {
 
 /// Merges `segments` into one and removes the files they leave, before returning: tantivy's
 /// own merging runs on its threads, which the process may outlive.
-fn merge(writer: &mut IndexWriter, segments: &[SegmentId]) -> Result<()> {
+fn merge(writer: &mut Writer, segments: &[SegmentId]) -> Result<()> {
     if segments.len() > 1 {
         writer.merge(segments).wait()?;
     }

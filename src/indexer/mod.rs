@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
-use tantivy::{IndexWriter, Term};
+use tantivy::Term;
 
 use crate::analysis::Analyzers;
 use crate::corpus::{self, SourceFile};
@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::fresh::Snapshot;
 use crate::manifest::{self, FileEntry, Manifest, Payload};
 use crate::schema::Fields;
-use crate::store;
+use crate::store::{self, Writer};
 
 mod compare;
 mod documents;
@@ -164,7 +164,7 @@ fn write(
     analyzers: &Analyzers,
     progress: &dyn Progress,
     needed: &mut u64,
-) -> Result<(Report, Option<IndexWriter>)> {
+) -> Result<(Report, Option<Writer>)> {
     let store::Writing {
         index,
         mut writer,
@@ -290,7 +290,7 @@ fn write(
 
 /// A writer whose thread failed (on a full disk) refuses documents saying only that it was
 /// killed; the thread's own error comes out when its threads are joined.
-fn thread_error(writer: &mut IndexWriter, e: Error) -> Error {
+fn thread_error(writer: &mut Writer, e: Error) -> Error {
     match e {
         Error::Tantivy(_) => writer.prepare_commit().err().map_or(e, Error::from),
         e => e,

@@ -7,7 +7,6 @@ use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashSet;
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector, TopDocs};
-use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{
     DocAddress, DocId, Score, Searcher, Searcher as TantivySearcher, SegmentOrdinal, SegmentReader,
@@ -17,6 +16,7 @@ use crate::error::Result;
 use crate::schema::Fields;
 
 use super::plan::Plan;
+use super::stored::{UnitColumn, UnitCursor};
 use super::stories;
 
 /// Weight of a story's best passage in its score, relative to the story's own BM25: the
@@ -39,10 +39,10 @@ pub fn excluded(
 
 /// Each required clause of `plan` on story documents: its words in the story's whole text or
 /// title, or, with `members`, one of the story's passages holding it (a Han substring or a
-/// phrase, or a typed Han run containing the word; `units`: each segment's `unit` column).
+/// phrase, or a typed Han run containing the word; `units`: each segment's `story_unit` column).
 pub fn on_stories(
     searcher: &Searcher,
-    units: &[Column<u64>],
+    units: &[UnitColumn],
     plan: &Plan,
     f: &Fields,
     members: bool,
@@ -105,10 +105,10 @@ impl RankedStory {
 }
 
 /// The best `limit` story documents for `query`, each with its unit (`units`: each segment's
-/// `unit` column).
+/// `story_unit` column).
 pub fn stories(
     searcher: &Searcher,
-    units: &[Column<u64>],
+    units: &[UnitColumn],
     query: &dyn Query,
     limit: usize,
     partial: bool,
@@ -116,7 +116,7 @@ pub fn stories(
     let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
     let mut out = Vec::with_capacity(top.len());
     for (score, address) in top {
-        let Some(unit) = units[address.segment_ord as usize].first(address.doc_id) else {
+        let Some(unit) = units[address.segment_ord as usize].of(address.doc_id) else {
             continue;
         };
         out.push(RankedStory {
@@ -132,10 +132,10 @@ pub fn stories(
 }
 
 /// Fills each story's best `keep` passages for `query` (which must only match passages of
-/// these stories), leaving out those in `without` (`units`: each segment's `unit` column).
+/// these stories), leaving out those in `without` (`units`: each segment's `story_unit` column).
 pub fn passages(
     searcher: &Searcher,
-    units: &[Column<u64>],
+    units: &[UnitColumn],
     query: &dyn Query,
     keep: usize,
     without: &HashSet<DocAddress>,
@@ -168,8 +168,8 @@ pub fn order(stories: &mut Vec<RankedStory>) {
     });
 }
 
-/// Collects the units of the matching documents (each segment's `unit` column).
-pub struct Units<'a>(pub &'a [Column<u64>]);
+/// Collects the units of the matching documents (each segment's `story_unit` column).
+pub struct Units<'a>(pub &'a [UnitColumn]);
 
 impl Collector for Units<'_> {
     type Fruit = FxHashSet<u64>;
@@ -177,7 +177,7 @@ impl Collector for Units<'_> {
 
     fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<UnitsSegment> {
         Ok(UnitsSegment {
-            units: self.0[ord as usize].clone(),
+            units: self.0[ord as usize].cursor(),
             found: FxHashSet::default(),
             last: None,
         })
@@ -194,7 +194,7 @@ impl Collector for Units<'_> {
 
 /// [`Units`] on one segment.
 pub struct UnitsSegment {
-    units: Column<u64>,
+    units: UnitCursor,
     found: FxHashSet<u64>,
     /// The unit of the document collected last: a story's passages are neighbours, so most
     /// documents need no look in the set.
@@ -205,7 +205,7 @@ impl SegmentCollector for UnitsSegment {
     type Fruit = FxHashSet<u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let unit = self.units.first(doc);
+        let unit = self.units.of(doc);
         if unit != self.last {
             self.found.extend(unit);
             self.last = unit;
@@ -220,7 +220,7 @@ impl SegmentCollector for UnitsSegment {
 /// Collects each unit's best `keep` passages, and every one that matched, leaving out those
 /// in `without`.
 struct BestPerUnit<'a> {
-    units: &'a [Column<u64>],
+    units: &'a [UnitColumn],
     keep: usize,
     without: &'a HashSet<DocAddress>,
 }
@@ -255,7 +255,7 @@ impl Collector for BestPerUnit<'_> {
                 .filter(|a| a.segment_ord == ord)
                 .map(|a| a.doc_id)
                 .collect(),
-            units: self.units[ord as usize].clone(),
+            units: self.units[ord as usize].cursor(),
             best: HashMap::new(),
         })
     }
@@ -284,7 +284,7 @@ struct BestPerUnitSegment {
     ord: SegmentOrdinal,
     keep: usize,
     without: HashSet<DocId>,
-    units: Column<u64>,
+    units: UnitCursor,
     best: Best,
 }
 
@@ -292,11 +292,7 @@ impl SegmentCollector for BestPerUnitSegment {
     type Fruit = Best;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(unit) = self
-            .units
-            .first(doc)
-            .filter(|_| !self.without.contains(&doc))
-        else {
+        let Some(unit) = self.units.of(doc).filter(|_| !self.without.contains(&doc)) else {
             return;
         };
         let found = self.best.entry(unit).or_default();

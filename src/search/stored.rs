@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use tantivy::columnar::Column;
+use tantivy::columnar::column_index::Set;
+use tantivy::columnar::{Column, ColumnIndex, RowId};
 use tantivy::postings::SegmentPostings;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -41,11 +42,11 @@ pub struct Stored<'a> {
     pub columns: &'a OnceLock<Columns>,
 }
 
-/// The `unit` and `align` fast fields of each segment (by ordinal), opened once: opening one
-/// decodes its block index, which grows with the segment.
+/// The `story_unit` and `align` fast fields of each segment (by ordinal), opened once:
+/// opening one decodes its block index, which grows with the segment.
 pub struct Columns {
-    /// [`crate::schema::Fields::unit`].
-    pub unit: Vec<Column<u64>>,
+    /// [`crate::schema::Fields::story_unit`].
+    pub unit: Vec<UnitColumn>,
     /// [`crate::schema::Fields::align`].
     pub align: Vec<Column<u64>>,
 }
@@ -60,9 +61,78 @@ impl Columns {
                 .collect::<tantivy::Result<_>>()?)
         };
         Ok(Columns {
-            unit: column("unit")?,
+            unit: column("story_unit")?.into_iter().map(UnitColumn).collect(),
             align: column("align")?,
         })
+    }
+}
+
+/// A segment's `story_unit` column, which only story documents hold, read for any document
+/// of a story: its story document is the first document at or after it holding a value
+/// ([`crate::schema::Fields::story_unit`]).
+#[derive(Clone)]
+pub struct UnitColumn(Column<u64>);
+
+impl UnitColumn {
+    /// The column's row of the story document of `doc`.
+    fn row(&self, doc: DocId) -> Option<RowId> {
+        let row = match &self.0.index {
+            ColumnIndex::Full => doc,
+            ColumnIndex::Optional(index) => index.rank(doc),
+            _ => return None,
+        };
+        (row < self.0.values.num_vals()).then_some(row)
+    }
+
+    /// The unit of the story `doc` belongs to.
+    pub fn of(&self, doc: DocId) -> Option<u64> {
+        self.row(doc).map(|row| self.0.values.get_val(row))
+    }
+
+    /// The story document of the story `doc` belongs to.
+    pub fn story_document(&self, doc: DocId) -> Option<DocId> {
+        self.row(doc).map(|row| self.document(row))
+    }
+
+    /// The story document at the column's `row`.
+    fn document(&self, row: RowId) -> DocId {
+        match &self.0.index {
+            ColumnIndex::Optional(index) => index.select(row),
+            _ => row,
+        }
+    }
+
+    /// A reader of this column for documents asked in increasing order (a collector's).
+    pub fn cursor(&self) -> UnitCursor {
+        UnitCursor {
+            column: self.clone(),
+            from: 1,
+            to: 0,
+            unit: None,
+        }
+    }
+}
+
+/// [`UnitColumn::of`] for documents asked in increasing order: the documents from the one
+/// asked last up to its story document share its unit, and need no look in the column.
+pub struct UnitCursor {
+    column: UnitColumn,
+    from: DocId,
+    to: DocId,
+    unit: Option<u64>,
+}
+
+impl UnitCursor {
+    /// The unit of the story `doc` belongs to.
+    pub fn of(&mut self, doc: DocId) -> Option<u64> {
+        if !(self.from..=self.to).contains(&doc) {
+            let row = self.column.row(doc);
+            self.from = doc;
+            // After the last story document, no document has a unit.
+            self.to = row.map_or(DocId::MAX, |row| self.column.document(row));
+            self.unit = row.map(|row| self.column.0.values.get_val(row));
+        }
+        self.unit
     }
 }
 
@@ -189,28 +259,37 @@ impl<'a> Stored<'a> {
         addresses.iter().map(|a| self.align(*a)).collect()
     }
 
-    /// The passage at `address`.
+    /// The passage at `address`, with its story's stored fields from its story document
+    /// (usually in the same block of stored text, or the next, which tantivy keeps
+    /// decompressed).
     pub fn passage(&self, address: DocAddress) -> Result<Passage> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
+        let column = &self.columns()?.unit[address.segment_ord as usize];
+        let story = column
+            .story_document(address.doc_id)
+            .filter(|&d| d != address.doc_id)
+            .map(|d| self.searcher.doc(DocAddress::new(address.segment_ord, d)))
+            .transpose()?;
+        let about: &TantivyDocument = story.as_ref().unwrap_or(&doc);
         let f = self.fields;
-        let text = |field: Field| {
+        let text = |doc: &TantivyDocument, field: Field| {
             doc.get_first(field)
                 .and_then(|v| v.as_str())
                 .unwrap_or("")
                 .to_string()
         };
         Ok(Passage {
-            story: text(f.story),
-            lang: text(f.lang),
+            story: text(about, f.stored_story),
+            lang: text(about, f.stored_lang),
             passage: doc
                 .get_first(f.passage)
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0),
             align: self.align(address)?,
-            text: text(f.written),
-            title: text(f.title),
-            date: text(f.date),
-            path: text(f.path),
+            text: text(&doc, f.written),
+            title: text(about, f.title),
+            date: text(about, f.date),
+            path: text(about, f.stored_path),
         })
     }
 }

@@ -95,7 +95,7 @@ pub fn in_one_passage(clause: &Clause) -> bool {
 
 /// Story documents whose story is one of `units`, scoring nothing.
 pub fn stories_of(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
-    let units = ConstScoreQuery::new(units::checked(units, f.unit), 0.0);
+    let units = ConstScoreQuery::new(units::checked(units, f.story_unit), 0.0);
     all(vec![Box::new(units), story_documents(f)])
 }
 

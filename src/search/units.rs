@@ -3,7 +3,7 @@
 //! builds an automaton of the terms and walks the field's whole term dictionary with it in
 //! every segment, which for thousands of stories cost most of a query; here the few ranked
 //! stories are looked up term by term ([`Within`]), and the many holding a word are checked on
-//! the `unit` fast field of each story document the rest of the query proposes ([`checked`]).
+//! the `story_unit` fast field of each story document the rest of the query proposes ([`checked`]).
 
 use std::sync::Arc;
 
@@ -109,7 +109,7 @@ impl Weight for Within {
 }
 
 /// The documents of the stories `units` among those the rest of the query proposes, checked on
-/// the `unit` fast field: for many stories (a lookup each would cost more), when the rest of
+/// the `story_unit` fast field: for many stories (a lookup each would cost more), when the rest of
 /// the query proposes few documents (story documents).
 pub fn checked(mut units: Vec<u64>, field: Field) -> Box<dyn Query> {
     units.sort_unstable();

@@ -16,9 +16,11 @@ use crate::manifest::Payload;
 use crate::schema::Fields;
 
 mod paged;
+mod queue;
 mod readonly;
 mod write;
 
+pub use queue::{Queue, Queued, Writer};
 use readonly::ReadOnlyDirectory;
 pub use write::{file_names, note_whole, open_write, Before, Writing};
 

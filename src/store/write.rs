@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, Lock, INDEX_WRITER_LOCK};
 use tantivy::indexer::NoMergePolicy;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, SegmentMeta, TantivyError};
+use tantivy::{Index, IndexReader, ReloadPolicy, SegmentMeta, TantivyError};
 
 use super::paged::PagedDirectory;
+use super::queue::Writer;
 use super::settings;
 use crate::analysis::Analyzers;
 use crate::error::{bounded, Error, Result};
@@ -22,7 +23,7 @@ pub struct Writing {
     /// The index.
     pub index: Index,
     /// Its writer (the lock holder).
-    pub writer: IndexWriter,
+    pub writer: Writer,
     /// Why the index was started afresh, when what was there could not be read.
     pub damaged: Option<String>,
 }
@@ -50,7 +51,7 @@ pub fn open_write(
         // Merges run after the commit, one at a time (`indexer::merge_stepwise`), never beside
         // the writer: their memory and the writer's would add up.
         writer.set_merge_policy(Box::new(NoMergePolicy));
-        Ok::<IndexWriter, Error>(writer)
+        Ok::<Writer, Error>(writer)
     };
     let mut damaged = None;
     if Index::exists(&paged).unwrap_or(false) {
@@ -187,7 +188,7 @@ fn segment_files(segments: &[SegmentMeta]) -> Vec<PathBuf> {
 /// or not tantivy's list of its files got to name them), tantivy's temporary files and ours
 /// (a file list, snapshot or checked record cut off before its rename). Runs under the writer
 /// lock; readers only ever open the files of a commit.
-fn remove_leftovers(index: &Index, dir: &Path, writer: &mut IndexWriter) -> Result<()> {
+fn remove_leftovers(index: &Index, dir: &Path, writer: &mut Writer) -> Result<()> {
     writer.garbage_collect_files().wait()?;
     let living: BTreeSet<OsString> = segment_files(&index.searchable_segment_metas()?)
         .into_iter()

@@ -77,6 +77,81 @@ fn an_index_is_one_segment_after_a_full_build_and_as_it_grows() {
     assert_eq!(best, ["second", "third"]);
 }
 
+/// A word found only in story `i`: letters (one word to the analyzer), each pair three times,
+/// so that no other story's is a near spelling of it.
+fn own_word(i: usize) -> String {
+    let letter = |n: usize| char::from(b'a' + (n % 26) as u8);
+    format!("zorb{}{}", letter(i / 26), letter(i)).repeat(3)
+}
+
+/// Each hit of story `i`'s own word names that story, with its title, date and file.
+fn hits_name_their_story(env: &Env, i: usize, title: &str) {
+    let word = own_word(i);
+    let hits = env.json(&["search", "--json", "--per-story", "10", &word]);
+    assert_eq!(hits.len(), 4, "{word}: every passage of story {i}");
+    for h in hits {
+        let story = format!("s{i:03}");
+        assert_eq!(
+            (
+                h.story,
+                h.title.as_str(),
+                h.date.as_str(),
+                h.path,
+                h.lang.as_str()
+            ),
+            (
+                story.clone(),
+                title,
+                "2020-01-02",
+                format!("{story}/en.md"),
+                "en"
+            ),
+            "{word}, passage {}",
+            h.passage
+        );
+    }
+}
+
+#[test]
+fn every_passage_names_its_own_story_after_edits_and_merges() {
+    // Only a story document stores its story's id, title, date and file; a passage reads them
+    // from the story document after it, so a file's documents must stay neighbours though two
+    // threads read files at once, and through the merges that follow edits.
+    let env = Env::empty();
+    let story = |i: usize, title: &str| {
+        let word = own_word(i);
+        let mut text = format!("---\ntitle: {title}\ndate: 2020-01-02\nlang: en\n---\n");
+        for p in 0..4 {
+            text.push_str(&format!("\nParagraph {p} of the report holds {word}.\n"));
+        }
+        // Long enough for the two reading threads' files to be filed at the same time.
+        for p in 4..300 {
+            text.push_str(&format!("\nParagraph {p} of the report.\n"));
+        }
+        env.write(&format!("archive/s{i:03}/en.md"), text);
+    };
+    for i in 0..120 {
+        story(i, &format!("Report {i}"));
+    }
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for round in 0..3 {
+        for i in (round..120).step_by(17) {
+            story(i, &format!("Report {i}, edit {round}"));
+        }
+        let out = env.run(&["index"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    for i in 0..120 {
+        let last_edit = (0..3).rev().find(|r| i >= *r && (i - r) % 17 == 0);
+        let title = match last_edit {
+            Some(r) => format!("Report {i}, edit {r}"),
+            None => format!("Report {i}"),
+        };
+        hits_name_their_story(&env, i, &title);
+    }
+}
+
 #[test]
 fn json_lines_follow_the_documented_contract() {
     let env = Env::bundled();

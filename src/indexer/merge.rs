@@ -4,13 +4,12 @@
 
 use std::path::Path;
 
-use crate::store::Writer;
 use tantivy::index::SegmentId;
 
 use super::WRITER_MEMORY;
 use crate::analysis::Analyzers;
 use crate::error::Result;
-use crate::store;
+use crate::store::{self, Writer};
 
 /// Merges the index into one segment (fewer files, faster opening; for bundles).
 pub fn compact(index_dir: &Path, analyzers: &Analyzers) -> Result<()> {

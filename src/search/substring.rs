@@ -41,16 +41,19 @@ pub fn query(han: &str, f: &Fields) -> Box<dyn Query> {
 /// `grams` holds exactly where it is not a word.
 pub fn not_as_word(han: &str, f: &Fields) -> Box<dyn Query> {
     let term = |field| Term::from_field_text(field, han);
-    let basic =
-        |t: Term| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) };
     match bigrams(han).as_slice() {
         [] => Box::new(EmptyQuery),
-        [_] => basic(term(f.grams)),
+        [_] => basic(&term(f.grams)),
         _ => Box::new(BooleanQuery::new(vec![
             (Occur::Must, query(han, f)),
-            (Occur::MustNot, basic(term(f.text))),
+            (Occur::MustNot, basic(&term(f.text))),
         ])),
     }
+}
+
+/// Documents holding `t`, without frequencies or positions.
+fn basic(t: &Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic))
 }
 
 /// See [`query`].
@@ -64,9 +67,6 @@ struct Substring {
 
 impl Query for Substring {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let basic = |t: &Term| -> Box<dyn Query> {
-            Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic))
-        };
         let mut each: Vec<&(Term, Term)> = self.bigrams.iter().collect();
         each.dedup();
         let holding = BooleanQuery::new(

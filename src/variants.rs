@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use tantivy::tokenizer::TextAnalyzer;
-
-use crate::analysis::{collect, fold_han, latin_unstemmed, runs, RunKind};
+use crate::analysis::{each_word, fold_han, runs, RunKind};
 use crate::corpus::VARIANTS_FILE;
 use crate::error::{Error, Result};
 
@@ -18,24 +16,22 @@ pub struct Variants {
 
 /// The form two spellings are compared in: letters and digits only, lowercased, accents
 /// dropped, traditional characters folded (`Nur-Sultan` → `nursultan`).
+/// Every search computes the key of every member of the list: words are taken as
+/// [`each_word`] gives them, without an analyzer for the ASCII ones.
 pub fn key(text: &str) -> String {
-    key_with(&mut latin_unstemmed(), text)
-}
-
-/// [`key`] with the analyzer `latin` (a [`latin_unstemmed`]) reused.
-fn key_with(latin: &mut TextAnalyzer, text: &str) -> String {
-    runs(text)
-        .map(|(kind, _, run)| match kind {
-            RunKind::Han => fold_han(run).into_owned(),
-            RunKind::Word => collect(latin, run).concat(),
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for (kind, _, run) in runs(text) {
+        match kind {
+            RunKind::Han => out.push_str(&fold_han(run)),
+            RunKind::Word => each_word(run, |_, _, word| out.push_str(word)),
+        }
+    }
+    out
 }
 
 impl Variants {
     /// Parses the variant list's text.
     pub fn parse(text: &str) -> Variants {
-        let mut latin = latin_unstemmed();
         let groups = text
             .lines()
             .map(|l| l.split('#').next().unwrap_or(""))
@@ -43,7 +39,7 @@ impl Variants {
                 l.split('|')
                     .map(str::trim)
                     .filter(|m| !m.is_empty())
-                    .map(|m| (m.to_string(), key_with(&mut latin, m)))
+                    .map(|m| (m.to_string(), key(m)))
                     .collect::<Vec<_>>()
             })
             .filter(|g| g.len() >= 2)
@@ -99,5 +95,26 @@ mod tests {
         assert_eq!(v.others(&key("努爾蘇丹")), vec!["Nur-Sultan", "Astana"]);
         assert_eq!(v.others(&key("NUR SULTAN")), vec!["Astana", "努尔苏丹"]);
         assert!(v.others(&key("lonely")).is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_key_is_the_analyzers_words_joined(
+            picks in proptest::collection::vec(0usize..14, 0..12)
+        ) {
+            let pieces = [
+                "Nur-Sultan", " ", "Ürümqi", "1,700", "霍尔果斯", "努爾蘇丹", "don't", "BRI",
+                "İstanbul", "Ｋｈｏｒｇｏｓ", "straße", "x".repeat(70).leak(), "·", "A1b2",
+            ];
+            let text: String = picks.iter().map(|&i| pieces[i]).collect();
+            let mut latin = crate::analysis::latin_unstemmed();
+            let by_analyzer: String = runs(&text)
+                .map(|(kind, _, run)| match kind {
+                    RunKind::Han => fold_han(run).into_owned(),
+                    RunKind::Word => crate::analysis::collect(&mut latin, run).concat(),
+                })
+                .collect();
+            proptest::prop_assert_eq!(key(&text), by_analyzer);
+        }
     }
 }

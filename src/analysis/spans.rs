@@ -27,7 +27,7 @@ pub fn latin_spans_where(
 /// Calls `each` with every non-Han word of `text` (numbers joined) lowercased and folded, as
 /// [`super::latin_words`] gives them, and its byte range. An ASCII word is lowercased in one
 /// buffer; any other goes through the analyzer's own filters.
-fn each_word(text: &str, mut each: impl FnMut(usize, usize, &str)) {
+pub fn each_word(text: &str, mut each: impl FnMut(usize, usize, &str)) {
     let runs: Vec<_> = runs(text).collect();
     let mut filters: Option<TextAnalyzer> = None;
     let mut word = String::new();

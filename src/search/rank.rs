@@ -5,7 +5,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rustc_hash::FxHashSet;
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector, TopDocs};
 use tantivy::query::Query;
 use tantivy::{
@@ -18,6 +17,7 @@ use crate::schema::Fields;
 use super::plan::Plan;
 use super::stored::{UnitColumn, UnitCursor};
 use super::stories;
+use super::units::Within;
 
 /// Weight of a story's best passage in its score, relative to the story's own BM25: the
 /// story's whole text decides most, its best passage (and proximity there) breaks ties.
@@ -56,23 +56,22 @@ pub fn on_stories(
     };
     let mut runs = Vec::new();
     for run in plan.han_runs.iter().filter(|run| members && needed(run)) {
-        let holding = searcher.search(&*stories::han_run(run, f, None), &Units(units))?;
+        let holding = searcher.search(&*stories::han_run(run, f, None), &StoryDocuments(units))?;
         runs.push((run.as_str(), holding));
     }
     let mut on_stories = Vec::with_capacity(plan.required.len());
     for c in &plan.required {
-        let mut holding = FxHashSet::default();
+        let mut holding = Vec::new();
         if let Some(on_passages) = stories::passage_part(c, f).filter(|_| members) {
-            holding = searcher.search(&*on_passages, &Units(units))?;
+            holding = searcher.search(&*on_passages, &StoryDocuments(units))?;
         }
         if let Some(word) = stories::han_word(c) {
             let with_word = runs.iter().filter(|(run, _)| run.contains(word));
-            holding.extend(with_word.flat_map(|(_, units)| units));
+            holding.extend(with_word.flat_map(|(_, stories)| stories.iter().copied()));
         }
         let mut q = stories::on_story(c, f);
         if !holding.is_empty() {
-            let of_passages = stories::stories_of(holding.into_iter().collect(), f);
-            q = stories::any(vec![q, of_passages]);
+            q = stories::any(vec![q, Box::new(Within::documents(searcher, holding))]);
         }
         on_stories.push(q);
     }
@@ -168,18 +167,23 @@ pub fn order(stories: &mut Vec<RankedStory>) {
     });
 }
 
-/// Collects the units of the matching documents (each segment's `story_unit` column).
-pub struct Units<'a>(pub &'a [UnitColumn]);
+/// Collects the story documents of the matching documents (each segment's `story_unit`
+/// column), in order of their addresses, each once.
+pub struct StoryDocuments<'a>(pub &'a [UnitColumn]);
 
-impl Collector for Units<'_> {
-    type Fruit = FxHashSet<u64>;
-    type Child = UnitsSegment;
+impl Collector for StoryDocuments<'_> {
+    type Fruit = Vec<DocAddress>;
+    type Child = StoryDocumentsSegment;
 
-    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<UnitsSegment> {
-        Ok(UnitsSegment {
+    fn for_segment(
+        &self,
+        ord: SegmentOrdinal,
+        _: &SegmentReader,
+    ) -> tantivy::Result<StoryDocumentsSegment> {
+        Ok(StoryDocumentsSegment {
+            ord,
             units: self.0[ord as usize].cursor(),
-            found: FxHashSet::default(),
-            last: None,
+            found: Vec::new(),
         })
     }
 
@@ -187,32 +191,32 @@ impl Collector for Units<'_> {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<FxHashSet<u64>>) -> tantivy::Result<FxHashSet<u64>> {
-        Ok(fruits.into_iter().flatten().collect())
+    fn merge_fruits(&self, fruits: Vec<Vec<DocAddress>>) -> tantivy::Result<Vec<DocAddress>> {
+        Ok(fruits.concat())
     }
 }
 
-/// [`Units`] on one segment.
-pub struct UnitsSegment {
+/// [`StoryDocuments`] on one segment: documents come in increasing order, and a story's
+/// passages are right before its story document, so each story document is found once, in order.
+pub struct StoryDocumentsSegment {
+    ord: SegmentOrdinal,
     units: UnitCursor,
-    found: FxHashSet<u64>,
-    /// The unit of the document collected last: a story's passages are neighbours, so most
-    /// documents need no look in the set.
-    last: Option<u64>,
+    found: Vec<DocAddress>,
 }
 
-impl SegmentCollector for UnitsSegment {
-    type Fruit = FxHashSet<u64>;
+impl SegmentCollector for StoryDocumentsSegment {
+    type Fruit = Vec<DocAddress>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let unit = self.units.of(doc);
-        if unit != self.last {
-            self.found.extend(unit);
-            self.last = unit;
+        if let Some(story) = self.units.story_document(doc) {
+            let story = DocAddress::new(self.ord, story);
+            if self.found.last() != Some(&story) {
+                self.found.push(story);
+            }
         }
     }
 
-    fn harvest(self) -> FxHashSet<u64> {
+    fn harvest(self) -> Vec<DocAddress> {
         self.found
     }
 }

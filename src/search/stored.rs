@@ -134,6 +134,11 @@ impl UnitCursor {
         }
         self.unit
     }
+
+    /// The story document of the story `doc` belongs to.
+    pub fn story_document(&mut self, doc: DocId) -> Option<DocId> {
+        self.of(doc).map(|_| self.to)
+    }
 }
 
 /// The languages the index holds stories in, from its `lang` terms (not its file list, which

@@ -14,7 +14,7 @@ use crate::schema::Fields;
 use super::clause::{Clause, Node, Role};
 use super::compile::{self, weighted};
 use super::substring;
-use super::units::{self, Within};
+use super::units::Within;
 
 /// Weight of a title match relative to a match in a story's text (the title is a field of
 /// its own, so a title word counts in both).
@@ -91,12 +91,6 @@ pub fn in_one_passage(clause: &Clause) -> bool {
         }
         _ => phrase(clause),
     }
-}
-
-/// Story documents whose story is one of `units`, scoring nothing.
-pub fn stories_of(units: Vec<u64>, f: &Fields) -> Box<dyn Query> {
-    let units = ConstScoreQuery::new(units::checked(units, f.story_unit), 0.0);
-    all(vec![Box::new(units), story_documents(f)])
 }
 
 /// Passages of the stories `within`, scoring nothing.

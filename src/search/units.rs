@@ -2,28 +2,28 @@
 //! documents of the stories holding a word in one of their passages. tantivy's `TermSetQuery`
 //! builds an automaton of the terms and walks the field's whole term dictionary with it in
 //! every segment, which for thousands of stories cost most of a query; here the few ranked
-//! stories are looked up term by term ([`Within`]), and the many holding a word are checked on
-//! the `story_unit` fast field of each story document the rest of the query proposes ([`checked`]).
+//! stories are looked up term by term, and the story documents of the many holding a word are
+//! known by address already (both [`Within`]). Checking each story document of the archive
+//! against a set of stories (on the `story_unit` column) cost a seventh of a Chinese query.
 
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
-use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
-use tantivy::query::doc_predicate_query::{
-    ConstOrVariableSegmentPredicate, DocPredicate, DocPredicateQuery, SegmentDocPredicate,
-};
 use tantivy::query::{
-    AllScorer, BooleanQuery, ConstScorer, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
+    BooleanQuery, ConstScorer, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TantivyError, Term, TERMINATED};
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TantivyError, Term, TERMINATED,
+};
 
 use crate::error::Result;
 
-/// The documents (story documents and passages) of a few stories (the ranked ones), looked up
-/// once per segment by their `unit` terms; a query matching them, scoring nothing.
+/// Chosen documents, as a query matching them and scoring nothing: the documents (story
+/// documents and passages) of a few stories (the ranked ones), looked up once per segment by
+/// their `unit` terms ([`Within::new`]), or documents known by address ([`Within::documents`]).
 ///
 /// Put beside each term of a query ([`Within::around`]), it makes each term's postings be
 /// read only where these stories are, skipping the rest by the postings' skip lists: beside
@@ -67,6 +67,26 @@ impl Within {
         })
     }
 
+    /// The documents at `addresses` (sorted and distinct within each segment, as
+    /// [`super::rank::StoryDocuments`] gives them).
+    pub fn documents(searcher: &Searcher, addresses: Vec<DocAddress>) -> Within {
+        let mut by_segment: FxHashMap<u32, Vec<DocId>> = FxHashMap::default();
+        for a in addresses {
+            by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
+        }
+        let docs = by_segment
+            .into_iter()
+            .map(|(ord, mut found)| {
+                found.sort_unstable();
+                found.dedup();
+                (searcher.segment_reader(ord).segment_id(), found.into())
+            })
+            .collect();
+        Within {
+            docs: Arc::new(docs),
+        }
+    }
+
     /// `query` on these documents only (its scores unchanged).
     pub fn around(&self, query: Box<dyn Query>) -> Box<dyn Query> {
         Box::new(BooleanQuery::new(vec![
@@ -105,61 +125,6 @@ impl Weight for Within {
             )));
         }
         Ok(Explanation::new("within the stories", 0.0))
-    }
-}
-
-/// The documents of the stories `units` among those the rest of the query proposes, checked on
-/// the `story_unit` fast field: for many stories (a lookup each would cost more), when the rest of
-/// the query proposes few documents (story documents).
-pub fn checked(mut units: Vec<u64>, field: Field) -> Box<dyn Query> {
-    units.sort_unstable();
-    units.dedup();
-    Box::new(DocPredicateQuery::from(InUnits {
-        set: Arc::new(units.into_iter().collect()),
-        field,
-    }))
-}
-
-#[derive(Debug)]
-struct InUnits {
-    set: Arc<FxHashSet<u64>>,
-    field: Field,
-}
-
-impl DocPredicate for InUnits {
-    type SegmentDocPredicate = Predicate;
-
-    fn doc_predicate(
-        &self,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<ConstOrVariableSegmentPredicate<Predicate>> {
-        Ok(ConstOrVariableSegmentPredicate::Variable {
-            predicate: Predicate {
-                column: reader
-                    .fast_fields()
-                    .u64(reader.schema().get_field_name(self.field))?,
-                set: self.set.clone(),
-            },
-            necessary_condition: Box::new(AllScorer::new(reader.max_doc())),
-        })
-    }
-}
-
-/// A document whose unit is in the set.
-struct Predicate {
-    column: Column<u64>,
-    set: Arc<FxHashSet<u64>>,
-}
-
-impl SegmentDocPredicate for Predicate {
-    fn eval(&mut self, doc: DocId) -> bool {
-        self.column
-            .first(doc)
-            .is_some_and(|u| self.set.contains(&u))
-    }
-
-    fn cost(&self) -> u64 {
-        10
     }
 }
 

@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher as TantivySearcher, Term};
+use tantivy::{DocAddress, Searcher as TantivySearcher, Term};
 
 use crate::analysis::Analyzers;
 use crate::error::{Error, Result};
@@ -145,10 +145,6 @@ impl Searcher {
             );
             Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
         };
-        let filtered = |mut subs: Vec<(Occur, Box<dyn Query>)>, only: Box<dyn Query>| {
-            subs.push((Occur::Must, only));
-            with_filters(subs)
-        };
         // Stage 1: stories, by their whole text and title; every word, else some. A story
         // holding the one word of a query only in a passage scores nothing by it: when the
         // pool fills with stories holding it in their text, no passage is read to find more.
@@ -219,17 +215,24 @@ impl Searcher {
             }
             let near = stories::proximity(&plan.required, &plan.han_runs, f, Some(within));
             subs.extend(near.into_iter().map(|q| (Occur::Should, q)));
-            filtered(subs, stories::passages_of(within, f))
+            // Each term is within the stories already: a required one keeps the query there,
+            // and the stories' documents, driving it, would seek every word's union at each.
+            if subs.iter().any(|(occur, _)| *occur == Occur::Must) {
+                subs.push((Occur::MustNot, stories::story_documents(f)));
+            } else {
+                subs.push((Occur::Must, stories::passages_of(within, f)));
+            }
+            with_filters(subs)
         };
         let keep = request.per_story().max(1);
         for partial in [false, true] {
-            let units: Vec<u64> = ranked
+            let stories: Vec<DocAddress> = ranked
                 .iter()
                 .filter(|s| s.partial == partial)
-                .map(|s| s.unit)
+                .map(|s| s.document)
                 .collect();
-            if !units.is_empty() {
-                let within = Within::new(&self.searcher, &units, f.unit)?;
+            if !stories.is_empty() {
+                let within = Within::stories(&self.searcher, units_of, &stories);
                 let query = passage_query(partial, &within);
                 let (query, without) = (&*query, &without);
                 rank::passages(&self.searcher, units_of, query, keep, without, &mut ranked)?;

@@ -83,6 +83,8 @@ pub fn on_stories(
 pub struct RankedStory {
     /// Its [`crate::schema::unit`].
     pub unit: u64,
+    /// Its story document.
+    pub document: DocAddress,
     /// BM25 of its whole text and title.
     pub story_score: f32,
     /// Score of its best passage.
@@ -120,6 +122,7 @@ pub fn stories(
         };
         out.push(RankedStory {
             unit,
+            document: address,
             story_score: score,
             passage_score: 0.0,
             partial,

@@ -89,6 +89,14 @@ impl UnitColumn {
         self.row(doc).map(|row| self.0.values.get_val(row))
     }
 
+    /// The first document (passage) of the story whose story document is `story`.
+    pub fn first_of_story(&self, story: DocId) -> Option<DocId> {
+        match self.row(story)? {
+            0 => Some(0),
+            row => Some(self.document(row - 1) + 1),
+        }
+    }
+
     /// The story document of the story `doc` belongs to.
     pub fn story_document(&self, doc: DocId) -> Option<DocId> {
         self.row(doc).map(|row| self.document(row))

@@ -1,10 +1,10 @@
 //! Documents of chosen stories, as a query: the documents of the stories ranked, or the story
-//! documents of the stories holding a word in one of their passages. tantivy's `TermSetQuery`
-//! builds an automaton of the terms and walks the field's whole term dictionary with it in
-//! every segment, which for thousands of stories cost most of a query; here the few ranked
-//! stories are looked up term by term, and the story documents of the many holding a word are
-//! known by address already (both [`Within`]). Checking each story document of the archive
-//! against a set of stories (on the `story_unit` column) cost a seventh of a Chinese query.
+//! documents of the stories holding a word in one of their passages. Both are known by address
+//! ([`Within`]): a ranked story's documents are the range ending at its story document, and
+//! stage 1 collects story documents. tantivy's `TermSetQuery` of the stories' `unit` terms
+//! walks the field's whole term dictionary in every segment, a lookup of each term cost 5,000
+//! instructions a story, and checking each story document of the archive against a set of
+//! stories (on the `story_unit` column) a seventh of a Chinese query.
 
 use std::sync::Arc;
 
@@ -14,16 +14,16 @@ use tantivy::index::SegmentId;
 use tantivy::query::{
     BooleanQuery, ConstScorer, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
 };
-use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
-    DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TantivyError, Term, TERMINATED,
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyError,
+    TERMINATED,
 };
 
-use crate::error::Result;
+use super::stored::UnitColumn;
 
 /// Chosen documents, as a query matching them and scoring nothing: the documents (story
-/// documents and passages) of a few stories (the ranked ones), looked up once per segment by
-/// their `unit` terms ([`Within::new`]), or documents known by address ([`Within::documents`]).
+/// documents and passages) of a few stories (the ranked ones, [`Within::stories`]), or
+/// documents known by address ([`Within::documents`]).
 ///
 /// Put beside each term of a query ([`Within::around`]), it makes each term's postings be
 /// read only where these stories are, skipping the rest by the postings' skip lists: beside
@@ -36,44 +36,33 @@ pub struct Within {
 }
 
 impl Within {
-    /// The documents of the stories `units` (`field`: the `unit` field).
-    pub fn new(searcher: &Searcher, units: &[u64], field: Field) -> Result<Within> {
-        let mut units = units.to_vec();
-        units.sort_unstable();
-        units.dedup();
-        let mut docs = FxHashMap::default();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(field)?;
-            let mut found = Vec::new();
-            for &unit in &units {
-                let term = Term::from_field_u64(field, unit);
-                let Some(info) = inverted.get_term_info(&term).map_err(TantivyError::from)? else {
-                    continue;
-                };
-                let mut postings = inverted
-                    .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
-                    .map_err(TantivyError::from)?;
-                while postings.doc() != TERMINATED {
-                    found.push(postings.doc());
-                    postings.advance();
-                }
+    /// The documents of the stories whose story documents are at `stories` (`units`: each
+    /// segment's `story_unit` column): a story's passages are the documents right before its
+    /// story document.
+    pub fn stories(searcher: &Searcher, units: &[UnitColumn], stories: &[DocAddress]) -> Within {
+        let mut by_segment: FxHashMap<SegmentOrdinal, Vec<DocId>> = FxHashMap::default();
+        for s in stories {
+            if let Some(first) = units[s.segment_ord as usize].first_of_story(s.doc_id) {
+                let docs = by_segment.entry(s.segment_ord).or_default();
+                docs.extend(first..=s.doc_id);
             }
-            found.sort_unstable();
-            found.dedup();
-            docs.insert(segment.segment_id(), found.into());
         }
-        Ok(Within {
-            docs: Arc::new(docs),
-        })
+        Within::in_segments(searcher, by_segment)
     }
 
-    /// The documents at `addresses` (sorted and distinct within each segment, as
-    /// [`super::rank::StoryDocuments`] gives them).
+    /// The documents at `addresses`.
     pub fn documents(searcher: &Searcher, addresses: Vec<DocAddress>) -> Within {
-        let mut by_segment: FxHashMap<u32, Vec<DocId>> = FxHashMap::default();
+        let mut by_segment: FxHashMap<SegmentOrdinal, Vec<DocId>> = FxHashMap::default();
         for a in addresses {
             by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
         }
+        Within::in_segments(searcher, by_segment)
+    }
+
+    fn in_segments(
+        searcher: &Searcher,
+        by_segment: FxHashMap<SegmentOrdinal, Vec<DocId>>,
+    ) -> Within {
         let docs = by_segment
             .into_iter()
             .map(|(ord, mut found)| {

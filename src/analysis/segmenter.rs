@@ -21,6 +21,16 @@ impl Segmenter {
         }
     }
 
+    /// True once jieba's dictionary is built (segmenting no longer waits for it).
+    pub fn is_built(&self) -> bool {
+        self.jieba.get().is_some()
+    }
+
+    /// Builds jieba's dictionary now, if it is not built yet.
+    pub fn build(&self) {
+        self.jieba();
+    }
+
     fn jieba(&self) -> &Jieba {
         self.jieba.get_or_init(|| {
             let mut jieba = Jieba::new();

@@ -14,9 +14,13 @@ use tantivy::IndexWriter;
 /// The index writer, taking documents counted in a [`Queue`].
 pub type Writer = IndexWriter<Queued>;
 
-/// Most documents sent to the writer and not yet filed (as many as tantivy's queue held when
-/// each document was sent alone); a batch waits until it fits, or until the queue is empty.
-const MOST_QUEUED: usize = 10_000;
+/// Most documents sent to the writer and not yet filed; a batch waits until it fits, or until
+/// the queue is empty. What is still queued when the reading threads finish is filed by the
+/// writer alone (the other core idle) before it writes the segment: on the Chinese set the
+/// writer worked alone 0.5–0.7 s with 10,000 (as many as tantivy's queue held when each
+/// document was sent alone), 0.4–0.5 s with 2,000, no less with 500 (benches/README.md,
+/// "Indexing speed, sixth pass").
+const MOST_QUEUED: usize = 2_000;
 
 /// How long a batch waits for the writer to file a document before it is sent anyway.
 const PATIENCE: Duration = Duration::from_secs(1);

@@ -190,7 +190,7 @@ fn write_table(path: PathBuf, name: &str, pairs: &[(&str, &str)]) {
 /// order (`OUT_DIR/t2s.rs`, read by `src/analysis/t2s.rs`). Only three-byte characters are ever
 /// converted by fast2s.
 fn t2s(out: &Path) {
-    let mut table = String::from("/// (traditional, simplified), by the traditional character.\nstatic T2S: &[(char, char)] = &[");
+    let mut table = String::from("/// (traditional, simplified), by the traditional character.\nconst T2S: &[(char, char)] = &[");
     for c in '\u{800}'..='\u{FFFF}' {
         let converted = fast2s::convert(&c.to_string());
         let mut chars = converted.chars();

@@ -63,7 +63,9 @@ pub enum RunKind {
 }
 
 fn kind_of(c: char) -> Option<RunKind> {
-    if is_han(c) {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric().then_some(RunKind::Word)
+    } else if is_han(c) {
         Some(RunKind::Han)
     } else if c.is_alphanumeric() {
         Some(RunKind::Word)

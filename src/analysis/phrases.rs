@@ -14,8 +14,33 @@ const MAX_CHARS: usize = 64;
 /// A table of phrases, each found by its index in the list it was built from.
 pub struct Phrases<'a> {
     index: FxHashMap<&'a str, usize>,
-    firsts: FxHashSet<char>,
+    firsts: Firsts,
     longest: usize,
+}
+
+/// The characters phrases start with: a bit each below U+10000 (a look per character of the
+/// text), a set for the others.
+struct Firsts {
+    bits: Box<[u64; 1024]>,
+    beyond: FxHashSet<char>,
+}
+
+impl Firsts {
+    fn insert(&mut self, c: char) {
+        match c as usize {
+            n if n < 0x10000 => self.bits[n / 64] |= 1 << (n % 64),
+            _ => {
+                self.beyond.insert(c);
+            }
+        }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        match c as usize {
+            n if n < 0x10000 => (self.bits[n / 64] >> (n % 64)) & 1 == 1,
+            _ => self.beyond.contains(&c),
+        }
+    }
 }
 
 /// One phrase found: its byte range in the text and its index in the table.
@@ -33,7 +58,10 @@ impl<'a> Phrases<'a> {
     /// The table of `phrases`; empty phrases are never found.
     pub fn new(phrases: &[&'a str]) -> Phrases<'a> {
         let mut index = FxHashMap::with_capacity_and_hasher(phrases.len(), Default::default());
-        let mut firsts = FxHashSet::default();
+        let mut firsts = Firsts {
+            bits: Box::new([0; 1024]),
+            beyond: FxHashSet::default(),
+        };
         let mut longest = 0;
         for (i, p) in phrases.iter().enumerate() {
             let Some(first) = p.chars().next() else {
@@ -57,7 +85,7 @@ impl<'a> Phrases<'a> {
         let mut at = 0;
         std::iter::from_fn(move || {
             while let Some(c) = text[at..].chars().next() {
-                if self.firsts.contains(&c) {
+                if self.firsts.contains(c) {
                     if let Some(found) = self.longest_at(text, at) {
                         at = found.end;
                         return Some(found);

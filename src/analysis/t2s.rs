@@ -14,9 +14,38 @@ const BY_CONTEXT: [char; 15] = [
     '兒', '覆', '夥', '藉', '瞭', '麽', '幺', '於', '乾', '著', '苧', '闔', '鍾', '讎', '畫',
 ];
 
+/// One bit for each character below U+10000 that [`fold_chars`] may change: the table's and
+/// [`BY_CONTEXT`]. Most runs (simplified text) hold none, and are looked at once, cheaply.
+static MAY_CHANGE: [u64; 1024] = may_change_bits();
+
+const fn may_change_bits() -> [u64; 1024] {
+    let mut bits = [0u64; 1024];
+    let mut i = 0;
+    while i < T2S.len() {
+        let c = T2S[i].0 as usize;
+        bits[c / 64] |= 1 << (c % 64);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < BY_CONTEXT.len() {
+        let c = BY_CONTEXT[i] as usize;
+        bits[c / 64] |= 1 << (c % 64);
+        i += 1;
+    }
+    bits
+}
+
+fn may_change(c: char) -> bool {
+    let c = c as usize;
+    c < 0x10000 && (MAY_CHANGE[c / 64] >> (c % 64)) & 1 == 1
+}
+
 /// Folds traditional characters to simplified, keeping byte lengths (a conversion that would
 /// change the run's length is not applied).
 pub(super) fn fold_chars(run: &str) -> Cow<'_, str> {
+    if !run.chars().any(may_change) {
+        return Cow::Borrowed(run);
+    }
     let folded: String = if run.contains(BY_CONTEXT) {
         fast2s::convert(run)
     } else {

@@ -32,19 +32,22 @@ use super::stored::UnitColumn;
 /// there), which was a third of a Chinese query's time.
 #[derive(Clone, Debug)]
 pub struct Within {
-    docs: Arc<FxHashMap<SegmentId, Arc<[DocId]>>>,
+    docs: Arc<FxHashMap<SegmentId, Arc<[Span]>>>,
 }
+
+/// Documents `start..end` of a segment.
+type Span = (DocId, DocId);
 
 impl Within {
     /// The documents of the stories whose story documents are at `stories` (`units`: each
     /// segment's `story_unit` column): a story's passages are the documents right before its
     /// story document.
     pub fn stories(searcher: &Searcher, units: &[UnitColumn], stories: &[DocAddress]) -> Within {
-        let mut by_segment: FxHashMap<SegmentOrdinal, Vec<DocId>> = FxHashMap::default();
+        let mut by_segment: FxHashMap<SegmentOrdinal, Vec<Span>> = FxHashMap::default();
         for s in stories {
             if let Some(first) = units[s.segment_ord as usize].first_of_story(s.doc_id) {
-                let docs = by_segment.entry(s.segment_ord).or_default();
-                docs.extend(first..=s.doc_id);
+                let spans = by_segment.entry(s.segment_ord).or_default();
+                spans.push((first, s.doc_id + 1));
             }
         }
         Within::in_segments(searcher, by_segment)
@@ -52,24 +55,21 @@ impl Within {
 
     /// The documents at `addresses`.
     pub fn documents(searcher: &Searcher, addresses: Vec<DocAddress>) -> Within {
-        let mut by_segment: FxHashMap<SegmentOrdinal, Vec<DocId>> = FxHashMap::default();
+        let mut by_segment: FxHashMap<SegmentOrdinal, Vec<Span>> = FxHashMap::default();
         for a in addresses {
-            by_segment.entry(a.segment_ord).or_default().push(a.doc_id);
+            let spans = by_segment.entry(a.segment_ord).or_default();
+            spans.push((a.doc_id, a.doc_id + 1));
         }
         Within::in_segments(searcher, by_segment)
     }
 
     fn in_segments(
         searcher: &Searcher,
-        by_segment: FxHashMap<SegmentOrdinal, Vec<DocId>>,
+        by_segment: FxHashMap<SegmentOrdinal, Vec<Span>>,
     ) -> Within {
         let docs = by_segment
             .into_iter()
-            .map(|(ord, mut found)| {
-                found.sort_unstable();
-                found.dedup();
-                (searcher.segment_reader(ord).segment_id(), found.into())
-            })
+            .map(|(ord, spans)| (searcher.segment_reader(ord).segment_id(), joined(spans)))
             .collect();
         Within {
             docs: Arc::new(docs),
@@ -84,7 +84,7 @@ impl Within {
         ]))
     }
 
-    fn of(&self, reader: &SegmentReader) -> Arc<[DocId]> {
+    fn of(&self, reader: &SegmentReader) -> Arc<[Span]> {
         self.docs
             .get(&reader.segment_id())
             .cloned()
@@ -100,15 +100,13 @@ impl Query for Within {
 
 impl Weight for Within {
     fn scorer(&self, reader: &SegmentReader, _: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let docs = Docs {
-            docs: self.of(reader),
-            at: 0,
-        };
-        Ok(Box::new(ConstScorer::new(docs, 0.0)))
+        Ok(Box::new(ConstScorer::new(Docs::new(self.of(reader)), 0.0)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        if self.of(reader).binary_search(&doc).is_err() {
+        let spans = self.of(reader);
+        let at = spans.partition_point(|s| s.1 <= doc);
+        if spans.get(at).is_none_or(|s| s.0 > doc) {
             return Err(TantivyError::InvalidArgument(format!(
                 "document {doc} is not in the stories"
             )));
@@ -117,28 +115,100 @@ impl Weight for Within {
     }
 }
 
-/// Documents found by looking their stories up, sorted and distinct.
+/// `spans` sorted, those that overlap or touch joined.
+fn joined(mut spans: Vec<Span>) -> Arc<[Span]> {
+    spans.sort_unstable();
+    let mut joined: Vec<Span> = Vec::with_capacity(spans.len());
+    for (start, end) in spans {
+        match joined.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => joined.push((start, end)),
+        }
+    }
+    joined.into()
+}
+
+/// The documents of sorted, disjoint spans, in order.
 struct Docs {
-    docs: Arc<[DocId]>,
+    spans: Arc<[Span]>,
+    /// The span holding `doc`.
     at: usize,
+    doc: DocId,
+}
+
+impl Docs {
+    fn new(spans: Arc<[Span]>) -> Docs {
+        let doc = spans.first().map_or(TERMINATED, |s| s.0);
+        Docs { spans, at: 0, doc }
+    }
+
+    /// Moves to the first document at or after `target` from span `at` on.
+    fn settle(&mut self, target: DocId) -> DocId {
+        self.at += self.spans[self.at..].partition_point(|s| s.1 <= target);
+        self.doc = self
+            .spans
+            .get(self.at)
+            .map_or(TERMINATED, |s| s.0.max(target));
+        self.doc
+    }
 }
 
 impl DocSet for Docs {
     fn advance(&mut self) -> DocId {
-        self.at = (self.at + 1).min(self.docs.len());
-        self.doc()
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        self.settle(self.doc + 1)
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        self.at += self.docs[self.at..].partition_point(|&d| d < target);
-        self.doc()
+        if self.doc >= target {
+            return self.doc;
+        }
+        self.settle(target)
     }
 
     fn doc(&self) -> DocId {
-        self.docs.get(self.at).copied().unwrap_or(TERMINATED)
+        self.doc
     }
 
     fn size_hint(&self) -> u32 {
-        (self.docs.len() - self.at) as u32
+        let rest = self.spans.get(self.at..).unwrap_or_default();
+        rest.iter().map(|s| s.1 - s.0).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn spans_give_their_documents_in_order(
+            spans in proptest::collection::vec((0u32..200, 1u32..20), 0..12),
+            seeks in proptest::collection::vec(0u32..260, 0..12),
+        ) {
+            let spans: Vec<Span> = spans.iter().map(|&(s, n)| (s, s + n)).collect();
+            let mut all: Vec<DocId> = spans.iter().flat_map(|&(s, e)| s..e).collect();
+            all.sort_unstable();
+            all.dedup();
+            let mut docs = Docs::new(joined(spans));
+            prop_assert_eq!(docs.size_hint() as usize, all.len());
+            let mut seen = Vec::new();
+            while docs.doc() != TERMINATED {
+                seen.push(docs.doc());
+                docs.advance();
+            }
+            prop_assert_eq!(&seen, &all);
+            let mut seeks = seeks;
+            seeks.sort_unstable();
+            let mut docs = Docs::new(docs.spans.clone());
+            for target in seeks {
+                let from = target.max(docs.doc());
+                let expected = all.iter().copied().find(|&d| d >= from);
+                prop_assert_eq!(docs.seek(target), expected.unwrap_or(TERMINATED));
+            }
+        }
     }
 }

@@ -226,13 +226,13 @@ impl Searcher {
         };
         let keep = request.per_story().max(1);
         for partial in [false, true] {
-            let stories: Vec<DocAddress> = ranked
+            let ranked_documents: Vec<DocAddress> = ranked
                 .iter()
                 .filter(|s| s.partial == partial)
                 .map(|s| s.document)
                 .collect();
-            if !stories.is_empty() {
-                let within = Within::stories(&self.searcher, units_of, &stories);
+            if !ranked_documents.is_empty() {
+                let within = Within::stories(&self.searcher, units_of, &ranked_documents);
                 let query = passage_query(partial, &within);
                 let (query, without) = (&*query, &without);
                 rank::passages(&self.searcher, units_of, query, keep, without, &mut ranked)?;

@@ -67,7 +67,7 @@ pub fn on_stories(
         }
         if let Some(word) = stories::han_word(c) {
             let with_word = runs.iter().filter(|(run, _)| run.contains(word));
-            holding.extend(with_word.flat_map(|(_, stories)| stories.iter().copied()));
+            holding.extend(with_word.flat_map(|(_, found)| found.iter().copied()));
         }
         let mut q = stories::on_story(c, f);
         if !holding.is_empty() {

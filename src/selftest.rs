@@ -6,7 +6,7 @@
 
 use tantivy::tokenizer::Token;
 
-use crate::analysis::{fold_han, is_han, Analyzers, MAX_WORD_BYTES};
+use crate::analysis::{fold_han, has_han, is_han, Analyzers, MAX_WORD_BYTES};
 use crate::error::Result;
 use crate::search::{Passage, Request, Searcher};
 
@@ -49,7 +49,7 @@ pub fn queries_for(text: &str, analyzers: &Analyzers) -> Vec<String> {
                 if fold_han(written) == t.text {
                     han.push((t.offset_from, t.offset_to, t.position));
                 }
-            } else if !written.chars().any(is_han) {
+            } else if !has_han(written) {
                 latin.push((t.offset_from, t.offset_to));
             }
         });

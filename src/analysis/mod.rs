@@ -53,6 +53,11 @@ pub fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x3007)
 }
 
+/// True when `text` holds a Han ideograph.
+pub fn has_han(text: &str) -> bool {
+    text.chars().any(is_han)
+}
+
 /// Which kind of run a character belongs to.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum RunKind {

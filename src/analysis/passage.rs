@@ -6,7 +6,7 @@ use rustc_hash::FxHashSet;
 use tantivy::tokenizer::{TextAnalyzer, Token};
 
 use super::tokens::push;
-use super::{bigrams, is_han, MixedTokenizer, MAX_WORD_BYTES};
+use super::{bigrams, has_han, is_han, MixedTokenizer, MAX_WORD_BYTES};
 
 /// A passage's tokens, carried in strings ([`super::tokens`]).
 pub struct Analysed {
@@ -31,7 +31,7 @@ impl PassageAnalyzer {
     /// Han runs (in the order of the runs).
     pub fn analyse(&mut self, text: &str, mut han_word: impl FnMut(&str)) -> Analysed {
         let mut out = String::with_capacity(text.len() * 2);
-        if !text.chars().any(is_han) {
+        if !has_han(text) {
             self.whole
                 .token_stream(text)
                 .process(&mut |t: &Token| push(&mut out, t.position, &t.text));

@@ -12,7 +12,7 @@ use tantivy::indexer::UserOperation;
 
 use super::documents::{Maker, Vocabulary};
 use super::Progress;
-use crate::analysis::{is_han, Analyzers, Segmenter};
+use crate::analysis::{has_han, Analyzers, Segmenter};
 use crate::corpus::{self, Document, SourceFile};
 use crate::error::{Error, Result};
 use crate::manifest::FileEntry;
@@ -161,7 +161,7 @@ impl<'a> Reading<'a> {
     /// `doc` (file `i`) back when it can be analysed now; `None` when it is held until the
     /// dictionary is built. The first thread to meet Chinese text builds the dictionary here.
     fn hold(&self, i: usize, doc: Document) -> Option<Document> {
-        if self.segmenter.is_built() || !has_han(&doc) {
+        if self.segmenter.is_built() || !needs_jieba(&doc) {
             return Some(doc);
         }
         if !self.building.swap(true, Ordering::Relaxed) {
@@ -202,11 +202,11 @@ impl<'a> Reading<'a> {
 }
 
 /// True when some of `doc`'s text is Han (jieba cuts it).
-fn has_han(doc: &Document) -> bool {
+fn needs_jieba(doc: &Document) -> bool {
     let a = &doc.article;
     std::iter::once(&a.title)
         .chain(&a.passages)
-        .any(|text| text.chars().any(is_han))
+        .any(|text| has_han(text))
 }
 
 /// Adds the documents of `doc`, read from `file`; an index that cannot take documents is an

@@ -43,30 +43,29 @@ impl Within {
     /// segment's `story_unit` column): a story's passages are the documents right before its
     /// story document.
     pub fn stories(searcher: &Searcher, units: &[UnitColumn], stories: &[DocAddress]) -> Within {
-        let mut by_segment: FxHashMap<SegmentOrdinal, Vec<Span>> = FxHashMap::default();
-        for s in stories {
-            if let Some(first) = units[s.segment_ord as usize].first_of_story(s.doc_id) {
-                let spans = by_segment.entry(s.segment_ord).or_default();
-                spans.push((first, s.doc_id + 1));
-            }
-        }
-        Within::in_segments(searcher, by_segment)
+        let spans = stories.iter().filter_map(|s| {
+            let first = units[s.segment_ord as usize].first_of_story(s.doc_id)?;
+            Some((s.segment_ord, (first, s.doc_id + 1)))
+        });
+        Within::of_spans(searcher, spans)
     }
 
     /// The documents at `addresses`.
     pub fn documents(searcher: &Searcher, addresses: Vec<DocAddress>) -> Within {
-        let mut by_segment: FxHashMap<SegmentOrdinal, Vec<Span>> = FxHashMap::default();
-        for a in addresses {
-            let spans = by_segment.entry(a.segment_ord).or_default();
-            spans.push((a.doc_id, a.doc_id + 1));
-        }
-        Within::in_segments(searcher, by_segment)
+        let spans = addresses
+            .into_iter()
+            .map(|a| (a.segment_ord, (a.doc_id, a.doc_id + 1)));
+        Within::of_spans(searcher, spans)
     }
 
-    fn in_segments(
+    fn of_spans(
         searcher: &Searcher,
-        by_segment: FxHashMap<SegmentOrdinal, Vec<Span>>,
+        spans: impl Iterator<Item = (SegmentOrdinal, Span)>,
     ) -> Within {
+        let mut by_segment: FxHashMap<SegmentOrdinal, Vec<Span>> = FxHashMap::default();
+        for (ord, span) in spans {
+            by_segment.entry(ord).or_default().push(span);
+        }
         let docs = by_segment
             .into_iter()
             .map(|(ord, spans)| (searcher.segment_reader(ord).segment_id(), joined(spans)))

@@ -4,7 +4,7 @@
 
 use crate::analysis::numbers;
 use crate::analysis::pinyin;
-use crate::analysis::{is_han, latin_terms};
+use crate::analysis::{has_han, is_han, latin_terms};
 use crate::query::Item;
 
 use super::{
@@ -48,7 +48,7 @@ impl<V: Vocabulary> Planner<'_, V> {
         let words: Vec<Option<&str>> = groups
             .iter()
             .map(|g| match g.as_slice() {
-                [Item::Word(w)] if !w.chars().any(is_han) => {
+                [Item::Word(w)] if !has_han(w) => {
                     let stems = latin_terms(w);
                     (!stems.is_empty() && !stems.iter().any(|s| is_function_word(s)))
                         .then_some(w.as_str())
@@ -209,7 +209,7 @@ impl<V: Vocabulary> Planner<'_, V> {
     /// A translation into Chinese: the whole word only, as the dictionary writes it (as a
     /// substring too, it would weigh as much as the typed word it stands for).
     fn translation(&mut self, word: &str) -> Clause {
-        if word.chars().any(is_han) {
+        if has_han(word) {
             self.marks.han.insert(word.to_string());
         }
         Clause {

@@ -23,19 +23,33 @@ use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TantivyError, Term,
 
 use crate::schema::Fields;
 
-use super::stored::UnitColumn;
-
-/// Each segment's story documents, in order ([`UnitColumn::story_documents`]).
+/// Each segment's story documents, in order: a story's passages are the documents before its
+/// story document and after the one before ([`Fields::story_unit`]).
 pub type SegmentStories = Arc<FxHashMap<SegmentId, Arc<[DocId]>>>;
 
-/// The story documents of every segment of `searcher` (`units`: each segment's column).
-pub fn segment_stories(searcher: &Searcher, units: &[UnitColumn]) -> SegmentStories {
-    let segments = searcher.segment_readers().iter().zip(units);
-    Arc::new(
-        segments
-            .map(|(reader, unit)| (reader.segment_id(), unit.story_documents()))
-            .collect(),
-    )
+/// The story documents of every segment of `searcher`: those of passage number 0.
+pub fn segment_stories(searcher: &Searcher, f: &Fields) -> tantivy::Result<SegmentStories> {
+    marked(searcher, &Term::from_field_u64(f.passage, 0))
+}
+
+/// The documents holding `marker` in every segment of `searcher`, read off its postings (the
+/// `story_unit` column's index gave them at ten times the cost).
+fn marked(searcher: &Searcher, marker: &Term) -> tantivy::Result<SegmentStories> {
+    let mut out = FxHashMap::default();
+    for reader in searcher.segment_readers() {
+        let inverted = reader.inverted_index(marker.field())?;
+        let mut docs = Vec::new();
+        if let Some(mut postings) =
+            inverted.read_block_postings(marker, IndexRecordOption::Basic)?
+        {
+            while !postings.docs().is_empty() {
+                docs.extend_from_slice(postings.docs());
+                postings.advance();
+            }
+        }
+        out.insert(reader.segment_id(), docs.into());
+    }
+    Ok(Arc::new(out))
 }
 
 /// A story holding the word: its story document, the word's frequency in its passages, and
@@ -104,19 +118,21 @@ fn tally(
     };
     // Each story holding the word: its row in the story columns, and the word's frequency.
     let mut sums: Vec<(usize, u32)> = Vec::new();
-    // The story document of the passage at hand: the first at or after it.
-    let mut at = 0;
+    // The story document of the passages at hand (a passage is never one): the row of the
+    // first at or after them.
+    let (mut at, mut story) = (0, None);
     'blocks: while !postings.docs().is_empty() {
         for (&doc, &freq) in postings.docs().iter().zip(postings.freqs()) {
-            if stories[at..].first().is_some_and(|&s| s < doc) {
+            if story.is_none_or(|s| s < doc) {
                 at += stories[at..].partition_point(|&s| s < doc);
+                let Some(&s) = stories.get(at) else {
+                    break 'blocks;
+                };
+                story = Some(s);
+                sums.push((at, 0));
             }
-            if at == stories.len() {
-                break 'blocks;
-            }
-            match sums.last_mut() {
-                Some(last) if last.0 == at => last.1 += freq,
-                _ => sums.push((at, freq)),
+            if let Some(last) = sums.last_mut() {
+                last.1 += freq;
             }
         }
         postings.advance();
@@ -243,7 +259,7 @@ mod tests {
     use proptest::prelude::*;
     use tantivy::collector::TopDocs;
     use tantivy::query::TermQuery;
-    use tantivy::schema::{Schema, FAST, TEXT};
+    use tantivy::schema::{Schema, FAST, INDEXED, TEXT};
     use tantivy::{doc, Index};
 
     const WORDS: [&str; 5] = ["ant", "bee", "cat", "dog", "elk"];
@@ -261,7 +277,7 @@ mod tests {
             let mut schema = Schema::builder();
             let text = schema.add_text_field("text", TEXT);
             let body = schema.add_text_field("body", TEXT);
-            let unit = schema.add_u64_field("story_unit", FAST);
+            let passage = schema.add_u64_field("passage", INDEXED);
             let length = schema.add_u64_field("story_length", FAST);
             let index = Index::create_in_ram(schema.build());
             let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
@@ -270,12 +286,12 @@ mod tests {
                     .iter()
                     .map(|p| p.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" "))
                     .collect();
-                for passage in &passages {
-                    writer.add_document(doc!(text => passage.as_str())).unwrap();
+                for (i, p) in passages.iter().enumerate() {
+                    writer.add_document(doc!(text => p.as_str(), passage => i as u64 + 1)).unwrap();
                 }
                 let tokens = story.iter().map(Vec::len).sum::<usize>() as u64;
                 writer
-                    .add_document(doc!(body => passages.join(" "), unit => n as u64, length => tokens))
+                    .add_document(doc!(body => passages.join(" "), passage => 0u64, length => tokens))
                     .unwrap();
                 if n == stories.len() / 2 {
                     writer.commit().unwrap();
@@ -283,9 +299,7 @@ mod tests {
             }
             writer.commit().unwrap();
             let searcher = index.reader().unwrap().searcher();
-            let units: Vec<UnitColumn> =
-                searcher.segment_readers().iter().map(|r| UnitColumn::open(r).unwrap()).collect();
-            let stories = segment_stories(&searcher, &units);
+            let stories = marked(&searcher, &Term::from_field_u64(passage, 0)).unwrap();
             let top = TopDocs::with_limit(100).order_by_score();
             let ours = StoryWord::of(Term::from_field_text(text, WORDS[word]), length, &stories);
             let copy = TermQuery::new(

@@ -1,6 +1,6 @@
 //! A story file's tantivy documents: one per passage, and the story document. Each passage is
-//! analysed here, once, for its `text`, its story's `body` and the run's word lists, and cut
-//! into bigrams; tantivy gets the tokens ([`crate::analysis::tokens`]) and only files them.
+//! analysed here, once, for its `text` and the run's word lists, and cut into bigrams; tantivy
+//! gets the tokens ([`crate::analysis::tokens`]) and only files them.
 //!
 //! The word lists (`words`, `pinyin`) are read as term dictionaries only, so each term is
 //! filed once per run, on a vocabulary document that belongs to no story (no `unit` or
@@ -84,8 +84,8 @@ impl<'a> Maker<'a> {
         }
     }
 
-    /// The documents of `doc`: its passages, then its story document (passage 0: the whole
-    /// text in `body`, frequencies only, the title in `head`), then the run's vocabulary
+    /// The documents of `doc`: its passages, then its story document (passage 0: the title in
+    /// `head`, the number of its passages' tokens in `story_length`), then the run's vocabulary
     /// document when its words make enough ([`Vocabulary`]).
     pub(super) fn documents(&mut self, doc: &Document) -> Vec<TantivyDocument> {
         let fields = self.fields;
@@ -95,6 +95,8 @@ impl<'a> Maker<'a> {
         // A story's distinct words, added to the run's at once (one lock per story).
         let mut words = FxHashSet::default();
         let mut han = FxHashSet::default();
+        // The number of `text` tokens of all its passages ([`Fields::story_length`]).
+        let mut length = 0;
         for (i, text) in a.passages.iter().enumerate() {
             let n = i as u64 + 1;
             let mut d = located(fields, doc, n);
@@ -109,8 +111,8 @@ impl<'a> Maker<'a> {
                     han.insert(word.to_string());
                 }
             });
-            d.add_text(fields.text, &analysed.text);
-            story.add_text(fields.body, analysed.text);
+            length += crate::analysis::tokens::count(&analysed.text) as u64;
+            d.add_text(fields.text, analysed.text);
             d.add_text(fields.written, text);
             d.add_text(fields.grams, analysed.grams);
             self.words.token_stream(text).process(&mut |t: &Token| {
@@ -121,6 +123,7 @@ impl<'a> Maker<'a> {
             out.push(d);
         }
         story.add_text(fields.head, tokens(&mut self.text, &a.title));
+        story.add_u64(fields.story_length, length);
         if !a.markers.is_empty() {
             story.add_u64(fields.align, 0);
         }

@@ -284,8 +284,11 @@ impl Analyzers {
     pub fn passages(&self) -> PassageAnalyzer {
         PassageAnalyzer {
             mixed: self.mixed(),
-            whole: self.text(),
             filters: self.filtered(RawTokenizer::default()),
+            folding: unstemmed(RawTokenizer::default()),
+            stemmer: self
+                .stemming
+                .then(|| frostem::Stemmer::new(frostem::Algorithm::English)),
         }
     }
 
@@ -302,11 +305,6 @@ impl Analyzers {
         } else {
             TextAnalyzer::builder(tokenizer).filter(LowerCaser).build()
         }
-    }
-
-    /// The unstemmed Latin-word analyzer.
-    pub fn words(&self) -> TextAnalyzer {
-        latin_unstemmed()
     }
 
     /// Registers the fields' analyzer with an index: every field is indexed from tokens the
@@ -341,7 +339,12 @@ fn stemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
 
 /// The analyzer behind [`latin_words`], to reuse over many texts.
 pub fn latin_unstemmed() -> TextAnalyzer {
-    TextAnalyzer::builder(MixedTokenizer { segmenter: None })
+    unstemmed(MixedTokenizer { segmenter: None })
+}
+
+/// [`stemmed`]'s filters but the stemmer, after `tokenizer`.
+fn unstemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)

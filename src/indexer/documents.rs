@@ -64,7 +64,6 @@ pub(super) struct Maker<'a> {
     fields: &'a Fields,
     passages: PassageAnalyzer,
     text: TextAnalyzer,
-    words: TextAnalyzer,
     /// The run's words, shared by its threads.
     vocabulary: &'a Mutex<Vocabulary>,
 }
@@ -79,7 +78,6 @@ impl<'a> Maker<'a> {
             fields,
             passages: analyzers.passages(),
             text: analyzers.text(),
-            words: analyzers.words(),
             vocabulary,
         }
     }
@@ -104,20 +102,23 @@ impl<'a> Maker<'a> {
                 Some(marker) => marker.unwrap_or(schema::UNPAIRED + n),
             };
             d.add_u64(fields.align, align);
-            let analysed = self.passages.analyse(text, |word| {
-                if !han.contains(word) {
-                    han.insert(word.to_string());
-                }
-            });
+            let analysed = self.passages.analyse(
+                text,
+                |word| {
+                    if !han.contains(word) {
+                        han.insert(word.to_string());
+                    }
+                },
+                |word| {
+                    if !words.contains(word) {
+                        words.insert(word.to_string());
+                    }
+                },
+            );
             d.add_text(fields.text, &analysed.text);
             story.add_text(fields.body, analysed.text);
             d.add_text(fields.written, text);
             d.add_text(fields.grams, analysed.grams);
-            self.words.token_stream(text).process(&mut |t: &Token| {
-                if !words.contains(&t.text) {
-                    words.insert(t.text.clone());
-                }
-            });
             out.push(d);
         }
         story.add_text(fields.head, tokens(&mut self.text, &a.title));

@@ -159,7 +159,8 @@ impl MixedTokenizer {
         text: &str,
         mut each_han_run: impl FnMut(&str, &[(usize, usize)]),
     ) -> Vec<Token> {
-        let mut tokens = Vec::new();
+        // About a token for every four bytes, in either script.
+        let mut tokens = Vec::with_capacity(text.len() / 4);
         let mut words = Vec::new();
         // Sub-words and units take the position of the (first) word they are part of.
         let mut next = 0;
@@ -289,6 +290,7 @@ impl Analyzers {
             stemmer: self
                 .stemming
                 .then(|| frostem::Stemmer::new(frostem::Algorithm::English)),
+            stems: Default::default(),
         }
     }
 

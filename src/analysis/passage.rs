@@ -2,7 +2,7 @@
 //! the same folded Han runs, and the jieba words the pinyin field reads, where three analyzers
 //! each found the runs, folded them and (the text and pinyin) cut them again.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::tokenizer::{TextAnalyzer, Token};
 
 use super::tokens::push;
@@ -27,7 +27,13 @@ pub struct PassageAnalyzer {
     /// The filters' stemmer, over a word already lowercased and folded (none: the filters
     /// have no stemmer, and run on the word as written).
     pub(super) stemmer: Option<frostem::Stemmer>,
+    /// The stems of the words met: most words come again and again, and the stemmer was most
+    /// of a Latin word's cost (at most [`STEMS`], then forgotten).
+    pub(super) stems: FxHashMap<String, String>,
 }
+
+/// Most stems a [`PassageAnalyzer`] keeps.
+const STEMS: usize = 50_000;
 
 impl PassageAnalyzer {
     /// Analyses `text`, calling `han_word` with every jieba word and sub-word of its folded
@@ -68,7 +74,17 @@ impl PassageAnalyzer {
                 }
                 latin_word(&word);
                 match &self.stemmer {
-                    Some(stemmer) => push(&mut out, position, &stemmer.stem(&word)),
+                    Some(stemmer) => match self.stems.get(&word) {
+                        Some(stem) => push(&mut out, position, stem),
+                        None => {
+                            let stem = stemmer.stem(&word).into_owned();
+                            push(&mut out, position, &stem);
+                            if self.stems.len() >= STEMS {
+                                self.stems.clear();
+                            }
+                            self.stems.insert(word.clone(), stem);
+                        }
+                    },
                     None => self
                         .filters
                         .token_stream(&t.text)

@@ -1,5 +1,6 @@
 //! Every Tantivy field in one place. One Tantivy document is one passage, plus one per story
-//! and language (passage number 0) that holds the story's whole text for ranking stories.
+//! and language (passage number 0) that holds what ranks and names the story as a whole: its
+//! title, its length, its id, file and date.
 
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
@@ -22,10 +23,12 @@ pub struct Fields {
     /// Unstemmed Latin words (spelling tolerance): on story documents only, each once; only
     /// its term dictionary is read.
     pub words: Field,
-    /// A story document's whole text, frequencies only (no positions: the index stays lean).
-    pub body: Field,
     /// A story document's title, analysed like the text (a boosted field when ranking).
     pub head: Field,
+    /// The number of `text` tokens in a story's passages, on its story document: its whole
+    /// text's length, which ranks stories with the passages' postings
+    /// ([`crate::search::story_word`]).
+    pub story_length: Field,
     /// `reading\x1fword` for every Han word (search without a Chinese keyboard): on story
     /// documents only, each once; only its term dictionary is read.
     pub pinyin: Field,
@@ -96,14 +99,11 @@ impl Fields {
             written: b.add_text_field("written", STORED),
             grams: b.add_text_field("grams", unscored(TOKENS_ANALYZER)),
             words: b.add_text_field("words", unscored(TOKENS_ANALYZER)),
-            body: b.add_text_field(
-                "body",
-                indexed(TOKENS_ANALYZER, IndexRecordOption::WithFreqs),
-            ),
             head: b.add_text_field(
                 "head",
                 indexed(TOKENS_ANALYZER, IndexRecordOption::WithFreqs),
             ),
+            story_length: b.add_u64_field("story_length", NumericOptions::default().set_fast()),
             pinyin: b.add_text_field("pinyin", unscored(TOKENS_ANALYZER)),
             story: b.add_text_field("story", unscored("raw")),
             lang: b.add_text_field("lang", unscored("raw")),
@@ -130,8 +130,8 @@ impl Fields {
             written: f("written")?,
             grams: f("grams")?,
             words: f("words")?,
-            body: f("body")?,
             head: f("head")?,
+            story_length: f("story_length")?,
             pinyin: f("pinyin")?,
             story: f("story")?,
             lang: f("lang")?,

@@ -21,6 +21,11 @@ pub fn push(out: &mut String, position: usize, term: &str) {
     out.push(END);
 }
 
+/// The number of tokens [`push`] wrote into `carried`.
+pub fn count(carried: &str) -> usize {
+    memchr::memchr_iter(END as u8, carried.as_bytes()).count()
+}
+
 /// Reads back the tokens [`push`] wrote; anything else yields no token.
 #[derive(Clone, Default)]
 pub struct TokensTokenizer;
@@ -93,6 +98,7 @@ mod tests {
             (2, "huoerguosi\x1f霍尔果斯"),
         ];
         assert_eq!(back, expected.map(|(p, t)| (p, t.to_string())));
+        assert_eq!(count(&carried), 4);
         let mut tokenizer = TokensTokenizer;
         assert!(!tokenizer.token_stream("not tokens\0x\x1ey\0").advance());
     }

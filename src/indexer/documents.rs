@@ -1,6 +1,6 @@
 //! A story file's tantivy documents: one per passage, and the story document. Each passage is
-//! analysed here, once, for its `text`, its story's `body` and the run's word lists, and cut
-//! into bigrams; tantivy gets the tokens ([`crate::analysis::tokens`]) and only files them.
+//! analysed here, once, for its `text` and the run's word lists, and cut into bigrams; tantivy
+//! gets the tokens ([`crate::analysis::tokens`]) and only files them.
 //!
 //! The word lists (`words`, `pinyin`) are read as term dictionaries only, so each term is
 //! filed once per run, on a vocabulary document that belongs to no story (no `path`, `unit`
@@ -103,8 +103,8 @@ impl<'a> Maker<'a> {
         }
     }
 
-    /// The documents of `doc`: its passages, then its story document (passage 0: the whole
-    /// text in `body`, frequencies only, the title in `head`), then the run's vocabulary
+    /// The documents of `doc`: its passages, then its story document (passage 0: the title in
+    /// `head`, the number of its passages' tokens in `story_length`), then the run's vocabulary
     /// document when its words make enough ([`Vocabulary`]).
     pub(super) fn documents(&mut self, doc: &Document) -> Vec<TantivyDocument> {
         let fields = self.fields;
@@ -116,6 +116,8 @@ impl<'a> Maker<'a> {
             self.known = Known::default();
         }
         let (mut words, mut han) = (Vec::new(), Vec::new());
+        // The number of `text` tokens of all its passages ([`Fields::story_length`]).
+        let mut length = 0;
         for (i, text) in a.passages.iter().enumerate() {
             let n = i as u64 + 1;
             let mut d = located(fields, doc, n);
@@ -130,13 +132,14 @@ impl<'a> Maker<'a> {
                 |word| Known::note(&mut self.known.han, &mut han, word),
                 |word| Known::note(&mut self.known.latin, &mut words, word),
             );
-            d.add_text(fields.text, &analysed.text);
-            story.add_text(fields.body, analysed.text);
+            length += crate::analysis::tokens::count(&analysed.text) as u64;
+            d.add_text(fields.text, analysed.text);
             d.add_text(fields.written, text);
             d.add_text(fields.grams, analysed.grams);
             out.push(d);
         }
         story.add_text(fields.head, tokens(&mut self.text, &a.title));
+        story.add_u64(fields.story_length, length);
         if !a.markers.is_empty() {
             story.add_u64(fields.align, 0);
         }

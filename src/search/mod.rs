@@ -16,6 +16,7 @@ pub mod request;
 pub mod segment;
 pub mod stored;
 pub mod stories;
+pub mod story_word;
 pub mod substring;
 pub mod units;
 
@@ -150,7 +151,11 @@ impl Searcher {
         // pool fills with stories holding it in their text, no passage is read to find more.
         let one = plan.required.len() == 1;
         let units_of = &self.stored().columns()?.unit;
-        let on = |members| rank::on_stories(&self.searcher, units_of, &plan, f, members);
+        let segment_stories = story_word::segment_stories(&self.searcher, units_of);
+        let words: Vec<Box<dyn Query>> = (plan.required.iter())
+            .map(|c| stories::on_story(c, f, &segment_stories))
+            .collect();
+        let on = |members| rank::on_stories(&self.searcher, units_of, &plan, &words, f, members);
         let mut on_stories = on(!one)?;
         let story_query = |on_stories: &[Box<dyn Query>], occur: Occur| {
             // Story terms are only on story documents (as are the stories `on_stories` adds

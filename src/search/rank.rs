@@ -38,12 +38,15 @@ pub fn excluded(
 }
 
 /// Each required clause of `plan` on story documents: its words in the story's whole text or
-/// title, or, with `members`, one of the story's passages holding it (a Han substring or a
-/// phrase, or a typed Han run containing the word; `units`: each segment's `story_unit` column).
+/// title (`words`: [`stories::on_story`] of each, made once a search: they keep the postings
+/// they read), or, with `members`, one of the story's passages holding it (a Han substring or
+/// a phrase, or a typed Han run containing the word; `units`: each segment's `story_unit`
+/// column).
 pub fn on_stories(
     searcher: &Searcher,
     units: &[UnitColumn],
     plan: &Plan,
+    words: &[Box<dyn Query>],
     f: &Fields,
     members: bool,
 ) -> Result<Vec<Box<dyn Query>>> {
@@ -60,7 +63,7 @@ pub fn on_stories(
         runs.push((run.as_str(), holding));
     }
     let mut on_stories = Vec::with_capacity(plan.required.len());
-    for c in &plan.required {
+    for (c, words) in plan.required.iter().zip(words) {
         let mut holding = Vec::new();
         if let Some(on_passages) = stories::passage_part(c, f).filter(|_| members) {
             holding = searcher.search(&*on_passages, &StoryDocuments(units))?;
@@ -69,7 +72,7 @@ pub fn on_stories(
             let with_word = runs.iter().filter(|(run, _)| run.contains(word));
             holding.extend(with_word.flat_map(|(_, found)| found.iter().copied()));
         }
-        let mut q = stories::on_story(c, f);
+        let mut q = words.box_clone();
         if !holding.is_empty() {
             q = stories::any(vec![q, Box::new(Within::documents(searcher, holding))]);
         }

@@ -13,6 +13,7 @@ use crate::schema::Fields;
 
 use super::clause::{Clause, Node, Role};
 use super::compile::{self, weighted};
+use super::story_word::{SegmentStories, StoryWord};
 use super::substring;
 use super::units::Within;
 
@@ -28,17 +29,19 @@ const PHRASE_WEIGHT: f32 = 0.2;
 /// Weight of a Han run typed without spaces found as one substring of a passage.
 const RUN_WEIGHT: f32 = 1.0;
 
-/// A clause on story documents. A Han substring matches nothing here: see [`passage_part`].
-pub fn on_story(clause: &Clause, f: &Fields) -> Box<dyn Query> {
+/// A clause on story documents (`stories`: each segment's story documents). A Han substring matches nothing here: see [`passage_part`].
+pub fn on_story(clause: &Clause, f: &Fields, stories: &SegmentStories) -> Box<dyn Query> {
     let q = match &clause.node {
-        Node::Term(t) => story_word(t, f),
+        Node::Term(t) => story_word(t, f, stories),
         Node::Phrase(terms) if terms.is_empty() => Box::new(EmptyQuery),
-        Node::Phrase(terms) => all(terms.iter().map(|t| story_word(t, f)).collect()),
+        Node::Phrase(terms) => all(terms.iter().map(|t| story_word(t, f, stories)).collect()),
         Node::Grams(_) => Box::new(EmptyQuery),
-        Node::Any(cs) => {
-            compile::alternatives(cs.iter().map(|c| (c.role, on_story(c, f))).collect())
-        }
-        Node::All(cs) => all(cs.iter().map(|c| on_story(c, f)).collect()),
+        Node::Any(cs) => compile::alternatives(
+            cs.iter()
+                .map(|c| (c.role, on_story(c, f, stories)))
+                .collect(),
+        ),
+        Node::All(cs) => all(cs.iter().map(|c| on_story(c, f, stories)).collect()),
     };
     match clause.role {
         Role::FunctionWord => q,
@@ -197,16 +200,14 @@ fn words(clause: &Clause) -> Vec<&str> {
 }
 
 /// A text term on story documents: in the whole text, or in the title.
-fn story_word(term: &str, f: &Fields) -> Box<dyn Query> {
-    let on = |field| -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(field, term),
-            IndexRecordOption::WithFreqs,
-        ))
-    };
+fn story_word(term: &str, f: &Fields, stories: &SegmentStories) -> Box<dyn Query> {
+    let title = TermQuery::new(
+        Term::from_field_text(f.head, term),
+        IndexRecordOption::WithFreqs,
+    );
     any(vec![
-        on(f.body),
-        Box::new(BoostQuery::new(on(f.head), TITLE_WEIGHT)),
+        Box::new(StoryWord::new(term, f, stories)),
+        Box::new(BoostQuery::new(Box::new(title), TITLE_WEIGHT)),
     ])
 }
 

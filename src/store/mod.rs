@@ -176,16 +176,17 @@ pub fn make_readable(dir: &Path) -> Result<()> {
 
 /// Stored passages are compressed with zstd (Chinese text compresses poorly with lz4); level 6
 /// takes 5% less room than 3, and its slower compression runs on tantivy's own store thread
-/// beside the writing (level 9 saves almost nothing more). Blocks of 32 KiB instead of
-/// tantivy's 16 take a tenth less room (short passages share a block's context); 64 KiB would
-/// save 7% more but doubles the cost of fetching a hit's passage, and a hit's block still
-/// decompresses in about 50 µs.
+/// beside the writing (level 9 saves almost nothing more). Blocks of 8 KiB: a search
+/// decompresses the whole block of every passage it shows, which with 32 KiB blocks was a
+/// third of a Chinese query's instructions (`软件包`: 7.2 million in all with 32 KiB, 5.4 with
+/// 16, 4.9 with 8), for a store 18% larger than with 32 KiB (the Chinese set's: 5.3 MB, 6.2
+/// with 8 KiB; benches/README.md, "Indexing speed, seventh pass").
 fn settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(6),
         }),
-        docstore_blocksize: 32 * 1024,
+        docstore_blocksize: 8 * 1024,
         ..Default::default()
     }
 }

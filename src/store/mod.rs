@@ -174,17 +174,17 @@ pub fn make_readable(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Stored passages are compressed with zstd (Chinese text compresses poorly with lz4); level 6
-/// takes 5% less room than 3, and its slower compression runs on tantivy's own store thread
-/// beside the writing (level 9 saves almost nothing more). Blocks of 8 KiB: a search
-/// decompresses the whole block of every passage it shows, which with 32 KiB blocks was a
-/// third of a Chinese query's instructions (`软件包`: 7.2 million in all with 32 KiB, 5.4 with
-/// 16, 4.9 with 8), for a store 18% larger than with 32 KiB (the Chinese set's: 5.3 MB, 6.2
-/// with 8 KiB; benches/README.md, "Indexing speed, seventh pass").
+/// Stored passages are compressed with zstd (Chinese text compresses poorly with lz4) in
+/// blocks of 8 KiB: a search decompresses the whole block of every passage it shows, which with
+/// 32 KiB blocks was a third of a Chinese query's instructions (`软件包`: 7.2 million in all with
+/// 32 KiB, 5.4 with 16, 4.9 with 8), for a store 18% larger (the Chinese set's: 5.3 MB, 6.2 with
+/// 8 KiB). Level 3: with blocks this small, level 6's compression took 8% of an indexing run's
+/// CPU (tantivy's store thread, beside the writing) for a store 2% smaller (benches/README.md,
+/// "Index design, seventh pass").
 fn settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
-            compression_level: Some(6),
+            compression_level: Some(3),
         }),
         docstore_blocksize: 8 * 1024,
         ..Default::default()

@@ -148,13 +148,13 @@ fn regional(out: &Path) {
     let taiwan_forms = Phrases::new(&taiwan);
     let folded: Vec<String> = mainland
         .iter()
-        .map(|cn| taiwan_forms.replace_all(cn, &mainland))
+        .map(|cn| taiwan_forms.replace_all(cn, &mainland).into_owned())
         .collect();
     let folded: Vec<&str> = folded.iter().map(String::as_str).collect();
     let folds: Vec<(&str, &str)> = taiwan.iter().copied().zip(folded.iter().copied()).collect();
     write_table(out.join("regional_folds.rs"), "FOLDS", &folds);
 
-    let fold = |text: &str| taiwan_forms.replace_all(text, &folded);
+    let fold = |text: &str| taiwan_forms.replace_all(text, &folded).into_owned();
     let mut partners: Vec<(String, String)> = Vec::new();
     for (tw, cn) in &all {
         let (tw, cn) = (fold(tw), fold(cn));

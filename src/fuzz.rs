@@ -103,11 +103,16 @@ proptest! {
     fn the_indexers_one_pass_makes_what_the_analyzers_make(text in mixed()) {
         static ANALYZERS: OnceLock<Analyzers> = OnceLock::new();
         let analyzers = ANALYZERS.get_or_init(|| Analyzers::new(vec!["努尔苏丹".into()]));
-        let mut words = Vec::new();
-        let analysed = analyzers.passages().analyse(&text, |w| words.push(w.to_string()));
+        let (mut words, mut latin) = (Vec::new(), Vec::new());
+        let analysed = analyzers.passages().analyse(
+            &text,
+            |w| words.push(w.to_string()),
+            |w| latin.push(w.to_string()),
+        );
         prop_assert_eq!(analysed.text, carried(&mut analyzers.text(), &text));
         prop_assert_eq!(analysed.grams, residual_bigrams(analyzers, &text));
         prop_assert_eq!(words, han_words(analyzers, &text));
+        prop_assert_eq!(latin, crate::analysis::latin_words(&text));
     }
 
     #[test]

@@ -162,7 +162,8 @@ impl MixedTokenizer {
         text: &str,
         mut each_han_run: impl FnMut(&str, &[(usize, usize)]),
     ) -> Vec<Token> {
-        let mut tokens = Vec::new();
+        // About a token for every four bytes, in either script.
+        let mut tokens = Vec::with_capacity(text.len() / 4);
         let mut words = Vec::new();
         // Sub-words and units take the position of the (first) word they are part of.
         let mut next = 0;
@@ -287,8 +288,12 @@ impl Analyzers {
     pub fn passages(&self) -> PassageAnalyzer {
         PassageAnalyzer {
             mixed: self.mixed(),
-            whole: self.text(),
             filters: self.filtered(RawTokenizer::default()),
+            folding: unstemmed(RawTokenizer::default()),
+            stemmer: self
+                .stemming
+                .then(|| frostem::Stemmer::new(frostem::Algorithm::English)),
+            stems: Default::default(),
         }
     }
 
@@ -305,11 +310,6 @@ impl Analyzers {
         } else {
             TextAnalyzer::builder(tokenizer).filter(LowerCaser).build()
         }
-    }
-
-    /// The unstemmed Latin-word analyzer.
-    pub fn words(&self) -> TextAnalyzer {
-        latin_unstemmed()
     }
 
     /// Registers the fields' analyzer with an index: every field is indexed from tokens the
@@ -344,7 +344,12 @@ fn stemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
 
 /// The analyzer behind [`latin_words`], to reuse over many texts.
 pub fn latin_unstemmed() -> TextAnalyzer {
-    TextAnalyzer::builder(MixedTokenizer { segmenter: None })
+    unstemmed(MixedTokenizer { segmenter: None })
+}
+
+/// [`stemmed`]'s filters but the stemmer, after `tokenizer`.
+fn unstemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)

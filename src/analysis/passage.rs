@@ -2,11 +2,11 @@
 //! the same folded Han runs, and the jieba words the pinyin field reads, where three analyzers
 //! each found the runs, folded them and (the text and pinyin) cut them again.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::tokenizer::{TextAnalyzer, Token};
 
 use super::tokens::push;
-use super::{bigrams, has_han, is_han, MixedTokenizer, MAX_WORD_BYTES};
+use super::{bigrams, is_han, MixedTokenizer, MAX_WORD_BYTES};
 
 /// A passage's tokens, carried in strings ([`super::tokens`]).
 pub struct Analysed {
@@ -20,26 +20,32 @@ pub struct Analysed {
 /// One thread's passage analyzer ([`super::Analyzers::passages`]).
 pub struct PassageAnalyzer {
     pub(super) mixed: MixedTokenizer,
-    /// The text analyzer, for a passage without Han characters.
-    pub(super) whole: TextAnalyzer,
-    /// The text analyzer's filters over one token (a Latin word, a number, a unit).
+    /// The text analyzer's filters over one token (a number with its unit, a date).
     pub(super) filters: TextAnalyzer,
+    /// Those filters but the stemmer, over a word that is not ASCII.
+    pub(super) folding: TextAnalyzer,
+    /// The filters' stemmer, over a word already lowercased and folded (none: the filters
+    /// have no stemmer, and run on the word as written).
+    pub(super) stemmer: Option<frostem::Stemmer>,
+    /// The stems of the words met: most words come again and again, and the stemmer was most
+    /// of a Latin word's cost (at most [`STEMS`], then forgotten).
+    pub(super) stems: FxHashMap<String, String>,
 }
+
+/// Most stems a [`PassageAnalyzer`] keeps.
+const STEMS: usize = 50_000;
 
 impl PassageAnalyzer {
     /// Analyses `text`, calling `han_word` with every jieba word and sub-word of its folded
-    /// Han runs (in the order of the runs).
-    pub fn analyse(&mut self, text: &str, mut han_word: impl FnMut(&str)) -> Analysed {
+    /// Han runs (in the order of the runs) and `latin_word` with every other word as
+    /// [`super::latin_words`] gives it (lowercased and folded, not stemmed), in order.
+    pub fn analyse(
+        &mut self,
+        text: &str,
+        mut han_word: impl FnMut(&str),
+        mut latin_word: impl FnMut(&str),
+    ) -> Analysed {
         let mut out = String::with_capacity(text.len() * 2);
-        if !has_han(text) {
-            self.whole
-                .token_stream(text)
-                .process(&mut |t: &Token| push(&mut out, t.position, &t.text));
-            return Analysed {
-                text: out,
-                grams: String::new(),
-            };
-        }
         // Bigrams as pairs of characters: distinct, in the order first met.
         let mut pairs = Vec::new();
         let mut seen = FxHashSet::default();
@@ -54,6 +60,48 @@ impl PassageAnalyzer {
                 }
             }
         });
+        let mut word = String::new();
+        for t in &tokens {
+            let position = t.position;
+            if t.text.len() <= MAX_WORD_BYTES && t.text.chars().all(is_han) {
+                // Lowercasing, folding and stemming leave a Han word as it is.
+                push(&mut out, position, &t.text);
+            } else if !t.text.chars().any(is_han) {
+                // A word of a run that is not Han: the filters in two steps, the first giving
+                // the word as the run's word list has it.
+                if !self.fold(&t.text, &mut word) {
+                    continue;
+                }
+                latin_word(&word);
+                match &self.stemmer {
+                    Some(stemmer) => match self.stems.get(&word) {
+                        Some(stem) => push(&mut out, position, stem),
+                        None => {
+                            let stem = stemmer.stem(&word).into_owned();
+                            push(&mut out, position, &stem);
+                            if self.stems.len() >= STEMS {
+                                self.stems.clear();
+                            }
+                            self.stems.insert(word.clone(), stem);
+                        }
+                    },
+                    None => self
+                        .filters
+                        .token_stream(&t.text)
+                        .process(&mut |f: &Token| push(&mut out, position, &f.text)),
+                }
+            } else {
+                self.filters
+                    .token_stream(&t.text)
+                    .process(&mut |f: &Token| push(&mut out, position, &f.text));
+            }
+        }
+        if pairs.is_empty() {
+            return Analysed {
+                text: out,
+                grams: String::new(),
+            };
+        }
         let words: FxHashSet<(char, char)> = tokens.iter().filter_map(|t| two(&t.text)).collect();
         let mut grams = String::with_capacity(pairs.len() * 8);
         let mut gram = String::with_capacity(8);
@@ -63,18 +111,28 @@ impl PassageAnalyzer {
             gram.push(b);
             push(&mut grams, 0, &gram);
         }
-        for t in &tokens {
-            if t.text.len() <= MAX_WORD_BYTES && t.text.chars().all(is_han) {
-                // Lowercasing, folding and stemming leave a Han word as it is.
-                push(&mut out, t.position, &t.text);
-            } else {
-                let position = t.position;
-                self.filters
-                    .token_stream(&t.text)
-                    .process(&mut |f: &Token| push(&mut out, position, &f.text));
-            }
-        }
         Analysed { text: out, grams }
+    }
+
+    /// `word` lowercased and folded into `out` as the filters before the stemmer make it;
+    /// false when they drop it (too long). An ASCII word is lowercased in place of the
+    /// analyzer's allocations (folding changes nothing in ASCII).
+    fn fold(&mut self, word: &str, out: &mut String) -> bool {
+        out.clear();
+        if word.is_ascii() {
+            if word.len() > MAX_WORD_BYTES {
+                return false;
+            }
+            out.push_str(word);
+            out.make_ascii_lowercase();
+            return true;
+        }
+        let mut kept = false;
+        self.folding.token_stream(word).process(&mut |f: &Token| {
+            out.push_str(&f.text);
+            kept = true;
+        });
+        kept
     }
 }
 

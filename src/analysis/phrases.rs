@@ -4,9 +4,11 @@
 //! phrase; it builds in microseconds, where an automaton took over a millisecond, paid by every
 //! search that sees Han text.
 
+use std::borrow::Cow;
+
 // Fx hashing: a lookup per character of every Han run indexed, where SipHash was 8% of an
 // indexing run's CPU.
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 /// Longest phrase, in characters, a table may hold.
 const MAX_CHARS: usize = 64;
@@ -15,31 +17,33 @@ const MAX_CHARS: usize = 64;
 pub struct Phrases<'a> {
     index: FxHashMap<&'a str, usize>,
     firsts: Firsts,
-    longest: usize,
 }
 
 /// The characters phrases start with: a bit each below U+10000 (a look per character of the
-/// text), a set for the others.
+/// text), a set for the others; and for each, the lengths of its phrases (bit `k`: some phrase
+/// of `k + 1` characters), so a start is looked up only at the lengths some phrase has, where
+/// a lookup at every length up to the table's longest was 5% of an indexing run.
 struct Firsts {
     bits: Box<[u64; 1024]>,
-    beyond: FxHashSet<char>,
+    lengths: FxHashMap<char, u64>,
 }
 
 impl Firsts {
-    fn insert(&mut self, c: char) {
-        match c as usize {
-            n if n < 0x10000 => self.bits[n / 64] |= 1 << (n % 64),
-            _ => {
-                self.beyond.insert(c);
-            }
+    fn insert(&mut self, c: char, chars: usize) {
+        let n = c as usize;
+        if n < 0x10000 {
+            self.bits[n / 64] |= 1 << (n % 64);
         }
+        *self.lengths.entry(c).or_default() |= 1 << (chars - 1);
     }
 
-    fn contains(&self, c: char) -> bool {
-        match c as usize {
-            n if n < 0x10000 => (self.bits[n / 64] >> (n % 64)) & 1 == 1,
-            _ => self.beyond.contains(&c),
+    /// The lengths of the phrases starting with `c` (none: 0).
+    fn lengths(&self, c: char) -> u64 {
+        let n = c as usize;
+        if n < 0x10000 && (self.bits[n / 64] >> (n % 64)) & 1 == 0 {
+            return 0;
         }
+        self.lengths.get(&c).copied().unwrap_or(0)
     }
 }
 
@@ -60,9 +64,8 @@ impl<'a> Phrases<'a> {
         let mut index = FxHashMap::with_capacity_and_hasher(phrases.len(), Default::default());
         let mut firsts = Firsts {
             bits: Box::new([0; 1024]),
-            beyond: FxHashSet::default(),
+            lengths: FxHashMap::default(),
         };
-        let mut longest = 0;
         for (i, p) in phrases.iter().enumerate() {
             let Some(first) = p.chars().next() else {
                 continue;
@@ -70,14 +73,9 @@ impl<'a> Phrases<'a> {
             let chars = p.chars().count();
             assert!(chars <= MAX_CHARS, "a phrase of {chars} characters");
             index.entry(*p).or_insert(i);
-            firsts.insert(first);
-            longest = longest.max(chars);
+            firsts.insert(first, chars);
         }
-        Phrases {
-            index,
-            firsts,
-            longest,
-        }
+        Phrases { index, firsts }
     }
 
     /// The phrases in `text`, leftmost first, the longest at each start, never overlapping.
@@ -85,8 +83,9 @@ impl<'a> Phrases<'a> {
         let mut at = 0;
         std::iter::from_fn(move || {
             while let Some(c) = text[at..].chars().next() {
-                if self.firsts.contains(c) {
-                    if let Some(found) = self.longest_at(text, at) {
+                let lengths = self.firsts.lengths(c);
+                if lengths != 0 {
+                    if let Some(found) = self.longest_at(text, at, lengths) {
                         at = found.end;
                         return Some(found);
                     }
@@ -97,19 +96,22 @@ impl<'a> Phrases<'a> {
         })
     }
 
-    /// The longest phrase starting at byte `at` of `text`.
-    fn longest_at(&self, text: &str, at: usize) -> Option<Found> {
+    /// The longest phrase starting at byte `at` of `text`, of one of `lengths` (in characters,
+    /// bit `k` for `k + 1`).
+    fn longest_at(&self, text: &str, at: usize, lengths: u64) -> Option<Found> {
+        let longest = (u64::BITS - lengths.leading_zeros()) as usize;
+        // ends[k]: the byte just past the first k + 1 characters.
         let mut ends = [0usize; MAX_CHARS];
         let mut n = 0;
-        for (i, _) in text[at..].char_indices().skip(1).take(self.longest) {
-            ends[n] = at + i;
+        for (i, c) in text[at..].char_indices().take(longest) {
+            ends[n] = at + i + c.len_utf8();
             n += 1;
         }
-        if n < self.longest {
-            ends[n] = text.len();
-            n += 1;
-        }
-        ends[..n].iter().rev().find_map(|&end| {
+        (0..n).rev().find_map(|k| {
+            if (lengths >> k) & 1 == 0 {
+                return None;
+            }
+            let end = ends[k];
             let phrase = *self.index.get(&text[at..end])?;
             Some(Found {
                 start: at,
@@ -119,22 +121,22 @@ impl<'a> Phrases<'a> {
         })
     }
 
-    /// True when `text` holds a phrase.
-    pub fn is_match(&self, text: &str) -> bool {
-        self.find_iter(text).next().is_some()
-    }
-
-    /// `text` with every phrase found replaced by its entry in `with`.
-    pub fn replace_all(&self, text: &str, with: &[&str]) -> String {
+    /// `text` with every phrase found replaced by its entry in `with` (borrowed when it holds
+    /// none).
+    pub fn replace_all<'t>(&self, text: &'t str, with: &[&str]) -> Cow<'t, str> {
+        let mut found = self.find_iter(text).peekable();
+        if found.peek().is_none() {
+            return Cow::Borrowed(text);
+        }
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
-        for found in self.find_iter(text) {
+        for found in found {
             out.push_str(&text[last..found.start]);
             out.push_str(with[found.phrase]);
             last = found.end;
         }
         out.push_str(&text[last..]);
-        out
+        Cow::Owned(out)
     }
 }
 

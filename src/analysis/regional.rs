@@ -70,11 +70,7 @@ fn folder() -> &'static Folder {
 /// forms, longest first; the result has the byte length of `text`.
 pub fn fold(text: &str) -> Cow<'_, str> {
     let folder = folder();
-    if folder.taiwan.is_match(text) {
-        Cow::Owned(folder.taiwan.replace_all(text, &folder.mainland))
-    } else {
-        Cow::Borrowed(text)
-    }
+    folder.taiwan.replace_all(text, &folder.mainland)
 }
 
 fn partners() -> &'static Partners {

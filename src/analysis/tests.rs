@@ -135,3 +135,25 @@ fn fingerprint_changes_with_user_words() {
         analyzers().fingerprint()
     );
 }
+
+#[test]
+fn the_indexers_pass_drops_and_keeps_long_words_as_the_analyzers_do() {
+    let analyzers = analyzers();
+    for word in ["x", "É"] {
+        let long = word.repeat(MAX_WORD_BYTES / word.len() + 1);
+        let edge = "y".repeat(MAX_WORD_BYTES);
+        let text = format!("{long} {edge} Ürümqi ＫＨＯＲＧＯＳ Running 霍尔果斯 {long}");
+        let mut latin = Vec::new();
+        let analysed = analyzers
+            .passages()
+            .analyse(&text, |_| {}, |w| latin.push(w.to_string()));
+        let mut expected = String::new();
+        analyzers
+            .text()
+            .token_stream(&text)
+            .process(&mut |t: &Token| tokens::push(&mut expected, t.position, &t.text));
+        assert_eq!(analysed.text, expected);
+        assert_eq!(latin, latin_words(&text));
+        assert!(latin.contains(&edge) && latin.len() == 4, "{latin:?}");
+    }
+}

@@ -37,7 +37,7 @@ impl Vocabulary {
     fn add(
         &mut self,
         fields: &Fields,
-        latin: FxHashSet<String>,
+        latin: Vec<String>,
         readings: Vec<String>,
     ) -> Option<TantivyDocument> {
         self.latin.extend(latin);
@@ -64,9 +64,28 @@ pub(super) struct Maker<'a> {
     fields: &'a Fields,
     passages: PassageAnalyzer,
     text: TextAnalyzer,
-    words: TextAnalyzer,
     /// The run's words, shared by its threads.
     vocabulary: &'a Mutex<Vocabulary>,
+    /// The words this thread gave the run's vocabulary: a story's words are mostly ones the
+    /// run has, looked up here without the lock, and a Han word's reading is made once.
+    known: Known,
+}
+
+/// Words a thread gave the run's vocabulary (at most [`VOCABULARY_TERMS`], then forgotten).
+#[derive(Default)]
+struct Known {
+    latin: FxHashSet<String>,
+    han: FxHashSet<String>,
+}
+
+impl Known {
+    /// Adds `word` to `set`, and to `new` when it was not there.
+    fn note(set: &mut FxHashSet<String>, new: &mut Vec<String>, word: &str) {
+        if !set.contains(word) {
+            set.insert(word.to_string());
+            new.push(word.to_string());
+        }
+    }
 }
 
 impl<'a> Maker<'a> {
@@ -79,8 +98,8 @@ impl<'a> Maker<'a> {
             fields,
             passages: analyzers.passages(),
             text: analyzers.text(),
-            words: analyzers.words(),
             vocabulary,
+            known: Known::default(),
         }
     }
 
@@ -92,9 +111,11 @@ impl<'a> Maker<'a> {
         let a = &doc.article;
         let mut out = Vec::with_capacity(a.passages.len() + 2);
         let mut story = located(fields, doc, 0);
-        // A story's distinct words, added to the run's at once (one lock per story).
-        let mut words = FxHashSet::default();
-        let mut han = FxHashSet::default();
+        // A story's words new to this thread, added to the run's at once (one lock per story).
+        if self.known.latin.len() + self.known.han.len() >= VOCABULARY_TERMS {
+            self.known = Known::default();
+        }
+        let (mut words, mut han) = (Vec::new(), Vec::new());
         // The number of `text` tokens of all its passages ([`Fields::story_length`]).
         let mut length = 0;
         for (i, text) in a.passages.iter().enumerate() {
@@ -106,20 +127,15 @@ impl<'a> Maker<'a> {
                 Some(marker) => marker.unwrap_or(schema::UNPAIRED + n),
             };
             d.add_u64(fields.align, align);
-            let analysed = self.passages.analyse(text, |word| {
-                if !han.contains(word) {
-                    han.insert(word.to_string());
-                }
-            });
+            let analysed = self.passages.analyse(
+                text,
+                |word| Known::note(&mut self.known.han, &mut han, word),
+                |word| Known::note(&mut self.known.latin, &mut words, word),
+            );
             length += crate::analysis::tokens::count(&analysed.text) as u64;
             d.add_text(fields.text, analysed.text);
             d.add_text(fields.written, text);
             d.add_text(fields.grams, analysed.grams);
-            self.words.token_stream(text).process(&mut |t: &Token| {
-                if !words.contains(&t.text) {
-                    words.insert(t.text.clone());
-                }
-            });
             out.push(d);
         }
         story.add_text(fields.head, tokens(&mut self.text, &a.title));

@@ -111,6 +111,7 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<Report> {
     let started = Instant::now();
+    feed::prepare(archive, index_dir, &analyzers.segmenter);
     let scan = corpus::scan(archive)?;
     store::check_folder(index_dir)?;
     if store::is_read_only(index_dir) {

@@ -35,11 +35,22 @@ const JOIN_FACTOR: u64 = 4;
 const MERGED_DOCS_AT_MOST: u64 = 8_000_000;
 
 /// Merges segments after a commit, a few at a time, each merge waited for: a search pays for
-/// every segment, so a full build ends as one segment (up to [`MERGED_DOCS_AT_MOST`]
-/// documents), while the small segment a small update adds is merged only with other small
-/// ones (see [`JOIN_FACTOR`]); each merge's memory is bounded by its documents (the pages it
-/// reads are handed back as it writes: `store::paged`).
-pub(super) fn merge_stepwise(index: &tantivy::Index, writer: &mut Writer) -> Result<()> {
+/// every segment. First the segments the run wrote (`before`: those there before it) merge
+/// together, whatever their sizes, so a full build ends as one segment (up to
+/// [`MERGED_DOCS_AT_MOST`] documents) even when the writer's last flush was small; then small
+/// segments merge with small ones and like sizes together (see [`JOIN_FACTOR`]), so the small
+/// segment an update adds does not rewrite the archive. Each merge's memory is bounded by its
+/// documents (the pages it reads are handed back as it writes: `store::paged`).
+pub(super) fn merge_stepwise(
+    index: &tantivy::Index,
+    writer: &mut Writer,
+    before: &[SegmentId],
+) -> Result<()> {
+    let written: Vec<(u64, SegmentId)> = sizes(index)?
+        .into_iter()
+        .filter(|(_, id)| !before.contains(id))
+        .collect();
+    merge(writer, &bounded(&written))?;
     loop {
         let group = next_merge(index)?;
         if group.len() < 2 {
@@ -50,15 +61,31 @@ pub(super) fn merge_stepwise(index: &tantivy::Index, writer: &mut Writer) -> Res
     }
 }
 
-/// The segments of `index` to merge next (none or one: nothing to merge).
-pub(super) fn next_merge(index: &tantivy::Index) -> Result<Vec<SegmentId>> {
+/// The segments of `index` with their documents, fewest first.
+fn sizes(index: &tantivy::Index) -> Result<Vec<(u64, SegmentId)>> {
     let mut segments: Vec<(u64, SegmentId)> = index
         .searchable_segment_metas()?
         .iter()
         .map(|m| (u64::from(m.num_docs()), m.id()))
         .collect();
     segments.sort();
-    Ok(mergeable(&segments))
+    Ok(segments)
+}
+
+/// The smallest of `segments` (sorted by documents) that one merge may write together: at
+/// most [`MERGED_DOCS_AT_MOST`] documents.
+fn bounded(segments: &[(u64, SegmentId)]) -> Vec<SegmentId> {
+    let mut total = 0;
+    let within = segments.iter().take_while(|&&(docs, _)| {
+        total += docs;
+        total <= MERGED_DOCS_AT_MOST
+    });
+    within.map(|&(_, id)| id).collect()
+}
+
+/// The segments of `index` to merge next (none or one: nothing to merge).
+pub(super) fn next_merge(index: &tantivy::Index) -> Result<Vec<SegmentId>> {
+    Ok(mergeable(&sizes(index)?))
 }
 
 /// The longest run of the smallest `segments` (sorted by documents) worth merging: at most
@@ -115,6 +142,21 @@ mod tests {
         // Small segments merge whatever their sizes; a larger one joins like sizes only.
         assert_eq!(taken(&[1, 9_000, 200_000]), 2);
         assert_eq!(taken(&[11_000, 12_000, 3_650_000]), 2);
+    }
+
+    #[test]
+    fn a_runs_own_segments_merge_whatever_their_sizes_within_the_bound() {
+        let ids = |docs: &[u64]| -> Vec<(u64, SegmentId)> {
+            docs.iter()
+                .map(|&d| (d, SegmentId::generate_random()))
+                .collect()
+        };
+        // The English corpora's build: the writer's last flush a tenth of its first.
+        assert_eq!(taken(&[26_413, 290_728]), 0);
+        assert_eq!(bounded(&ids(&[26_413, 290_728])).len(), 2);
+        let half = MERGED_DOCS_AT_MOST / 2;
+        assert_eq!(bounded(&ids(&[half, half, half])).len(), 2);
+        assert_eq!(bounded(&ids(&[MERGED_DOCS_AT_MOST + 1])).len(), 0);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
+use tantivy::index::SegmentId;
 use tantivy::Term;
 
 use crate::analysis::Analyzers;
@@ -122,11 +123,11 @@ pub fn build(
     let mut report = match result {
         // Committed (or only merging what a killed run left): from here on the new files are
         // the index; nothing may be undone.
-        Ok((report, Some(mut writer))) => {
+        Ok((report, Some((mut writer, before)))) => {
             let index = writer.index().clone();
             // Best effort: unmerged, the index is as good, a search a little slower; what a
             // failed merge wrote (on a full disk) goes at once.
-            if merge_stepwise(&index, &mut writer).is_err() {
+            if merge_stepwise(&index, &mut writer, &before).is_err() {
                 let _ = writer.garbage_collect_files().wait();
             }
             writer.wait_merging_threads()?;
@@ -153,25 +154,31 @@ pub fn build(
     Ok(report)
 }
 
+/// A committed run's writer, with the segments there were before the run (see
+/// [`merge_stepwise`]).
+type Unmerged = (Writer, Vec<SegmentId>);
+
 /// An index takes about this many times the bytes of the text it holds (positions, Han
 /// bigrams, stored text): a rough guide to the room a run needs.
 const INDEX_BYTES_PER_TEXT_BYTE: u64 = 3;
 
 /// The writing part of [`build`], up to and including the commit; sets `needed` to the room it
-/// expects to need. Returns the writer when it committed or there are segments to merge.
+/// expects to need. Returns the writer when it committed or there are segments to merge, with
+/// the segments there were before the run.
 fn write(
     scan: corpus::Scan,
     index_dir: &Path,
     analyzers: &Analyzers,
     progress: &dyn Progress,
     needed: &mut u64,
-) -> Result<(Report, Option<Writer>)> {
+) -> Result<(Report, Option<Unmerged>)> {
     let store::Writing {
         index,
         mut writer,
         damaged,
     } = store::open_write(index_dir, analyzers, WRITER_THREADS, WRITER_MEMORY)?;
     let payload = Payload::of(&index)?.unwrap_or_default();
+    let before = index.searchable_segment_ids()?;
     let mut snapshot = Snapshot::of(&scan);
     if damaged.is_none() && payload.analyzer == analyzers.fingerprint() {
         if let Some(last) = Snapshot::load(index_dir, payload.stamp) {
@@ -179,7 +186,7 @@ fn write(
                 let report = unchanged(scan, last, snapshot, index_dir, payload.stamp)?;
                 // A run killed while merging left segments to merge: this one merges them.
                 let unmerged = next_merge(&index)?.len() > 1;
-                return Ok((report, unmerged.then_some(writer)));
+                return Ok((report, unmerged.then_some((writer, before))));
             }
         }
     }
@@ -286,7 +293,7 @@ fn write(
     report.passages = snapshot.held.passages;
     report.languages = snapshot.held.languages;
     let unmerged = committed || next_merge(&index)?.len() > 1;
-    Ok((report, unmerged.then_some(writer)))
+    Ok((report, unmerged.then_some((writer, before))))
 }
 
 /// A writer whose thread failed (on a full disk) refuses documents saying only that it was

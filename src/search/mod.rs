@@ -151,7 +151,7 @@ impl Searcher {
         // pool fills with stories holding it in their text, no passage is read to find more.
         let one = plan.required.len() == 1;
         let units_of = &self.stored().columns()?.unit;
-        let segment_stories = story_word::segment_stories(&self.searcher, units_of);
+        let segment_stories = story_word::segment_stories(&self.searcher, f)?;
         let words: Vec<Box<dyn Query>> = (plan.required.iter())
             .map(|c| stories::on_story(c, f, &segment_stories))
             .collect();

@@ -2,7 +2,7 @@
 //! its stored passages, and its stories' languages (arranging's [`Counterparts`]).
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use tantivy::columnar::column_index::Set;
 use tantivy::columnar::{Column, ColumnIndex, RowId};
@@ -60,11 +60,8 @@ impl Columns {
                 .map(|s| s.fast_fields().u64(name))
                 .collect::<tantivy::Result<_>>()?)
         };
-        let segments = searcher.segment_readers().iter();
         Ok(Columns {
-            unit: segments
-                .map(UnitColumn::open)
-                .collect::<tantivy::Result<_>>()?,
+            unit: column("story_unit")?.into_iter().map(UnitColumn).collect(),
             align: column("align")?,
         })
     }
@@ -74,46 +71,22 @@ impl Columns {
 /// of a story: its story document is the first document at or after it holding a value
 /// ([`crate::schema::Fields::story_unit`]).
 #[derive(Clone)]
-pub struct UnitColumn {
-    column: Column<u64>,
-    /// Its story documents in order, listed on first use ([`UnitColumn::story_documents`]).
-    documents: Arc<OnceLock<Arc<[DocId]>>>,
-}
+pub struct UnitColumn(Column<u64>);
 
 impl UnitColumn {
-    /// The column of one segment.
-    pub fn open(reader: &SegmentReader) -> tantivy::Result<UnitColumn> {
-        Ok(UnitColumn {
-            column: reader.fast_fields().u64("story_unit")?,
-            documents: Arc::default(),
-        })
-    }
-
-    /// The segment's story documents, in order: a story's passages are the documents before
-    /// its story document and after the one before (a lookup in the column for each story
-    /// cost ten times a step along this list).
-    pub fn story_documents(&self) -> Arc<[DocId]> {
-        let documents = self.documents.get_or_init(|| match &self.column.index {
-            ColumnIndex::Full => (0..self.column.values.num_vals()).collect(),
-            ColumnIndex::Optional(index) => index.iter_non_null_docs().collect(),
-            _ => Arc::from([]),
-        });
-        documents.clone()
-    }
-
     /// The column's row of the story document of `doc`.
     fn row(&self, doc: DocId) -> Option<RowId> {
-        let row = match &self.column.index {
+        let row = match &self.0.index {
             ColumnIndex::Full => doc,
             ColumnIndex::Optional(index) => index.rank(doc),
             _ => return None,
         };
-        (row < self.column.values.num_vals()).then_some(row)
+        (row < self.0.values.num_vals()).then_some(row)
     }
 
     /// The unit of the story `doc` belongs to.
     pub fn of(&self, doc: DocId) -> Option<u64> {
-        self.row(doc).map(|row| self.column.values.get_val(row))
+        self.row(doc).map(|row| self.0.values.get_val(row))
     }
 
     /// The first document (passage) of the story whose story document is `story`.
@@ -131,7 +104,7 @@ impl UnitColumn {
 
     /// The story document at the column's `row`.
     fn document(&self, row: RowId) -> DocId {
-        match &self.column.index {
+        match &self.0.index {
             ColumnIndex::Optional(index) => index.select(row),
             _ => row,
         }
@@ -165,7 +138,7 @@ impl UnitCursor {
             self.from = doc;
             // After the last story document, no document has a unit.
             self.to = row.map_or(DocId::MAX, |row| self.column.document(row));
-            self.unit = row.map(|row| self.column.column.values.get_val(row));
+            self.unit = row.map(|row| self.column.0.values.get_val(row));
         }
         self.unit
     }

@@ -17,9 +17,6 @@ use super::story_word::{SegmentStories, StoryWord};
 use super::substring;
 use super::units::Within;
 
-/// Weight of a title match relative to a match in a story's text (the title is a field of
-/// its own, so a title word counts in both).
-const TITLE_WEIGHT: f32 = 1.0;
 /// Most words between two neighbouring query words that still count as near.
 const NEAR_SLOP: u32 = 3;
 /// Weight of two neighbouring query words found near each other.
@@ -201,14 +198,7 @@ fn words(clause: &Clause) -> Vec<&str> {
 
 /// A text term on story documents: in the whole text, or in the title.
 fn story_word(term: &str, f: &Fields, stories: &SegmentStories) -> Box<dyn Query> {
-    let title = TermQuery::new(
-        Term::from_field_text(f.head, term),
-        IndexRecordOption::WithFreqs,
-    );
-    any(vec![
-        Box::new(StoryWord::new(term, f, stories)),
-        Box::new(BoostQuery::new(Box::new(title), TITLE_WEIGHT)),
-    ])
+    Box::new(StoryWord::new(term, f, stories))
 }
 
 /// A query matching when any of `queries` does.

@@ -1,15 +1,19 @@
-//! A word's BM25 over a story's whole text, read off its passages' `text` postings: the word's
-//! frequency in a story is the sum of its passages', the story's length is the
-//! `story_length` column of its story document, and the statistics are the `text` field's.
-//! The index used to keep a copy of every passage's terms on the story documents for this (a
-//! `body` field): a third of all the terms indexing filed, one at a time, on tantivy's one
-//! writing thread.
+//! A word on story documents: its BM25 over the story's whole text plus its BM25 in the
+//! story's title (`head`), in one scorer.
 //!
-//! The scores are exactly those of a term query on that copy: tantivy's BM25 over the same
-//! frequencies, the same lengths quantized alike, and the same statistics (a story counts
-//! towards the word's document frequency when one of its passages holds it, deleted ones too,
-//! as tantivy counts; every document counts in the number of documents and in the average
-//! length, as it did for the copy).
+//! The whole text's part is read off the passages' `text` postings: the word's frequency in a
+//! story is the sum of its passages', the story's length is the `story_length` column of its
+//! story document, and the statistics are the `text` field's. The index used to keep a copy
+//! of every passage's terms on the story documents for this (a `body` field): a third of all
+//! the terms indexing filed, one at a time, on tantivy's one writing thread.
+//!
+//! The scores are exactly those of a union of a term query on that copy and one on the title:
+//! tantivy's BM25 over the same frequencies, the same lengths quantized alike, and the same
+//! statistics (a story counts towards the word's document frequency when one of its passages
+//! holds it, deleted ones too, as tantivy counts; every document counts in the number of
+//! documents and in the average length, as it did for the copy), summed in the same order. One
+//! scorer instead of the union: a union clears a buffer of 4,096 scores whenever it is sought
+//! far, which was a tenth of some queries' instructions.
 
 use std::sync::{Arc, Mutex};
 
@@ -17,36 +21,64 @@ use rustc_hash::FxHashMap;
 use tantivy::error::DataCorruption;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
+use tantivy::postings::Postings;
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TantivyError, Term, TERMINATED};
 
 use crate::schema::Fields;
 
-use super::stored::UnitColumn;
-
-/// Each segment's story documents, in order ([`UnitColumn::story_documents`]).
+/// Each segment's story documents, in order: a story's passages are the documents before its
+/// story document and after the one before ([`Fields::story_unit`]).
 pub type SegmentStories = Arc<FxHashMap<SegmentId, Arc<[DocId]>>>;
 
-/// The story documents of every segment of `searcher` (`units`: each segment's column).
-pub fn segment_stories(searcher: &Searcher, units: &[UnitColumn]) -> SegmentStories {
-    let segments = searcher.segment_readers().iter().zip(units);
-    Arc::new(
-        segments
-            .map(|(reader, unit)| (reader.segment_id(), unit.story_documents()))
-            .collect(),
-    )
+/// The story documents of every segment of `searcher`: those of passage number 0.
+pub fn segment_stories(searcher: &Searcher, f: &Fields) -> tantivy::Result<SegmentStories> {
+    marked(searcher, &Term::from_field_u64(f.passage, 0))
 }
 
-/// A story holding the word: its story document, the word's frequency in its passages, and
-/// its length as a tantivy fieldnorm id.
-type Tally = (DocId, u32, u8);
+/// The documents holding `marker` in every segment of `searcher`, read off its postings (the
+/// `story_unit` column's index gave them at ten times the cost).
+fn marked(searcher: &Searcher, marker: &Term) -> tantivy::Result<SegmentStories> {
+    let mut out = FxHashMap::default();
+    for reader in searcher.segment_readers() {
+        let inverted = reader.inverted_index(marker.field())?;
+        let mut docs = Vec::new();
+        if let Some(mut postings) =
+            inverted.read_block_postings(marker, IndexRecordOption::Basic)?
+        {
+            while !postings.docs().is_empty() {
+                docs.extend_from_slice(postings.docs());
+                postings.advance();
+            }
+        }
+        out.insert(reader.segment_id(), docs.into());
+    }
+    Ok(Arc::new(out))
+}
 
-/// A `text` word matching story documents, scored by BM25 over each story's whole text.
+/// Weight of a title match relative to a match in a story's text (the title is a field of
+/// its own, so a title word counts in both).
+const TITLE_WEIGHT: f32 = 1.0;
+
+/// A word's frequency and its field's length (a tantivy fieldnorm id) in one document.
+type Found = (u32, u8);
+
+/// A story holding the word in its text or title: its story document, and the word in each.
+#[derive(Clone, Copy, Debug)]
+struct Tally {
+    story: DocId,
+    text: Option<Found>,
+    title: Option<Found>,
+}
+
+/// A word matching story documents, scored by BM25 over each story's whole text and title.
 #[derive(Clone, Debug)]
 pub struct StoryWord {
     /// The word, as a `text` term.
-    term: Term,
+    text: Term,
+    /// The word, as a `head` term.
+    title: Term,
     /// [`Fields::story_length`].
     length: Field,
     /// Each segment's story documents.
@@ -56,15 +88,23 @@ pub struct StoryWord {
 }
 
 impl StoryWord {
-    /// The `text` word `word` on story documents.
+    /// The word `word` on story documents.
     pub fn new(word: &str, f: &Fields, stories: &SegmentStories) -> StoryWord {
-        StoryWord::of(Term::from_field_text(f.text, word), f.story_length, stories)
+        let text = Term::from_field_text(f.text, word);
+        StoryWord::of(
+            text,
+            Term::from_field_text(f.head, word),
+            f.story_length,
+            stories,
+        )
     }
 
-    /// The passages' `term` on story documents, whose lengths are in `length`.
-    fn of(term: Term, length: Field, stories: &SegmentStories) -> StoryWord {
+    /// The passages' `text` term and the titles' `title` term on story documents, whose
+    /// lengths are in `length`.
+    fn of(text: Term, title: Term, length: Field, stories: &SegmentStories) -> StoryWord {
         StoryWord {
-            term,
+            text,
+            title,
             length,
             stories: stories.clone(),
             read: Arc::default(),
@@ -82,7 +122,8 @@ impl StoryWord {
             .get(&id)
             .cloned()
             .unwrap_or_else(|| Arc::from([]));
-        let tallies = tally(reader, &self.term, self.length, &stories)?;
+        let text = in_text(reader, &self.text, self.length, &stories)?;
+        let tallies = joined(text, in_title(reader, &self.title)?);
         let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
         read.insert(id, tallies.clone());
         Ok(tallies)
@@ -91,32 +132,34 @@ impl StoryWord {
 
 /// Reads the word's postings in one segment and sums them by story: a story's passages are the
 /// documents right before its story document ([`Fields::story_unit`]).
-fn tally(
+fn in_text(
     reader: &SegmentReader,
     term: &Term,
     length: Field,
     stories: &[DocId],
-) -> tantivy::Result<Arc<[Tally]>> {
+) -> tantivy::Result<Vec<(DocId, Found)>> {
     let inverted = reader.inverted_index(term.field())?;
     let Some(mut postings) = inverted.read_block_postings(term, IndexRecordOption::WithFreqs)?
     else {
-        return Ok(Arc::from([]));
+        return Ok(Vec::new());
     };
     // Each story holding the word: its row in the story columns, and the word's frequency.
     let mut sums: Vec<(usize, u32)> = Vec::new();
-    // The story document of the passage at hand: the first at or after it.
-    let mut at = 0;
+    // The story document of the passages at hand (a passage is never one): the row of the
+    // first at or after them.
+    let (mut at, mut story) = (0, None);
     'blocks: while !postings.docs().is_empty() {
         for (&doc, &freq) in postings.docs().iter().zip(postings.freqs()) {
-            if stories[at..].first().is_some_and(|&s| s < doc) {
+            if story.is_none_or(|s| s < doc) {
                 at += stories[at..].partition_point(|&s| s < doc);
+                let Some(&s) = stories.get(at) else {
+                    break 'blocks;
+                };
+                story = Some(s);
+                sums.push((at, 0));
             }
-            if at == stories.len() {
-                break 'blocks;
-            }
-            match sums.last_mut() {
-                Some(last) if last.0 == at => last.1 += freq,
-                _ => sums.push((at, freq)),
+            if let Some(last) = sums.last_mut() {
+                last.1 += freq;
             }
         }
         postings.advance();
@@ -137,32 +180,90 @@ fn tally(
         .into_iter()
         .map(|(row, freq)| {
             let tokens = u32::try_from(lengths.get_val(row as u32)).unwrap_or(u32::MAX);
-            (stories[row], freq, FieldNormReader::fieldnorm_to_id(tokens))
+            (
+                stories[row],
+                (freq, FieldNormReader::fieldnorm_to_id(tokens)),
+            )
         })
         .collect())
 }
 
+/// The story documents whose title holds `term`, with its frequency and the title's length.
+fn in_title(reader: &SegmentReader, term: &Term) -> tantivy::Result<Vec<(DocId, Found)>> {
+    let inverted = reader.inverted_index(term.field())?;
+    let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::WithFreqs)? else {
+        return Ok(Vec::new());
+    };
+    let norms = reader.get_fieldnorms_reader(term.field())?;
+    let mut out = Vec::new();
+    let mut doc = postings.doc();
+    while doc != TERMINATED {
+        out.push((doc, (postings.term_freq(), norms.fieldnorm_id(doc))));
+        doc = postings.advance();
+    }
+    Ok(out)
+}
+
+/// Both lists of stories (each in order) as one, in order.
+fn joined(text: Vec<(DocId, Found)>, title: Vec<(DocId, Found)>) -> Arc<[Tally]> {
+    let mut out = Vec::with_capacity(text.len() + title.len());
+    let (mut text, mut title) = (text.into_iter().peekable(), title.into_iter().peekable());
+    loop {
+        let tally = match (text.peek(), title.peek()) {
+            (None, None) => break,
+            (Some(a), Some(b)) if a.0 == b.0 => Tally {
+                story: a.0,
+                text: text.next().map(|a| a.1),
+                title: title.next().map(|b| b.1),
+            },
+            (Some(a), b) if b.is_none_or(|b| a.0 < b.0) => Tally {
+                story: a.0,
+                text: text.next().map(|a| a.1),
+                title: None,
+            },
+            (_, Some(b)) => Tally {
+                story: b.0,
+                text: None,
+                title: title.next().map(|b| b.1),
+            },
+            (Some(_), None) => unreachable!("handled above"),
+        };
+        out.push(tally);
+    }
+    out.into()
+}
+
+/// The BM25 weights of the word in stories' text and in their titles.
+struct Weights {
+    text: Bm25Weight,
+    title: Bm25Weight,
+}
+
 impl Query for StoryWord {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let bm25 = match scoring {
+        let weights = match scoring {
             EnableScoring::Enabled {
                 searcher,
                 statistics_provider: statistics,
             } => {
                 let mut stories = 0;
                 for reader in searcher.segment_readers() {
-                    stories += self.tallies(reader)?.len() as u64;
+                    let tallies = self.tallies(reader)?;
+                    stories += tallies.iter().filter(|t| t.text.is_some()).count() as u64;
                 }
                 let documents = statistics.total_num_docs()?;
-                let tokens = statistics.total_num_tokens(self.term.field())?;
+                let tokens = statistics.total_num_tokens(self.text.field())?;
                 let average = tokens as Score / documents as Score;
-                Some(Bm25Weight::for_one_term(stories, documents, average))
+                Some(Weights {
+                    text: Bm25Weight::for_one_term(stories, documents, average),
+                    title: Bm25Weight::for_terms(statistics, std::slice::from_ref(&self.title))?,
+                })
             }
             EnableScoring::Disabled { .. } => None,
         };
         Ok(Box::new(StoryWordWeight {
             word: self.clone(),
-            bm25,
+            weights,
         }))
     }
 }
@@ -170,7 +271,7 @@ impl Query for StoryWord {
 /// [`StoryWord`] ready to score: `None` when scores are not asked for.
 struct StoryWordWeight {
     word: StoryWord,
-    bm25: Option<Bm25Weight>,
+    weights: Option<Weights>,
 }
 
 impl Weight for StoryWordWeight {
@@ -178,33 +279,54 @@ impl Weight for StoryWordWeight {
         Ok(Box::new(StoryScorer {
             tallies: self.word.tallies(reader)?,
             at: 0,
-            bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
+            weights: self.weights.as_ref().map(|w| Weights {
+                text: w.text.boost_by(boost),
+                title: w.title.boost_by(boost * TITLE_WEIGHT),
+            }),
         }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let tallies = self.word.tallies(reader)?;
-        let found = tallies.binary_search_by_key(&doc, |t| t.0);
-        match (found.map(|at| tallies[at]), &self.bm25) {
-            (Ok((_, freq, norm)), Some(bm25)) => {
-                let mut explanation = bm25.explain(norm, freq);
-                explanation.add_context(format!("story word {:?}", self.word.term));
-                Ok(explanation)
-            }
-            (Ok(_), None) => Ok(Explanation::new("story word, not scored", 1.0)),
-            (Err(_), _) => Err(TantivyError::InvalidArgument(format!(
+        let Ok(at) = tallies.binary_search_by_key(&doc, |t| t.story) else {
+            return Err(TantivyError::InvalidArgument(format!(
                 "document {doc} is not a story holding {:?}",
-                self.word.term
-            ))),
+                self.word.text
+            )));
+        };
+        let Some(weights) = &self.weights else {
+            return Ok(Explanation::new("story word, not scored", 1.0));
+        };
+        let tally = tallies[at];
+        let mut explanation = Explanation::new("story word", score(&tally, weights));
+        if let Some((freq, norm)) = tally.text {
+            explanation.add_detail(weights.text.explain(norm, freq));
         }
+        if let Some((freq, norm)) = tally.title {
+            explanation.add_detail(weights.title.explain(norm, freq));
+        }
+        Ok(explanation)
     }
+}
+
+/// A story's score: its text's part, then its title's, added as a union of the two term
+/// queries adds them.
+fn score(tally: &Tally, weights: &Weights) -> Score {
+    let mut score = 0.0;
+    if let Some((freq, norm)) = tally.text {
+        score += weights.text.score(norm, freq);
+    }
+    if let Some((freq, norm)) = tally.title {
+        score += weights.title.score(norm, freq);
+    }
+    score
 }
 
 /// The stories of one segment holding the word, as a scorer.
 struct StoryScorer {
     tallies: Arc<[Tally]>,
     at: usize,
-    bm25: Option<Bm25Weight>,
+    weights: Option<Weights>,
 }
 
 impl DocSet for StoryScorer {
@@ -214,12 +336,12 @@ impl DocSet for StoryScorer {
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        self.at += self.tallies[self.at..].partition_point(|t| t.0 < target);
+        self.at += self.tallies[self.at..].partition_point(|t| t.story < target);
         self.doc()
     }
 
     fn doc(&self) -> DocId {
-        self.tallies.get(self.at).map_or(TERMINATED, |t| t.0)
+        self.tallies.get(self.at).map_or(TERMINATED, |t| t.story)
     }
 
     fn size_hint(&self) -> u32 {
@@ -229,8 +351,8 @@ impl DocSet for StoryScorer {
 
 impl Scorer for StoryScorer {
     fn score(&mut self) -> Score {
-        match (self.tallies.get(self.at), &self.bm25) {
-            (Some(&(_, freq, norm)), Some(bm25)) => bm25.score(norm, freq),
+        match (self.tallies.get(self.at), &self.weights) {
+            (Some(tally), Some(weights)) => score(tally, weights),
             _ => 1.0,
         }
     }
@@ -242,8 +364,8 @@ mod tests {
     use proptest::collection::vec;
     use proptest::prelude::*;
     use tantivy::collector::TopDocs;
-    use tantivy::query::TermQuery;
-    use tantivy::schema::{Schema, FAST, TEXT};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
+    use tantivy::schema::{Schema, FAST, INDEXED, TEXT};
     use tantivy::{doc, Index};
 
     const WORDS: [&str; 5] = ["ant", "bee", "cat", "dog", "elk"];
@@ -251,18 +373,20 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(24))]
 
-        /// A story word scores each story as a term query did on a copy of the story's text
-        /// (the `body` field it replaces), over two segments.
+        /// A story word scores each story as a union of term queries did on a copy of the
+        /// story's text (the `body` field it replaces) and on its title, over two segments.
         #[test]
         fn stories_score_as_on_a_copy_of_their_text(
             stories in vec(vec(vec(0..WORDS.len(), 0..9), 1..5), 1..9),
+            titles in vec(vec(0..WORDS.len(), 0..4), 1..4),
             word in 0..WORDS.len(),
         ) {
             let mut schema = Schema::builder();
             let text = schema.add_text_field("text", TEXT);
             let body = schema.add_text_field("body", TEXT);
-            let unit = schema.add_u64_field("story_unit", FAST);
+            let passage = schema.add_u64_field("passage", INDEXED);
             let length = schema.add_u64_field("story_length", FAST);
+            let head = schema.add_text_field("head", TEXT);
             let index = Index::create_in_ram(schema.build());
             let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
             for (n, story) in stories.iter().enumerate() {
@@ -270,12 +394,17 @@ mod tests {
                     .iter()
                     .map(|p| p.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" "))
                     .collect();
-                for passage in &passages {
-                    writer.add_document(doc!(text => passage.as_str())).unwrap();
+                for (i, p) in passages.iter().enumerate() {
+                    writer.add_document(doc!(text => p.as_str(), passage => i as u64 + 1)).unwrap();
                 }
                 let tokens = story.iter().map(Vec::len).sum::<usize>() as u64;
                 writer
-                    .add_document(doc!(body => passages.join(" "), unit => n as u64, length => tokens))
+                    .add_document(doc!(
+                        body => passages.join(" "),
+                        head => titles[n % titles.len()].iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" "),
+                        passage => 0u64,
+                        length => tokens,
+                    ))
                     .unwrap();
                 if n == stories.len() / 2 {
                     writer.commit().unwrap();
@@ -283,15 +412,17 @@ mod tests {
             }
             writer.commit().unwrap();
             let searcher = index.reader().unwrap().searcher();
-            let units: Vec<UnitColumn> =
-                searcher.segment_readers().iter().map(|r| UnitColumn::open(r).unwrap()).collect();
-            let stories = segment_stories(&searcher, &units);
+            let stories = marked(&searcher, &Term::from_field_u64(passage, 0)).unwrap();
             let top = TopDocs::with_limit(100).order_by_score();
-            let ours = StoryWord::of(Term::from_field_text(text, WORDS[word]), length, &stories);
-            let copy = TermQuery::new(
-                Term::from_field_text(body, WORDS[word]),
-                IndexRecordOption::WithFreqs,
-            );
+            let term = |field| Term::from_field_text(field, WORDS[word]);
+            let ours = StoryWord::of(term(text), term(head), length, &stories);
+            let on = |field| -> Box<dyn Query> {
+                Box::new(TermQuery::new(term(field), IndexRecordOption::WithFreqs))
+            };
+            let copy = BooleanQuery::new(vec![
+                (Occur::Should, on(body)),
+                (Occur::Should, Box::new(BoostQuery::new(on(head), TITLE_WEIGHT))),
+            ]);
             prop_assert_eq!(searcher.search(&ours, &top).unwrap(), searcher.search(&copy, &top).unwrap());
         }
     }

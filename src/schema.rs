@@ -32,31 +32,32 @@ pub struct Fields {
     /// `reading\x1fword` for every Han word (search without a Chinese keyboard): on story
     /// documents only, each once; only its term dictionary is read.
     pub pinyin: Field,
-    /// Story id (filters; indexed only: [`Fields::stored_story`] is shown).
+    /// Story id, on the story document only (filters: a passage passes through its story's;
+    /// indexed only: [`Fields::stored_story`] is shown).
     pub story: Field,
-    /// Language code (filters; indexed only: [`Fields::stored_lang`] is shown).
+    /// Language code, on the story document only (filters; indexed only:
+    /// [`Fields::stored_lang`] is shown).
     pub lang: Field,
     /// Story title, stored on the story document only.
     pub title: Field,
     /// Date `YYYY-MM-DD`, or empty, stored on the story document only.
     pub date: Field,
-    /// Date as a number `YYYYMMDD` (0 when unknown), for range filters.
+    /// Date as a number `YYYYMMDD` (0 when unknown), on the story document only, for range
+    /// filters.
     pub day: Field,
-    /// Source file relative to the archive folder (removal; indexed only:
-    /// [`Fields::stored_path`] is shown).
-    pub path: Field,
     /// The story id as stored, on the story document only: a passage's story, language,
     /// title, date and file are read from its story document ([`Fields::story_unit`]), which
     /// saves repeating them on each of its passages in the stored text.
     pub stored_story: Field,
     /// The language code as stored, on the story document only.
     pub stored_lang: Field,
-    /// The source file as stored, on the story document only.
+    /// The source file relative to the archive folder, stored on the story document only.
     pub stored_path: Field,
     /// Passage number, from 1; 0 for a story document.
     pub passage: Field,
     /// [`unit`] of the story and language: which story document a passage belongs to
-    /// (indexed only: the documents of chosen stories are looked up by it).
+    /// (indexed only: the documents of chosen stories are looked up by it, and a file's
+    /// documents are removed by it).
     pub unit: Field,
     /// [`unit`] as a fast field on story documents only. A story's passages are the
     /// documents right before its story document in every segment (a file's documents are
@@ -110,7 +111,6 @@ impl Fields {
             title: b.add_text_field("title", STORED),
             date: b.add_text_field("date", STORED),
             day: b.add_u64_field("day", NumericOptions::default().set_indexed()),
-            path: b.add_text_field("path", unscored("raw")),
             stored_story: b.add_text_field("stored_story", STORED),
             stored_lang: b.add_text_field("stored_lang", STORED),
             stored_path: b.add_text_field("stored_path", STORED),
@@ -138,7 +138,6 @@ impl Fields {
             title: f("title")?,
             date: f("date")?,
             day: f("day")?,
-            path: f("path")?,
             stored_story: f("stored_story")?,
             stored_lang: f("stored_lang")?,
             stored_path: f("stored_path")?,

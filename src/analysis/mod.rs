@@ -41,8 +41,10 @@ use tantivy::tokenizer::{
 /// without positions, and only those that are not among its `text` terms; `words` and
 /// `pinyin` on one vocabulary document per run; 6: a story's story id, language, title, date
 /// and file stored on its story document only, the `unit` column (`story_unit`) too; 7: no
-/// `body` field: stories are ranked from their passages' postings and a `story_length` column).
-pub const ANALYZER_VERSION: u32 = 7;
+/// `body` field: stories are ranked from their passages' postings and a `story_length` column;
+/// 8: the `story`, `lang` and `day` terms on story documents only, no `path` field: a file's
+/// documents are removed by their `unit`).
+pub const ANALYZER_VERSION: u32 = 8;
 /// Longest word the analyzers keep, in bytes. Longer tokens (a base64 blob, a 100,000-letter
 /// "word") are dropped alike at index and at query time; tantivy could not index a term over
 /// 65,531 bytes anyway.

@@ -3,8 +3,8 @@
 //! gets the tokens ([`crate::analysis::tokens`]) and only files them.
 //!
 //! The word lists (`words`, `pinyin`) are read as term dictionaries only, so each term is
-//! filed once per run, on a vocabulary document that belongs to no story (no `path`, `unit`
-//! or `passage`: no query and no removal reaches it). A word whose stories are all removed
+//! filed once per run, on a vocabulary document that belongs to no story (no `unit` or
+//! `passage`: no query and no removal reaches it). A word whose stories are all removed
 //! stays listed; a lookup keeps only words the `text` field still holds.
 
 use std::sync::Mutex;
@@ -173,21 +173,22 @@ fn listed(terms: impl Iterator<Item = String>) -> String {
     out
 }
 
-/// A document naming passage `n` of `doc` (0: the story document) in the index: its story,
-/// language, day, file and place. Only the story document stores them, with the title and
-/// date, and holds the `story_unit` column's value ([`Fields::story_unit`]).
+/// A document naming passage `n` of `doc` (0: the story document) in the index: its place
+/// (`unit`, by which the file's documents are removed, and `passage`). Only the story document
+/// holds its story, language and day as terms (filters), stores them with the title, date and
+/// file, and holds the `story_unit` column's value: a passage is found through its story
+/// document ([`Fields::story_unit`]), which saves the writer filing four terms per passage.
 fn located(fields: &Fields, doc: &Document, n: u64) -> TantivyDocument {
     let a = &doc.article;
     let date = a.date.as_deref().unwrap_or_default();
     let unit = schema::unit(&doc.story, &a.lang);
     let mut d = TantivyDocument::default();
-    d.add_text(fields.story, &doc.story);
-    d.add_text(fields.lang, &a.lang);
-    d.add_u64(fields.day, day_number(date));
-    d.add_text(fields.path, &doc.rel);
     d.add_u64(fields.passage, n);
     d.add_u64(fields.unit, unit);
     if n == 0 {
+        d.add_text(fields.story, &doc.story);
+        d.add_text(fields.lang, &a.lang);
+        d.add_u64(fields.day, day_number(date));
         d.add_text(fields.stored_story, &doc.story);
         d.add_text(fields.stored_lang, &a.lang);
         d.add_text(fields.title, &a.title);

@@ -14,7 +14,7 @@ use crate::corpus::{self, SourceFile};
 use crate::error::{Error, Result};
 use crate::fresh::Snapshot;
 use crate::manifest::{self, FileEntry, Manifest, Payload};
-use crate::schema::Fields;
+use crate::schema::{self, Fields};
 use crate::store::{self, Writer};
 
 mod compare;
@@ -216,9 +216,17 @@ fn write(
         ..Default::default()
     };
     let fields = Fields::of(&index.schema())?;
+    // A file's documents, its passages and story document, all hold its unit.
+    let remove = |writer: &Writer, e: &FileEntry| {
+        writer.delete_term(Term::from_field_u64(
+            fields.unit,
+            schema::unit(&e.story, &e.lang),
+        ));
+    };
     for rel in &plan.remove {
-        writer.delete_term(Term::from_field_text(fields.path, rel));
-        manifest.files.remove(rel);
+        if let Some(e) = manifest.files.remove(rel) {
+            remove(&writer, &e);
+        }
         report.removed += 1;
     }
     let mut failed = Vec::new();
@@ -228,11 +236,11 @@ fn write(
         .load
         .iter()
         .map(|file| {
-            let existed = manifest.files.remove(&file.rel).is_some();
-            if existed {
-                writer.delete_term(Term::from_field_text(fields.path, &file.rel));
+            let old = manifest.files.remove(&file.rel);
+            if let Some(e) = &old {
+                remove(&writer, e);
             }
-            existed
+            old.is_some()
         })
         .collect();
     let outcomes = feed::add_files(&writer, &fields, analyzers, &plan.load, progress)
@@ -247,10 +255,11 @@ fn write(
                     .indexed
                     .push((added.entry.story.clone(), added.entry.lang.clone()));
                 manifest.files.insert(file.rel.clone(), added.entry);
-                if existed {
-                    report.changed += 1;
-                } else {
+                // A file read again only for its unit was counted unchanged.
+                if !existed {
                     report.added += 1;
+                } else if !plan.reread.contains(&file.rel) {
+                    report.changed += 1;
                 }
             }
             Err(why) => {

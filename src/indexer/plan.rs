@@ -3,8 +3,11 @@
 
 use std::collections::BTreeSet;
 
+use rustc_hash::FxHashSet;
+
 use crate::corpus::{self, SourceFile};
 use crate::manifest::{FileEntry, Manifest};
+use crate::schema;
 
 /// The files that differ between the archive and the index's manifest.
 pub(super) struct Plan {
@@ -15,6 +18,11 @@ pub(super) struct Plan {
     /// Files whose content is unchanged but whose size or time changed: their manifest entry.
     pub(super) touched: Vec<(String, FileEntry)>,
     pub(super) unchanged: usize,
+    /// Unchanged files in `load` (and counted in `unchanged`): a file's documents are removed
+    /// by their [`schema::unit`], which another file of the same story and language (or,
+    /// rarely, of another whose unit is the same) shares, so its documents go too and are
+    /// added again.
+    pub(super) reread: BTreeSet<String>,
 }
 
 pub(super) fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
@@ -23,6 +31,7 @@ pub(super) fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
         remove: Vec::new(),
         touched: Vec::new(),
         unchanged: 0,
+        reread: BTreeSet::new(),
     };
     let present: BTreeSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
     plan.remove = manifest
@@ -50,7 +59,33 @@ pub(super) fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
             None => plan.load.push(file.clone()),
         }
     }
+    reread_sharing_units(&mut plan, files, manifest);
     plan
+}
+
+/// Adds to `plan.load` the unchanged files that share a unit with a removed or changed one.
+fn reread_sharing_units(plan: &mut Plan, files: &[SourceFile], manifest: &Manifest) {
+    let unit = |e: &FileEntry| schema::unit(&e.story, &e.lang);
+    let going = plan.load.iter().map(|f| &f.rel).chain(&plan.remove);
+    let units: FxHashSet<u64> = going
+        .filter_map(|rel| manifest.files.get(rel))
+        .map(unit)
+        .collect();
+    if units.is_empty() {
+        return;
+    }
+    let loaded: BTreeSet<String> = plan.load.iter().map(|f| f.rel.clone()).collect();
+    for file in files.iter().filter(|f| !loaded.contains(&f.rel)) {
+        if manifest
+            .files
+            .get(&file.rel)
+            .is_some_and(|e| units.contains(&unit(e)))
+        {
+            plan.load.push(file.clone());
+            plan.reread.insert(file.rel.clone());
+        }
+    }
+    plan.touched.retain(|(rel, _)| !plan.reread.contains(rel));
 }
 
 /// A FAT file system stores local time, so a stick read in another time zone (or after a

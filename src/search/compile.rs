@@ -39,7 +39,8 @@ pub struct Compiled {
     pub excluded: Vec<Box<dyn Query>>,
     /// Each required clause alone on passages, with its label (ranking and `--explain`).
     pub clauses: Vec<(String, Box<dyn Query>)>,
-    /// The request's filters, scoring nothing.
+    /// The request's filters, scoring nothing. They match story documents only (only those
+    /// hold a story's id, language and day): a passage passes through its story.
     pub filters: Vec<Box<dyn Query>>,
 }
 
@@ -149,7 +150,7 @@ fn within_if(q: Box<dyn Query>, within: Option<&Within>) -> Box<dyn Query> {
     }
 }
 
-/// The request's language, story and date filters, scoring nothing.
+/// The request's language, story and date filters on story documents, scoring nothing.
 fn filters(request: &Request, f: &Fields) -> Vec<Box<dyn Query>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     let exact = |field, value: &str| -> Box<dyn Query> {

@@ -227,7 +227,8 @@ impl Searcher {
             } else {
                 subs.push((Occur::Must, stories::passages_of(within, f)));
             }
-            with_filters(subs)
+            // No filter: the stories passed them (passages hold no story, language or day).
+            Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
         };
         let keep = request.per_story().max(1);
         for partial in [false, true] {
@@ -372,8 +373,15 @@ impl Searcher {
             (Occur::Must, term(f.lang, lang)),
         ]);
         let stored = self.stored();
+        // Its story documents (only they hold the story and language), then their passages.
+        let found: Vec<DocAddress> = self
+            .searcher
+            .search(&query, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        let within = Within::stories(&self.searcher, &stored.columns()?.unit, &found);
         let mut passages = Vec::new();
-        for address in self.searcher.search(&query, &DocSetCollector)? {
+        for address in self.searcher.search(&within, &DocSetCollector)? {
             passages.push(stored.passage(address)?);
         }
         passages.retain(|p| p.passage > 0);

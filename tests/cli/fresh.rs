@@ -164,3 +164,26 @@ fn an_unchanged_index_run_reports_what_the_index_holds_without_its_file_list() {
     );
     assert_eq!(totals(&rebuilt.stderr), totals(&first.stderr));
 }
+
+/// A file's documents are removed by their story and language, which another file can share
+/// (`s/en.md` and `s/en.txt`): that file's passages are read again, and stay found.
+#[test]
+fn two_files_of_one_story_and_language_are_changed_and_removed_apart() {
+    let env = Env::empty();
+    env.write("archive/s/en.md", "Zorblax stands here.\n");
+    env.write("archive/s/en.txt", "Frobnitz stands here.\n");
+    assert_eq!(env.run(&["index"]).code, 0);
+    assert!(found(&env, "Zorblax") && found(&env, "Frobnitz"));
+    env.write("archive/s/en.md", "Quuxington stands here.\n");
+    let out = env.run(&["index"]);
+    assert!(out.stderr.contains("1 changed"), "{}", out.stderr);
+    assert!(found(&env, "Quuxington") && !found(&env, "Zorblax"));
+    let filtered = ["search", "--story", "s", "--lang", "en", "Frobnitz"];
+    assert_eq!(env.run(&filtered).code, 0);
+    std::fs::remove_file(env.root().join("archive/s/en.md")).unwrap();
+    assert_eq!(env.run(&["index"]).code, 0);
+    assert!(!found(&env, "Quuxington"));
+    assert_eq!(env.run(&filtered).code, 0);
+    let shown = env.run(&["show", "s"]);
+    assert!(shown.stdout.contains("Frobnitz"), "{}", shown.stdout);
+}

@@ -15,9 +15,11 @@
 //! scorer instead of the union: a union clears a buffer of 4,096 scores whenever it is sought
 //! far, which was a tenth of some queries' instructions.
 
+use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
+use tantivy::columnar::ColumnValues;
 use tantivy::error::DataCorruption;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
@@ -28,18 +30,36 @@ use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TantivyError, Term,
 
 use crate::schema::Fields;
 
-/// Each segment's story documents, in order: a story's passages are the documents before its
-/// story document and after the one before ([`Fields::story_unit`]).
-pub type SegmentStories = Arc<FxHashMap<SegmentId, Arc<[DocId]>>>;
+/// Each segment's stories ([`Stories`]).
+pub type SegmentStories = Arc<FxHashMap<SegmentId, Stories>>;
 
-/// The story documents of every segment of `searcher`: those of passage number 0.
+/// One segment's stories: their story documents, in order (a story's passages are the
+/// documents before its story document and after the one before, [`Fields::story_unit`]), and
+/// their lengths ([`Fields::story_length`]), by the same row: only story documents hold one.
+#[derive(Clone)]
+pub struct Stories {
+    documents: Arc<[DocId]>,
+    lengths: Arc<dyn ColumnValues<u64>>,
+}
+
+impl fmt::Debug for Stories {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} stories", self.documents.len())
+    }
+}
+
+/// The stories of every segment of `searcher`: the documents of passage number 0.
 pub fn segment_stories(searcher: &Searcher, f: &Fields) -> tantivy::Result<SegmentStories> {
-    marked(searcher, &Term::from_field_u64(f.passage, 0))
+    marked(
+        searcher,
+        &Term::from_field_u64(f.passage, 0),
+        f.story_length,
+    )
 }
 
 /// The documents holding `marker` in every segment of `searcher`, read off its postings (the
-/// `story_unit` column's index gave them at ten times the cost).
-fn marked(searcher: &Searcher, marker: &Term) -> tantivy::Result<SegmentStories> {
+/// `story_unit` column's index gave them at ten times the cost), with their `length` column.
+fn marked(searcher: &Searcher, marker: &Term, length: Field) -> tantivy::Result<SegmentStories> {
     let mut out = FxHashMap::default();
     for reader in searcher.segment_readers() {
         let inverted = reader.inverted_index(marker.field())?;
@@ -52,7 +72,22 @@ fn marked(searcher: &Searcher, marker: &Term) -> tantivy::Result<SegmentStories>
                 postings.advance();
             }
         }
-        out.insert(reader.segment_id(), docs.into());
+        let name = reader.schema().get_field_name(length);
+        let lengths = reader.fast_fields().u64(name)?.values;
+        if lengths.num_vals() as usize != docs.len() {
+            return Err(TantivyError::DataCorruption(DataCorruption::comment_only(
+                format!(
+                    "{} story lengths for {} stories",
+                    lengths.num_vals(),
+                    docs.len()
+                ),
+            )));
+        }
+        let stories = Stories {
+            documents: docs.into(),
+            lengths,
+        };
+        out.insert(reader.segment_id(), stories);
     }
     Ok(Arc::new(out))
 }
@@ -79,8 +114,6 @@ pub struct StoryWord {
     text: Term,
     /// The word, as a `head` term.
     title: Term,
-    /// [`Fields::story_length`].
-    length: Field,
     /// Each segment's story documents.
     stories: SegmentStories,
     /// Each segment's tallies once read: a search makes a query's weight more than once.
@@ -91,21 +124,14 @@ impl StoryWord {
     /// The word `word` on story documents.
     pub fn new(word: &str, f: &Fields, stories: &SegmentStories) -> StoryWord {
         let text = Term::from_field_text(f.text, word);
-        StoryWord::of(
-            text,
-            Term::from_field_text(f.head, word),
-            f.story_length,
-            stories,
-        )
+        StoryWord::of(text, Term::from_field_text(f.head, word), stories)
     }
 
-    /// The passages' `text` term and the titles' `title` term on story documents, whose
-    /// lengths are in `length`.
-    fn of(text: Term, title: Term, length: Field, stories: &SegmentStories) -> StoryWord {
+    /// The passages' `text` term and the titles' `title` term on story documents.
+    fn of(text: Term, title: Term, stories: &SegmentStories) -> StoryWord {
         StoryWord {
             text,
             title,
-            length,
             stories: stories.clone(),
             read: Arc::default(),
         }
@@ -117,12 +143,10 @@ impl StoryWord {
         if let Some(tallies) = self.read.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
             return Ok(tallies.clone());
         }
-        let stories = self
-            .stories
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| Arc::from([]));
-        let text = in_text(reader, &self.text, self.length, &stories)?;
+        let text = match self.stories.get(&id) {
+            Some(stories) => in_text(reader, &self.text, stories)?,
+            None => Vec::new(),
+        };
         let tallies = joined(text, in_title(reader, &self.title)?);
         let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
         read.insert(id, tallies.clone());
@@ -135,14 +159,14 @@ impl StoryWord {
 fn in_text(
     reader: &SegmentReader,
     term: &Term,
-    length: Field,
-    stories: &[DocId],
+    stories: &Stories,
 ) -> tantivy::Result<Vec<(DocId, Found)>> {
     let inverted = reader.inverted_index(term.field())?;
     let Some(mut postings) = inverted.read_block_postings(term, IndexRecordOption::WithFreqs)?
     else {
         return Ok(Vec::new());
     };
+    let documents = &stories.documents[..];
     // Each story holding the word: its row in the story columns, and the word's frequency.
     let mut sums: Vec<(usize, u32)> = Vec::new();
     // The story document of the passages at hand (a passage is never one): the row of the
@@ -151,8 +175,8 @@ fn in_text(
     'blocks: while !postings.docs().is_empty() {
         for (&doc, &freq) in postings.docs().iter().zip(postings.freqs()) {
             if story.is_none_or(|s| s < doc) {
-                at += stories[at..].partition_point(|&s| s < doc);
-                let Some(&s) = stories.get(at) else {
+                at = next_story(documents, at, doc);
+                let Some(&s) = documents.get(at) else {
                     break 'blocks;
                 };
                 story = Some(s);
@@ -164,28 +188,28 @@ fn in_text(
         }
         postings.advance();
     }
-    // Only story documents hold a length, as only they hold a unit: their rows are the same.
-    let name = reader.schema().get_field_name(length);
-    let lengths = reader.fast_fields().u64(name)?.values;
-    if lengths.num_vals() as usize != stories.len() {
-        return Err(TantivyError::DataCorruption(DataCorruption::comment_only(
-            format!(
-                "{} story lengths for {} stories",
-                lengths.num_vals(),
-                stories.len()
-            ),
-        )));
-    }
     Ok(sums
         .into_iter()
         .map(|(row, freq)| {
-            let tokens = u32::try_from(lengths.get_val(row as u32)).unwrap_or(u32::MAX);
+            let tokens = u32::try_from(stories.lengths.get_val(row as u32)).unwrap_or(u32::MAX);
             (
-                stories[row],
+                documents[row],
                 (freq, FieldNormReader::fieldnorm_to_id(tokens)),
             )
         })
         .collect())
+}
+
+/// The first of `documents` from `at` on that is `doc` or after it, galloping: the next story
+/// holding a word is most often near.
+fn next_story(documents: &[DocId], at: usize, doc: DocId) -> usize {
+    let (mut from, mut step) = (at, 1);
+    while from + step < documents.len() && documents[from + step] < doc {
+        from += step;
+        step *= 2;
+    }
+    let to = (from + step + 1).min(documents.len());
+    from + documents[from..to].partition_point(|&s| s < doc)
 }
 
 /// The story documents whose title holds `term`, with its frequency and the title's length.
@@ -359,71 +383,5 @@ impl Scorer for StoryScorer {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::collection::vec;
-    use proptest::prelude::*;
-    use tantivy::collector::TopDocs;
-    use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
-    use tantivy::schema::{Schema, FAST, INDEXED, TEXT};
-    use tantivy::{doc, Index};
-
-    const WORDS: [&str; 5] = ["ant", "bee", "cat", "dog", "elk"];
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(24))]
-
-        /// A story word scores each story as a union of term queries did on a copy of the
-        /// story's text (the `body` field it replaces) and on its title, over two segments.
-        #[test]
-        fn stories_score_as_on_a_copy_of_their_text(
-            stories in vec(vec(vec(0..WORDS.len(), 0..9), 1..5), 1..9),
-            titles in vec(vec(0..WORDS.len(), 0..4), 1..4),
-            word in 0..WORDS.len(),
-        ) {
-            let mut schema = Schema::builder();
-            let text = schema.add_text_field("text", TEXT);
-            let body = schema.add_text_field("body", TEXT);
-            let passage = schema.add_u64_field("passage", INDEXED);
-            let length = schema.add_u64_field("story_length", FAST);
-            let head = schema.add_text_field("head", TEXT);
-            let index = Index::create_in_ram(schema.build());
-            let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-            for (n, story) in stories.iter().enumerate() {
-                let passages: Vec<String> = story
-                    .iter()
-                    .map(|p| p.iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" "))
-                    .collect();
-                for (i, p) in passages.iter().enumerate() {
-                    writer.add_document(doc!(text => p.as_str(), passage => i as u64 + 1)).unwrap();
-                }
-                let tokens = story.iter().map(Vec::len).sum::<usize>() as u64;
-                writer
-                    .add_document(doc!(
-                        body => passages.join(" "),
-                        head => titles[n % titles.len()].iter().map(|&w| WORDS[w]).collect::<Vec<_>>().join(" "),
-                        passage => 0u64,
-                        length => tokens,
-                    ))
-                    .unwrap();
-                if n == stories.len() / 2 {
-                    writer.commit().unwrap();
-                }
-            }
-            writer.commit().unwrap();
-            let searcher = index.reader().unwrap().searcher();
-            let stories = marked(&searcher, &Term::from_field_u64(passage, 0)).unwrap();
-            let top = TopDocs::with_limit(100).order_by_score();
-            let term = |field| Term::from_field_text(field, WORDS[word]);
-            let ours = StoryWord::of(term(text), term(head), length, &stories);
-            let on = |field| -> Box<dyn Query> {
-                Box::new(TermQuery::new(term(field), IndexRecordOption::WithFreqs))
-            };
-            let copy = BooleanQuery::new(vec![
-                (Occur::Should, on(body)),
-                (Occur::Should, Box::new(BoostQuery::new(on(head), TITLE_WEIGHT))),
-            ]);
-            prop_assert_eq!(searcher.search(&ours, &top).unwrap(), searcher.search(&copy, &top).unwrap());
-        }
-    }
-}
+#[path = "story_word_tests.rs"]
+mod tests;

@@ -110,7 +110,8 @@ impl<'a> Maker<'a> {
         let fields = self.fields;
         let a = &doc.article;
         let mut out = Vec::with_capacity(a.passages.len() + 2);
-        let mut story = located(fields, doc, 0);
+        let unit = schema::unit(&doc.story, &a.lang);
+        let mut story = located(fields, doc, unit, 0);
         // A story's words new to this thread, added to the run's at once (one lock per story).
         if self.known.latin.len() + self.known.han.len() >= VOCABULARY_TERMS {
             self.known = Known::default();
@@ -120,7 +121,7 @@ impl<'a> Maker<'a> {
         let mut length = 0;
         for (i, text) in a.passages.iter().enumerate() {
             let n = i as u64 + 1;
-            let mut d = located(fields, doc, n);
+            let mut d = located(fields, doc, unit, n);
             // Without markers, a passage pairs by its number; with them, by its marker's.
             let align = match a.markers.get(i) {
                 None => n,
@@ -174,14 +175,14 @@ fn listed(terms: impl Iterator<Item = String>) -> String {
 }
 
 /// A document naming passage `n` of `doc` (0: the story document) in the index: its place
-/// (`unit`, by which the file's documents are removed, and `passage`). Only the story document
+/// (`unit`, [`schema::unit`] of its story and language, made once a file, by which the file's
+/// documents are removed, and `passage`). Only the story document
 /// holds its story, language and day as terms (filters), stores them with the title, date and
 /// file, and holds the `story_unit` column's value: a passage is found through its story
 /// document ([`Fields::story_unit`]), which saves the writer filing four terms per passage.
-fn located(fields: &Fields, doc: &Document, n: u64) -> TantivyDocument {
+fn located(fields: &Fields, doc: &Document, unit: u64, n: u64) -> TantivyDocument {
     let a = &doc.article;
     let date = a.date.as_deref().unwrap_or_default();
-    let unit = schema::unit(&doc.story, &a.lang);
     let mut d = TantivyDocument::default();
     d.add_u64(fields.passage, n);
     d.add_u64(fields.unit, unit);

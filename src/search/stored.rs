@@ -151,8 +151,8 @@ impl UnitCursor {
 
 /// The languages the index holds stories in, from its `lang` terms (not its file list, which
 /// can be large), which story documents hold: a language counts when a live one holds it, so
-/// one whose stories were all deleted is left out. Read from the postings, stopping at the first live document (every
-/// search process asks this when it opens the index).
+/// one whose stories were all deleted is left out. Read from the postings, stopping at the
+/// first live document (every search process asks this when it opens the index).
 pub fn languages(searcher: &TantivySearcher, fields: &Fields) -> Result<BTreeSet<String>> {
     let mut held = BTreeSet::new();
     for segment in searcher.segment_readers() {

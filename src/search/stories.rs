@@ -26,7 +26,8 @@ const PHRASE_WEIGHT: f32 = 0.2;
 /// Weight of a Han run typed without spaces found as one substring of a passage.
 const RUN_WEIGHT: f32 = 1.0;
 
-/// A clause on story documents (`stories`: each segment's story documents). A Han substring matches nothing here: see [`passage_part`].
+/// A clause on story documents (`stories`: each segment's story documents). A Han substring
+/// matches nothing here: see [`passage_part`].
 pub fn on_story(clause: &Clause, f: &Fields, stories: &SegmentStories) -> Box<dyn Query> {
     let q = match &clause.node {
         Node::Term(t) => story_word(t, f, stories),

@@ -292,7 +292,7 @@ fn write(
             .to_json(),
         );
         commit.commit()?;
-        manifest::remove_others(index_dir, stamp);
+        manifest::remove_others(index_dir, Some(stamp));
     } else if Snapshot::load(index_dir, payload.stamp).is_none_or(|s| s.outdated_by(&snapshot)) {
         // Nothing to index, but folder times moved (a file saved unchanged, a temporary file
         // come and gone): renewing the snapshot keeps the searches' check quick.

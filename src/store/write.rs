@@ -15,7 +15,7 @@ use super::queue::Writer;
 use super::settings;
 use crate::analysis::Analyzers;
 use crate::error::{bounded, Error, Result};
-use crate::manifest::{self, CHECKED};
+use crate::manifest::{self, Payload, CHECKED};
 use crate::schema::Fields;
 
 /// An index opened for writing, holding tantivy's writer lock.
@@ -186,8 +186,9 @@ fn segment_files(segments: &[SegmentMeta]) -> Vec<PathBuf> {
 
 /// Removes what a killed run left: segment files the last commit does not reference (whether
 /// or not tantivy's list of its files got to name them), tantivy's temporary files and ours
-/// (a file list, snapshot or checked record cut off before its rename). Runs under the writer
-/// lock; readers only ever open the files of a commit.
+/// (a file list, snapshot or checked record cut off before its rename, or a file list and
+/// snapshot saved for a commit that never came). Runs under the writer lock; readers only
+/// ever open the files of a commit.
 fn remove_leftovers(index: &Index, dir: &Path, writer: &mut Writer) -> Result<()> {
     writer.garbage_collect_files().wait()?;
     let living: BTreeSet<OsString> = segment_files(&index.searchable_segment_metas()?)
@@ -200,11 +201,12 @@ fn remove_leftovers(index: &Index, dir: &Path, writer: &mut Writer) -> Result<()
         if stray || lossy.starts_with(".tmp") {
             let path = dir.join(&name);
             std::fs::remove_file(&path).map_err(|e| Error::io(path, e))?;
-        } else if manifest::is_manifest_file(&lossy) && lossy.ends_with(".tmp") {
-            // Best effort: a search renewing its snapshot may be renaming it right now.
-            let _ = std::fs::remove_file(dir.join(&name));
         }
     }
+    // A damaged payload is not read here: the run then starts afresh, and its commit removes
+    // them.
+    let committed = Payload::of(index).ok().flatten().map(|p| p.stamp);
+    manifest::remove_others(dir, committed);
     Ok(())
 }
 

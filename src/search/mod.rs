@@ -18,6 +18,7 @@ pub mod stored;
 pub mod stories;
 pub mod story_word;
 pub mod substring;
+pub mod union;
 pub mod units;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

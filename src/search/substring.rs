@@ -13,6 +13,8 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 use crate::analysis::bigrams;
 use crate::schema::Fields;
 
+use super::union::{Combine, Union};
+
 /// BM25's term saturation and length normalisation, as tantivy's.
 const K1: Score = 1.2;
 const B: Score = 0.75;
@@ -72,10 +74,7 @@ impl Query for Substring {
         let holding = BooleanQuery::new(
             each.into_iter()
                 .map(|(gram, word)| {
-                    let either = BooleanQuery::new(vec![
-                        (Occur::Should, basic(gram)),
-                        (Occur::Should, basic(word)),
-                    ]);
+                    let either = Union::new(vec![basic(gram), basic(word)], Combine::Sum);
                     (Occur::Must, Box::new(either) as Box<dyn Query>)
                 })
                 .collect(),

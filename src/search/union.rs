@@ -7,7 +7,9 @@
 //! (a word and its translations, its spellings) are small unions sought far, around a few
 //! stories, and those copies were a tenth of a search's instructions.
 
-use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{
+    BooleanQuery, EmptyScorer, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
+};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, TERMINATED};
 
 /// How many documents ahead the union reads each clause: tantivy's horizon.
@@ -20,6 +22,27 @@ pub enum Combine {
     Sum,
     /// The best of them (a disjunction-max query, no tie breaker).
     Max,
+}
+
+/// A boolean query of `subs`, its `Should` clauses (two or more) as one [`Union`] where tantivy
+/// would make them a union: the same documents and scores.
+pub fn boolean(subs: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    let (should, mut others): (Vec<_>, Vec<_>) = subs
+        .into_iter()
+        .partition(|(occur, _)| *occur == Occur::Should);
+    if should.len() < 2 {
+        others.extend(should);
+        return Box::new(BooleanQuery::new(others));
+    }
+    let any = Box::new(Union::new(
+        should.into_iter().map(|(_, q)| q).collect(),
+        Combine::Sum,
+    ));
+    if others.is_empty() {
+        return any;
+    }
+    others.push((Occur::Should, any));
+    Box::new(BooleanQuery::new(others))
 }
 
 /// Documents matching any of the clauses.
@@ -261,7 +284,7 @@ impl Scorer for UnionScorer {
 #[cfg(test)]
 mod tests {
     use tantivy::collector::{Collector, SegmentCollector};
-    use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, TermQuery};
+    use tantivy::query::{BoostQuery, DisjunctionMaxQuery, TermQuery};
     use tantivy::schema::{IndexRecordOption, Schema, TEXT};
     use tantivy::{doc, Index, SegmentOrdinal, Term};
 

@@ -360,6 +360,15 @@ mod tests {
                 qs.into_iter().map(|q| (Occur::Should, q)).collect(),
             ))
         };
+        let mixed = || {
+            vec![
+                (Occur::Should, term("a", 1.0)),
+                (Occur::Must, term("e", 1.0)),
+                (Occur::Should, term("c", 0.7)),
+                (Occur::MustNot, term("d", 1.0)),
+                (Occur::Should, term("b", 0.2)),
+            ]
+        };
         // Sought far and near inside an intersection, as a clause around a few stories is.
         let around = |q: Box<dyn Query>, w: &str| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(vec![
@@ -384,6 +393,7 @@ mod tests {
                 around(should(clauses()), "e"),
                 around(Box::new(Union::new(clauses(), Combine::Sum)), "e"),
             ),
+            (Box::new(BooleanQuery::new(mixed())), boolean(mixed())),
             (
                 should(vec![term("x", 1.0), term("c", 1.0)]),
                 Box::new(Union::new(

@@ -326,8 +326,9 @@ impl Searcher {
         let (limit, per_story) = (request.limit(), request.per_story());
         let marks = &plan.marks;
         let excluded = &plan.excluded_marks;
+        let arranging = stored::Arranging::new(stored);
         let mut hits = arrange::arrange(
-            &passages, &matched, limit, per_story, marks, excluded, &stored,
+            &passages, &matched, limit, per_story, marks, excluded, &arranging,
         )?;
         for hit in &mut hits {
             if let Some((story, score)) = parts.get(&loc(&hit.story, &hit.lang, hit.passage)) {

@@ -114,6 +114,7 @@ pub fn build(
     feed::prepare(archive, index_dir, &analyzers.segmenter);
     let scan = corpus::scan(archive)?;
     store::check_folder(index_dir)?;
+    store::check_place(index_dir, archive)?;
     if store::is_read_only(index_dir) {
         return Err(Error::ReadOnly(index_dir.to_path_buf()));
     }

@@ -76,3 +76,53 @@ fn no_archive_is_said_as_such_and_a_file_is_not_an_index_folder() {
         "not an index"
     );
 }
+
+#[test]
+fn a_folder_of_the_users_or_the_archive_folder_is_never_taken_for_an_index() {
+    // Given by mistake, a folder of the user's lost its files named like an index's (a run
+    // removes index files no commit names), and the archive folder its story files so named.
+    let env = Env::bundled();
+    let mine = [
+        "meta.json",
+        "notes.txt",
+        "0123456789abcdef0123456789abcdef.idx",
+    ];
+    for name in mine {
+        env.write(&format!("mine/{name}"), "user data");
+    }
+    env.write(
+        "archive/abcdef0123456789abcdef0123456789.store",
+        "a story\n",
+    );
+    for args in [
+        &["--index", "mine", "index"][..],
+        &["--index", "mine", "search", "Khorgos"],
+        &["--index", "archive", "index"],
+        &["--index", "archive/sub", "index"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        let why = if args[1] == "mine" {
+            "is not an index folder (it holds "
+        } else {
+            "is in the archive folder"
+        };
+        assert!(out.stderr.contains(why), "{args:?}: {}", out.stderr);
+    }
+    for name in mine {
+        let kept = std::fs::read_to_string(env.root().join("mine").join(name)).unwrap();
+        assert_eq!(kept, "user data", "{name}");
+    }
+    assert_eq!(
+        std::fs::read_dir(env.root().join("mine")).unwrap().count(),
+        3
+    );
+    assert!(!env.root().join("archive/sub").exists());
+    assert!(!env.root().join("archive/meta.json").exists());
+    // An index folder holding hidden files and other systems' folder notes is an index's.
+    env.write("index/.DS_Store", "finder");
+    env.write("index/Thumbs.db", "explorer");
+    assert_eq!(env.run(&["index"]).code, 0);
+    assert_eq!(env.run(&["search", "Khorgos"]).code, 0);
+}

@@ -15,7 +15,7 @@ use crate::corpus::decode;
 
 /// Stamped into the index's fingerprint: a change in how files become passages rebuilds it.
 pub const EXTRACTION: &str =
-    "formats 3 (page shape bounds); pulldown-cmark 0.13; dom_smoothie 0.19 markdown; docx paragraphs";
+    "formats 3 (page shape bounds, at most 20,000 passages a file); pulldown-cmark 0.13; dom_smoothie 0.19 markdown; docx paragraphs";
 
 /// A story file's format, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -127,6 +127,25 @@ fn a_page_nested_thousands_deep_is_skipped_and_the_rest_is_indexed() {
 }
 
 #[test]
+fn a_file_of_100000_tiny_paragraphs_is_indexed_in_at_most_20000_passages() {
+    // Each passage is a document held until the file's last: 2.7 million of them took 3.6 GB.
+    let env = Env::empty();
+    let body: String = (0..100_000).map(|i| format!("w{i}\n\n")).collect();
+    env.write("archive/tiny.txt", format!("Tiny\n\n{body}"));
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("100001 paragraphs joined into 16667 passages (a file makes at most 20000)"),
+        "{}",
+        out.stderr
+    );
+    let hits = env.json(&["search", "--json", "w99999"]);
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].text.ends_with("w99998\nw99999"), "{}", hits[0].text);
+}
+
+#[test]
 fn markdown_is_indexed_as_text_with_headings_and_items_as_passages() {
     let env = Env::empty();
     env.write(

@@ -126,3 +126,33 @@ fn a_folder_of_the_users_or_the_archive_folder_is_never_taken_for_an_index() {
     assert_eq!(env.run(&["index"]).code, 0);
     assert_eq!(env.run(&["search", "Khorgos"]).code, 0);
 }
+
+#[test]
+fn files_whose_names_are_not_utf8_are_skipped_and_never_collide() {
+    // Shown with a replacement character, `a\xff.txt` and `a\xfe.txt` were one file: one of
+    // them was lost, and every search updated the index again.
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::bundled();
+    for (byte, word) in [(0xff, "zebraff"), (0xfe, "zebrafe")] {
+        let name = [b'a', byte, b'.', b't', b'x', b't'];
+        let path = env
+            .root()
+            .join("archive")
+            .join(std::ffi::OsStr::from_bytes(&name));
+        std::fs::write(path, format!("a {word}\n")).unwrap();
+    }
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr
+            .matches("the file name is not valid UTF-8; rename the file")
+            .count(),
+        2,
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["search", "Khorgos"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("updating"), "{}", out.stderr);
+    assert_eq!(env.run(&["search", "zebraff"]).code, 1);
+}

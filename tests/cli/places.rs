@@ -156,3 +156,34 @@ fn files_whose_names_are_not_utf8_are_skipped_and_never_collide() {
     assert!(!out.stderr.contains("updating"), "{}", out.stderr);
     assert_eq!(env.run(&["search", "zebraff"]).code, 1);
 }
+
+#[test]
+fn files_that_are_the_same_story_and_language_are_named_in_a_warning() {
+    // `report.txt` beside `report/en.md` is story `report` in English too: its passages were
+    // mixed into the other's without a word.
+    let env = Env::empty();
+    env.write(
+        "archive/report/en.md",
+        "Report\n\nfirst zebracol\n\nsecond\n",
+    );
+    env.write("archive/report/zh.md", "报告\n\n第一段\n\n第二段\n");
+    env.write("archive/report.txt", "my private note zebranote\n");
+    env.write("archive/x.md", "X\n\none\n");
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "report.txt, report/en.md are all story \"report\" in en: their passages are mixed"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("x.md"), "{}", out.stderr);
+    env.write("archive/x.txt", "X again\n\ntwo\n");
+    let out = env.run(&["index"]);
+    assert!(
+        out.stderr.contains("x.md, x.txt are all story \"x\" in en"),
+        "{}",
+        out.stderr
+    );
+}

@@ -61,15 +61,26 @@ pub fn data_dir(dest: &Path) -> PathBuf {
 }
 
 /// Writes or updates the bundle at `dest` from the program at `exe` and the stories at
-/// `archive`.
+/// `archive`. A `dest` inside the archive or the user's `index` folder is refused before
+/// anything is written: the bundle would copy itself into the stories on every run.
 pub fn bundle(
     exe: &Path,
     archive: &Path,
+    index: &Path,
     dest: &Path,
     progress: &dyn Progress,
 ) -> Result<BundleReport> {
     if !archive.is_dir() {
         return Err(Error::NoArchive(archive.to_path_buf()));
+    }
+    for (what, dir) in [("archive", archive), ("index", index)] {
+        if resolved(dest).starts_with(resolved(dir)) {
+            return Err(Error::Invalid(format!(
+                "cannot bundle into {}: it is inside the {what} folder {}; choose a folder outside it",
+                dest.display(),
+                dir.display()
+            )));
+        }
     }
     let marker_path = dest.join(MARKER);
     let mut marker: Marker = if marker_path.is_file() {
@@ -178,6 +189,33 @@ pub fn bundle(
     let json = serde_json::to_string_pretty(&marker).expect("marker serializes");
     write_atomic(&marker_path, json.as_bytes())?;
     Ok(report)
+}
+
+/// `path` with links and `..` resolved, though its last parts may not exist yet: the
+/// nearest existing ancestor is canonicalized and the rest is applied to it.
+fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let Some((base, real)) = path
+        .ancestors()
+        .find_map(|a| Some((a, a.canonicalize().ok()?)))
+    else {
+        return path.to_path_buf();
+    };
+    let mut out = real;
+    for part in path
+        .strip_prefix(base)
+        .unwrap_or(Path::new(""))
+        .components()
+    {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => out.push(name),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {

@@ -182,8 +182,8 @@ fn request(query: String, args: &SearchArgs) -> RequestBuilder {
 }
 
 /// Opens the index, building it when it is missing and updating it when the archive changed
-/// (unless `no_update`); on read-only storage, or while another `archive index` is writing,
-/// searches the last commit and says so. The index is opened once.
+/// (unless `no_update`); on read-only storage, on a full disk, or while another `archive index`
+/// is writing, searches the last commit and says so. The index is opened once.
 pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
     store::check_folder(&paths.index)?;
     let archive_there = paths.archive.is_dir() && !no_update;
@@ -226,6 +226,13 @@ pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
             // Readers never wait for the writer: they see its last commit.
             (Some(Error::Busy(_)), Some((searcher, _))) => {
                 eprintln!("archive: an update is in progress (another `archive index`); searching the last commit");
+                return Ok(searcher);
+            }
+            // The run removed what it wrote; the last commit is intact.
+            (Some(full), Some((searcher, _)))
+                if matches!(full, Error::DiskFull { .. }) || full.is_disk_full() =>
+            {
+                eprintln!("archive: warning: the disk holding the index is full, so it could not be updated; results may be out of date (free some space and run `archive index`)");
                 return Ok(searcher);
             }
             _ => return Err(e),

@@ -226,15 +226,16 @@ fn mkdir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
-/// Suffix of the temporary files a copy goes through.
+/// The temporary file a copy goes through, one at a time: a fixed short name, since a name
+/// derived from the file's could exceed the 255-byte limit. Earlier versions added this as a
+/// suffix, which is what [`remove_temporaries`] looks for.
 const TEMPORARY: &str = ".archive-tmp";
 
 /// Writes through a hidden temporary file, flushed to the medium, and a rename, so a pulled
 /// stick never holds half a file under the real name (and a running program can be replaced).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = path.with_file_name(format!(".{name}{TEMPORARY}"));
+    let tmp = path.with_file_name(TEMPORARY);
     let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())

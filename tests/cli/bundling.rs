@@ -28,3 +28,22 @@ fn a_bundle_inside_the_archive_or_the_index_is_refused_and_writes_nothing() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(!env.root().join("archive/sub").exists());
 }
+
+#[test]
+fn a_story_with_a_name_of_250_bytes_is_bundled() {
+    let env = Env::bundled();
+    let name = format!("{}.md", "l".repeat(247));
+    env.write(&format!("archive/{name}"), "Notes on Zharkent.\n");
+    let dest = env.root().join("stick");
+    let out = env.run(&["bundle", &dest.to_string_lossy()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dest.join("data/archive").join(&name)).unwrap(),
+        "Notes on Zharkent.\n"
+    );
+    let found = std::process::Command::new(dest.join("archive"))
+        .args(["search", "Zharkent"])
+        .output()
+        .unwrap();
+    assert_eq!(found.status.code(), Some(0));
+}

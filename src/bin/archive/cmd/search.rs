@@ -102,13 +102,16 @@ fn hint(args: &SearchArgs) -> String {
 }
 
 /// The command that shows what `more` says was left out: this search, within one story
-/// (with a limit that shows all its hits), or with twice the limit.
+/// (with a limit that shows all its hits, or the most a search shows, said so), or with twice
+/// the limit.
 fn more_command(args: &SearchArgs, more: More) -> String {
     let mut words = vec!["archive".to_string(), "search".into()];
+    let mut beyond_max = None;
     let limit = match more {
         More::Story(hit, hits) => {
             words.extend(["--story".to_string(), quoted(&hit.story)]);
-            (hits > DEFAULT_LIMIT).then_some(hits)
+            beyond_max = (hits > MAX_LIMIT).then_some(hits);
+            (hits > DEFAULT_LIMIT).then_some(hits.min(MAX_LIMIT))
         }
         More::Stories if args.limit >= MAX_LIMIT => {
             return "narrow the search (more words, --lang, --since, --until)".into();
@@ -142,7 +145,13 @@ fn more_command(args: &SearchArgs, more: More) -> String {
         words.push("--".into());
     }
     words.extend(args.query.iter().map(|q| quoted(q)));
-    output::human::printable(&words.join(" ")).into_owned()
+    let command = output::human::printable(&words.join(" ")).into_owned();
+    match beyond_max {
+        Some(hits) => {
+            format!("{command} (shows {MAX_LIMIT} of its {hits}, the most a search shows)")
+        }
+        None => command,
+    }
 }
 
 /// `word` as a shell reads it back (words and Han text as they are).

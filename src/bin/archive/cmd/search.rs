@@ -196,7 +196,7 @@ fn request(query: String, args: &SearchArgs) -> RequestBuilder {
 pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
     store::check_folder(&paths.index)?;
     let archive_there = paths.archive.is_dir() && !no_update;
-    let stale = match Searcher::open(&paths.archive, &paths.index) {
+    let stale = match super::open(paths) {
         Ok(searcher) => {
             if !archive_there {
                 return Ok(searcher);

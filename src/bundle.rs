@@ -61,15 +61,26 @@ pub fn data_dir(dest: &Path) -> PathBuf {
 }
 
 /// Writes or updates the bundle at `dest` from the program at `exe` and the stories at
-/// `archive`.
+/// `archive`. A `dest` inside the archive or the user's `index` folder is refused before
+/// anything is written: the bundle would copy itself into the stories on every run.
 pub fn bundle(
     exe: &Path,
     archive: &Path,
+    index: &Path,
     dest: &Path,
     progress: &dyn Progress,
 ) -> Result<BundleReport> {
     if !archive.is_dir() {
         return Err(Error::NoArchive(archive.to_path_buf()));
+    }
+    for (what, dir) in [("archive", archive), ("index", index)] {
+        if resolved(dest).starts_with(resolved(dir)) {
+            return Err(Error::Invalid(format!(
+                "cannot bundle into {}: it is inside the {what} folder {}; choose a folder outside it",
+                dest.display(),
+                dir.display()
+            )));
+        }
     }
     let marker_path = dest.join(MARKER);
     let mut marker: Marker = if marker_path.is_file() {
@@ -180,6 +191,33 @@ pub fn bundle(
     Ok(report)
 }
 
+/// `path` with links and `..` resolved, though its last parts may not exist yet: the
+/// nearest existing ancestor is canonicalized and the rest is applied to it.
+fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let Some((base, real)) = path
+        .ancestors()
+        .find_map(|a| Some((a, a.canonicalize().ok()?)))
+    else {
+        return path.to_path_buf();
+    };
+    let mut out = real;
+    for part in path
+        .strip_prefix(base)
+        .unwrap_or(Path::new(""))
+        .components()
+    {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => out.push(name),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn same_dir(a: &Path, b: &Path) -> bool {
     matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
@@ -188,15 +226,16 @@ fn mkdir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
-/// Suffix of the temporary files a copy goes through.
+/// The temporary file a copy goes through, one at a time: a fixed short name, since a name
+/// derived from the file's could exceed the 255-byte limit. Earlier versions added this as a
+/// suffix, which is what [`remove_temporaries`] looks for.
 const TEMPORARY: &str = ".archive-tmp";
 
 /// Writes through a hidden temporary file, flushed to the medium, and a rename, so a pulled
 /// stick never holds half a file under the real name (and a running program can be replaced).
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = path.with_file_name(format!(".{name}{TEMPORARY}"));
+    let tmp = path.with_file_name(TEMPORARY);
     let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())

@@ -16,6 +16,17 @@ pub enum Error {
         /// Short description of what differs.
         found: String,
     },
+    /// The index was built by this analyzer with another word list: the archive's `words.txt`
+    /// was added, changed or removed since.
+    #[error("{}", words_changed(path, words, *missing))]
+    WordsChanged {
+        /// Index folder.
+        path: PathBuf,
+        /// The archive's `words.txt`.
+        words: PathBuf,
+        /// True when that file is missing.
+        missing: bool,
+    },
     /// The archive folder does not exist or is not a folder.
     #[error("no archive found: {0} is not a folder of stories (see --root)")]
     NoArchive(PathBuf),
@@ -124,6 +135,42 @@ pub fn bounded(text: &str, max: usize) -> String {
     }
 }
 
+fn words_changed(path: &std::path::Path, words: &std::path::Path, missing: bool) -> String {
+    let (path, words) = (path.display(), words.display());
+    if missing {
+        format!("{words} is missing, and the index at {path} was built with one (its words decide how Chinese text is cut); put it back, or run `archive index` to rebuild the index without it")
+    } else {
+        format!("{words} is not the words.txt the index at {path} was built with (its words decide how Chinese text is cut); run `archive index` to rebuild the index")
+    }
+}
+
+impl Error {
+    /// This error, or the [`Error::WordsChanged`] it is when it is an
+    /// [`Error::AnalyzerMismatch`] whose fingerprint differs from `expected` (this analyzer's,
+    /// with the archive's words) only in the user words; `words` is the archive's list.
+    pub fn or_words_changed(self, expected: &str, words: &std::path::Path) -> Error {
+        let Error::AnalyzerMismatch { path, found } = self else {
+            return self;
+        };
+        // The fingerprint is `; `-separated parts, one of them `user words <hash>`.
+        let others = |f: &str| -> Vec<String> {
+            f.split("; ")
+                .filter(|part| !part.starts_with("user words "))
+                .map(str::to_string)
+                .collect()
+        };
+        if found != expected && others(&found) == others(expected) {
+            Error::WordsChanged {
+                path,
+                words: words.to_path_buf(),
+                missing: !words.is_file(),
+            }
+        } else {
+            Error::AnalyzerMismatch { path, found }
+        }
+    }
+}
+
 /// Bytes as MiB with one decimal.
 fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
@@ -154,9 +201,10 @@ impl Error {
             Error::DiskFull { .. } => Fault::Storage,
             // The user stopped it.
             Error::Interrupted => Fault::Input,
-            Error::AnalyzerMismatch { .. } | Error::SelfTest(_) | Error::Damaged { .. } => {
-                Fault::Damaged
-            }
+            Error::AnalyzerMismatch { .. }
+            | Error::WordsChanged { .. }
+            | Error::SelfTest(_)
+            | Error::Damaged { .. } => Fault::Damaged,
             Error::Tantivy(e) => match e {
                 tantivy::TantivyError::IoError(_)
                 | tantivy::TantivyError::LockFailure(..)

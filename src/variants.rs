@@ -8,11 +8,19 @@ use crate::analysis::{each_word, fold_han, has_han, runs, RunKind};
 use crate::corpus::VARIANTS_FILE;
 use crate::error::{Error, Result};
 
+/// Most members of one group: a name has a handful of spellings and scripts, and every
+/// member is a term of the query, so a huge group would make every search slow and huge.
+pub const MAX_MEMBERS: usize = 16;
+/// Most names one query word (or run of words) is expanded to, over all its groups.
+pub const MAX_EXPANSIONS: usize = 16;
+
 /// All variant groups of an archive.
 #[derive(Debug, Clone, Default)]
 pub struct Variants {
     /// Each group's members.
     groups: Vec<Vec<Member>>,
+    /// Lines (from 1) whose group was cut to [`MAX_MEMBERS`].
+    cut: Vec<usize>,
 }
 
 /// A member of a group, its key computed when first compared: a search compares only the
@@ -56,21 +64,32 @@ pub fn key(text: &str) -> String {
 }
 
 impl Variants {
-    /// Parses the variant list's text.
+    /// Parses the variant list's text; a group over [`MAX_MEMBERS`] keeps its first ones.
     pub fn parse(text: &str) -> Variants {
-        let groups = text
-            .lines()
-            .map(|l| l.split('#').next().unwrap_or(""))
-            .map(|l| {
-                l.split('|')
-                    .map(str::trim)
-                    .filter(|m| !m.is_empty())
-                    .map(Member::new)
-                    .collect::<Vec<_>>()
-            })
-            .filter(|g| g.len() >= 2)
-            .collect();
-        Variants { groups }
+        let mut variants = Variants::default();
+        for (at, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("");
+            let mut group: Vec<Member> = line
+                .split('|')
+                .map(str::trim)
+                .filter(|m| !m.is_empty())
+                .take(MAX_MEMBERS + 1)
+                .map(Member::new)
+                .collect();
+            if group.len() > MAX_MEMBERS {
+                group.truncate(MAX_MEMBERS);
+                variants.cut.push(at + 1);
+            }
+            if group.len() >= 2 {
+                variants.groups.push(group);
+            }
+        }
+        variants
+    }
+
+    /// Lines (from 1) whose group had more than [`MAX_MEMBERS`] members and was cut.
+    pub fn cut_lines(&self) -> &[usize] {
+        &self.cut
     }
 
     /// Loads `variants.txt` from the archive folder (none if absent).
@@ -87,13 +106,17 @@ impl Variants {
         }
     }
 
-    /// The other members of every group holding a member whose key is `k`.
+    /// The other members of every group holding a member whose key is `k`, the first
+    /// [`MAX_EXPANSIONS`] of them.
     pub fn others(&self, k: &str) -> Vec<String> {
         let han = has_han(k);
         let mut out: Vec<String> = Vec::new();
         for group in &self.groups {
             if group.iter().any(|m| m.is(k, han)) {
                 for m in group {
+                    if out.len() == MAX_EXPANSIONS {
+                        return out;
+                    }
                     if !m.is(k, han) && !out.contains(&m.text) {
                         out.push(m.text.clone());
                     }
@@ -122,6 +145,23 @@ mod tests {
         assert_eq!(v.others(&key("努爾蘇丹")), vec!["Nur-Sultan", "Astana"]);
         assert_eq!(v.others(&key("NUR SULTAN")), vec!["Astana", "努尔苏丹"]);
         assert!(v.others(&key("lonely")).is_empty());
+    }
+
+    #[test]
+    fn groups_and_expansions_are_bounded() {
+        let names = |prefix: &str, n: usize| -> String {
+            let names: Vec<String> = (0..n).map(|i| format!("{prefix}{i}")).collect();
+            format!("x | {}\n", names.join(" | "))
+        };
+        let v = Variants::parse(&(names("a", 10) + &names("b", 100_000) + &names("c", 15)));
+        assert_eq!(v.cut_lines(), [2]);
+        assert_eq!(v.groups[1].len(), MAX_MEMBERS);
+        let others = v.others(&key("x"));
+        assert_eq!(others.len(), MAX_EXPANSIONS);
+        assert_eq!(
+            others[..11],
+            ["a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "b0"]
+        );
     }
 
     proptest::proptest! {

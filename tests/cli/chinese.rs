@@ -105,15 +105,29 @@ fn an_index_from_another_analyzer_is_refused_by_search_and_rebuilt_by_index() {
         .open(env.root().join("archive/words.txt"))
         .and_then(|mut f| std::io::Write::write_all(&mut f, "新词语\n".as_bytes()))
         .unwrap();
+    // Only the word list differs: the error says so.
     let out = env.run(&["search", "Khorgos"]);
     assert_eq!(out.code, 2);
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
     assert!(
-        out.stderr.contains("built by another analyzer"),
+        out.stderr
+            .contains("words.txt is not the words.txt the index"),
         "{}",
         out.stderr
     );
     assert!(out.stderr.contains("run `archive index`"), "{}", out.stderr);
+    let words = env.root().join("archive/words.txt");
+    let list = std::fs::read(&words).unwrap();
+    std::fs::remove_file(&words).unwrap();
+    let out = env.run(&["search", "Khorgos"]);
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("words.txt is missing"),
+        "{}",
+        out.stderr
+    );
+    std::fs::write(&words, list).unwrap();
     let rebuilt = env.run(&["index"]);
     assert!(
         rebuilt.stderr.contains("(full build)"),

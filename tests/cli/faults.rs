@@ -367,6 +367,15 @@ fn a_full_disk_fails_in_one_line_removes_what_it_wrote_and_keeps_the_last_commit
         let out = on_disk(&["search", "--no-update", "Khorgos"]);
         assert_eq!(out.code, 0, "{}", out.stderr);
     }
+    // A search whose update finds the disk full warns and answers from the last commit, as
+    // on read-only storage.
+    let out = on_disk(&["search", "Khorgos"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("Khorgos"), "{}", out.stdout);
+    let warnings: Vec<_> = out.stderr.lines().filter(|l| l.contains("full")).collect();
+    assert_eq!(warnings.len(), 1, "{}", out.stderr);
+    assert!(warnings[0].contains("out of date"), "{}", out.stderr);
+    assert_eq!(disk.used(), used);
     // The archive shrinks back: everything works again.
     for i in 0..100 {
         std::fs::remove_file(env.root().join(format!("archive/bulky-{i:03}.txt"))).unwrap();

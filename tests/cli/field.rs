@@ -45,7 +45,7 @@ impl Drop for ReadOnlyMount {
 }
 
 /// Every file under `dir` with its bytes, to prove nothing was changed.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

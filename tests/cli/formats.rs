@@ -223,6 +223,33 @@ fn add_refuses_an_impossible_date_and_an_empty_title() {
 }
 
 #[test]
+fn add_echoes_a_page_title_with_its_control_characters_escaped() {
+    let env = Env::bundled();
+    let page = env.root().join("evil.html");
+    std::fs::write(
+        &page,
+        "<html><head><title>Evil&#27;[2J&#27;]0;pwned&#7;title</title></head><body><article>\
+         <p>some text here for the article body.</p></article></body></html>",
+    )
+    .unwrap();
+    let file = env.root().join("note.md");
+    std::fs::write(&file, "Zharkent station opened.\n").unwrap();
+    for args in [
+        vec![page.to_str().unwrap()],
+        vec!["--title", "Bell\u{7}\u{1b}[2J", file.to_str().unwrap()],
+    ] {
+        let out = env.run(&[&["add"], args.as_slice()].concat());
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            !out.stderr.contains(['\u{1b}', '\u{7}']),
+            "{:?}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("\\u{1b}"), "{:?}", out.stderr);
+    }
+}
+
+#[test]
 fn add_makes_stories_that_the_next_search_finds_and_never_overwrites() {
     let env = Env::bundled();
     let page = env.root().join("page.html");

@@ -224,3 +224,26 @@ fn list_and_show_escape_control_characters() {
         assert!(out.stdout.contains("\\u{1b}"), "{args:?}: {:?}", out.stdout);
     }
 }
+
+#[test]
+fn the_more_passages_hint_never_suggests_a_limit_above_the_maximum() {
+    let env = Env::bundled();
+    let text: String = (0..1500)
+        .map(|i| format!("Line {i} of the zebralim log.\n\n"))
+        .collect();
+    env.write("archive/log/en.txt", text);
+    let out = env.run(&["search", "zebralim"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let hint = out
+        .stdout
+        .lines()
+        .find_map(|l| l.split_once("more passages in this story: archive "))
+        .unwrap_or_else(|| panic!("{}", out.stdout))
+        .1;
+    assert!(hint.contains("--limit 1000 zebralim"), "{hint}");
+    assert!(hint.contains("1000 of"), "{hint}");
+    // The command it suggests runs.
+    let command: Vec<&str> = hint.split(" (").next().unwrap().split(' ').collect();
+    let out = env.run(&command);
+    assert_eq!(out.code, 0, "{hint}: {}", out.stderr);
+}

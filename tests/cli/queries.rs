@@ -271,3 +271,46 @@ fn late_senses_and_words_outside_jieba_s_dictionary_translate() {
         );
     }
 }
+
+#[test]
+fn a_huge_variant_group_is_cut_with_a_warning_naming_its_line_and_expansions_are_bounded() {
+    let env = Env::bundled();
+    let list = std::fs::read_to_string(project().join("archive/variants.txt")).unwrap();
+    let line = list.lines().count() + 1;
+    let big: Vec<String> = (0..40).map(|i| format!("vzz{i}")).collect();
+    let other: Vec<String> = (0..10).map(|i| format!("wzz{i}")).collect();
+    env.write(
+        "archive/variants.txt",
+        format!(
+            "{list}Zharkentx | {}\nZharkentx | {}\n",
+            big.join(" | "),
+            other.join(" | ")
+        ),
+    );
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let warned: Vec<_> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("variants.txt"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{}", out.stderr);
+    assert!(
+        warned[0].contains(&format!("line {line}:")),
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["search", "Zharkentx"]);
+    let searched = out
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("also searched: Zharkentx → "))
+        .unwrap_or_else(|| panic!("{}", out.stderr));
+    let names: Vec<&str> = searched.split(", ").collect();
+    assert_eq!(names.len(), 16, "{searched}");
+    assert!(
+        names.contains(&"vzz14") && !names.contains(&"vzz15"),
+        "{searched}"
+    );
+    assert!(names.contains(&"wzz0"), "{searched}");
+}

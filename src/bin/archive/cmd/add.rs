@@ -4,6 +4,7 @@ use anyhow::Result;
 use archive::intake::{self, AddOptions};
 
 use crate::cli::AddArgs;
+use crate::output::human::printable;
 use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, args: AddArgs) -> Result<u8> {
@@ -17,13 +18,14 @@ pub fn run(paths: &Resolved, args: AddArgs) -> Result<u8> {
     intake::write(&paths.archive, &files)?;
     let mut ids: Vec<&str> = Vec::new();
     for f in &files {
+        // A page's title (and a file's name) may hold terminal control sequences.
         eprintln!(
             "added {} → {} ({}, {}): {}",
-            f.from.display(),
-            f.rel,
+            printable(&f.from.to_string_lossy()),
+            printable(&f.rel),
             f.lang,
             crate::output::count(f.passages, "passage"),
-            f.title
+            printable(&f.title)
         );
         if !ids.contains(&f.story.as_str()) {
             ids.push(&f.story);

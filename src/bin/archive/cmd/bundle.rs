@@ -11,7 +11,7 @@ pub fn run(paths: &Resolved, dest: &Path) -> Result<u8> {
     let exe = std::env::current_exe().context("cannot find this program's own file")?;
     let dest = std::env::current_dir()?.join(dest);
     crate::pages::allow_huge();
-    let report = archive::bundle::bundle(&exe, &paths.archive, &dest, &Bar::new())?;
+    let report = archive::bundle::bundle(&exe, &paths.archive, &paths.index, &dest, &Bar::new())?;
     for (path, why) in &report.skipped {
         eprintln!("archive: skipped {path}: {why}");
     }

@@ -2,6 +2,8 @@
 
 use anyhow::Result;
 use archive::analysis::Analyzers;
+use archive::corpus::VARIANTS_FILE;
+use archive::variants::{Variants, MAX_MEMBERS};
 use archive::{store, Report, Updated};
 
 use crate::output::human::printable;
@@ -34,6 +36,12 @@ pub fn update(paths: &Resolved) -> Result<Updated> {
     }
     for (path, why) in &report.skipped {
         eprintln!("archive: skipped {}: {}", printable(path), printable(why));
+    }
+    // An unreadable list is reported by the search that needs it.
+    if let Ok(variants) = Variants::load(&paths.archive) {
+        for line in variants.cut_lines() {
+            eprintln!("archive: warning: {VARIANTS_FILE} line {line}: more than {MAX_MEMBERS} names in one group; only the first {MAX_MEMBERS} are used");
+        }
     }
     Ok(updated)
 }

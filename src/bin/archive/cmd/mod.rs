@@ -11,12 +11,15 @@ mod show;
 use std::io::IsTerminal;
 
 use anyhow::{bail, Result};
+use archive::analysis::Analyzers;
 use archive::catalog::{self, Named};
+use archive::corpus::WORDS_FILE;
 use archive::manifest::Manifest;
+use archive::{store, Searcher};
 use clap::CommandFactory;
 
 use crate::cli::{Cli, Command};
-use crate::paths;
+use crate::paths::{self, Resolved};
 
 pub fn run(cli: Cli) -> Result<u8> {
     let Some(command) = cli.command else {
@@ -41,6 +44,23 @@ fn no_command() -> Result<u8> {
     }
     print!("{}", Cli::command().render_help());
     Ok(0)
+}
+
+/// Opens the index read-only; one that differs from this analyzer only in the archive's
+/// `words.txt` says so rather than naming analyzers.
+fn open(paths: &Resolved) -> Result<Searcher, archive::Error> {
+    Searcher::open(&paths.archive, &paths.index).map_err(|e| {
+        if !matches!(e, archive::Error::AnalyzerMismatch { .. }) {
+            return e;
+        }
+        match store::user_words(&paths.archive) {
+            Ok(words) => e.or_words_changed(
+                &Analyzers::new(words).fingerprint(),
+                &paths.archive.join(WORDS_FILE),
+            ),
+            Err(_) => e,
+        }
+    })
 }
 
 /// The story a user names (by id, or by a path as results show it); an unknown one is the

@@ -102,13 +102,16 @@ fn hint(args: &SearchArgs) -> String {
 }
 
 /// The command that shows what `more` says was left out: this search, within one story
-/// (with a limit that shows all its hits), or with twice the limit.
+/// (with a limit that shows all its hits, or the most a search shows, said so), or with twice
+/// the limit.
 fn more_command(args: &SearchArgs, more: More) -> String {
     let mut words = vec!["archive".to_string(), "search".into()];
+    let mut beyond_max = None;
     let limit = match more {
         More::Story(hit, hits) => {
             words.extend(["--story".to_string(), quoted(&hit.story)]);
-            (hits > DEFAULT_LIMIT).then_some(hits)
+            beyond_max = (hits > MAX_LIMIT).then_some(hits);
+            (hits > DEFAULT_LIMIT).then_some(hits.min(MAX_LIMIT))
         }
         More::Stories if args.limit >= MAX_LIMIT => {
             return "narrow the search (more words, --lang, --since, --until)".into();
@@ -142,7 +145,13 @@ fn more_command(args: &SearchArgs, more: More) -> String {
         words.push("--".into());
     }
     words.extend(args.query.iter().map(|q| quoted(q)));
-    output::human::printable(&words.join(" ")).into_owned()
+    let command = output::human::printable(&words.join(" ")).into_owned();
+    match beyond_max {
+        Some(hits) => {
+            format!("{command} (shows {MAX_LIMIT} of its {hits}, the most a search shows)")
+        }
+        None => command,
+    }
 }
 
 /// `word` as a shell reads it back (words and Han text as they are).
@@ -182,12 +191,12 @@ fn request(query: String, args: &SearchArgs) -> RequestBuilder {
 }
 
 /// Opens the index, building it when it is missing and updating it when the archive changed
-/// (unless `no_update`); on read-only storage, or while another `archive index` is writing,
-/// searches the last commit and says so. The index is opened once.
+/// (unless `no_update`); on read-only storage, on a full disk, or while another `archive index`
+/// is writing, searches the last commit and says so. The index is opened once.
 pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
     store::check_folder(&paths.index)?;
     let archive_there = paths.archive.is_dir() && !no_update;
-    let stale = match Searcher::open(&paths.archive, &paths.index) {
+    let stale = match super::open(paths) {
         Ok(searcher) => {
             if !archive_there {
                 return Ok(searcher);
@@ -230,6 +239,13 @@ pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
             // Readers never wait for the writer: they see its last commit.
             (Some(Error::Busy(_)), Some((searcher, _))) => {
                 eprintln!("archive: an update is in progress (another `archive index`); searching the last commit");
+                return Ok(searcher);
+            }
+            // The run removed what it wrote; the last commit is intact.
+            (Some(full), Some((searcher, _)))
+                if matches!(full, Error::DiskFull { .. }) || full.is_disk_full() =>
+            {
+                eprintln!("archive: warning: the disk holding the index is full, so it could not be updated; results may be out of date (free some space and run `archive index`)");
                 return Ok(searcher);
             }
             _ => return Err(e),

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use archive::analysis::Analyzers;
 use archive::catalog::Catalog;
-use archive::{indexer, store, Searcher};
+use archive::{indexer, store};
 
 use crate::cli::ServeArgs;
 use crate::paths::Resolved;
@@ -28,7 +28,7 @@ use crate::paths::Resolved;
 pub fn run(paths: &Resolved, args: ServeArgs) -> Result<u8> {
     // Opening is read-only; a missing index is the usual one-line error. Serving never builds
     // or updates the index: the archive may be on a stick that must not be written.
-    let searcher = Searcher::open(&paths.archive, &paths.index)?;
+    let searcher = super::open(paths)?;
     // Listed once (the manifest is read here and never again), so the start page's cost per
     // request does not grow with the archive.
     let catalog = Catalog::new(&searcher.manifest());

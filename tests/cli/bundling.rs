@@ -1,0 +1,49 @@
+//! `archive bundle` where it must not go, and names it must carry.
+
+use crate::env::Env;
+use crate::field::snapshot;
+
+#[test]
+fn a_bundle_inside_the_archive_or_the_index_is_refused_and_writes_nothing() {
+    let env = Env::bundled();
+    assert_eq!(env.run(&["index"]).code, 0);
+    let before = snapshot(env.root());
+    for dest in [
+        "archive/sub",
+        "archive",
+        "archive/2022-09-12-china-kazakhstan/deeper/still",
+        "index",
+        "index/stick",
+        "archive/../index/x",
+    ] {
+        let out = env.run(&["bundle", &env.root().join(dest).to_string_lossy()]);
+        assert_eq!(out.code, 2, "{dest}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{dest}: {}", out.stderr);
+        assert!(out.stderr.contains("inside"), "{dest}: {}", out.stderr);
+        assert!(snapshot(env.root()) == before, "{dest}: files were written");
+        assert!(!env.root().join("archive/sub").exists());
+    }
+    // A relative DEST is resolved against the current folder (the root here).
+    let out = env.run(&["bundle", "archive/sub"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(!env.root().join("archive/sub").exists());
+}
+
+#[test]
+fn a_story_with_a_name_of_250_bytes_is_bundled() {
+    let env = Env::bundled();
+    let name = format!("{}.md", "l".repeat(247));
+    env.write(&format!("archive/{name}"), "Notes on Zharkent.\n");
+    let dest = env.root().join("stick");
+    let out = env.run(&["bundle", &dest.to_string_lossy()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dest.join("data/archive").join(&name)).unwrap(),
+        "Notes on Zharkent.\n"
+    );
+    let found = std::process::Command::new(dest.join("archive"))
+        .args(["search", "Zharkent"])
+        .output()
+        .unwrap();
+    assert_eq!(found.status.code(), Some(0));
+}

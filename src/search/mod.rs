@@ -167,7 +167,7 @@ impl Searcher {
         let units_of = &self.stored().columns()?.unit;
         let segment_stories = self.segment_stories()?;
         let words: Vec<Box<dyn Query>> = (plan.required.iter())
-            .map(|c| stories::on_story(c, f, &segment_stories))
+            .map(|c| stories::on_story(c, f, segment_stories))
             .collect();
         let on = |members| rank::on_stories(&self.searcher, units_of, &plan, &words, f, members);
         let mut on_stories = on(!one)?;

@@ -16,13 +16,17 @@ pub fn highlight(text: &str, marks: &Marks) -> Vec<[usize; 2]> {
     let mut ranges: Vec<[usize; 2]> = Vec::new();
     if !marks.stems.is_empty() {
         // An English stem is never longer than its word (Snowball shortens or rewrites
-        // endings) and begins with its first letter.
+        // endings) and begins with its first letter; all of it but its last two letters begins
+        // the word (an ending rewritten adds at most two: `ability` → `able`, `dying` → `die`).
+        let stems: Vec<(&str, &str)> = (marks.stems.iter())
+            .map(|s| (s.as_str(), all_but_two(s)))
+            .collect();
         let may_match = |word: &str| {
             let first = first_char(word);
-            marks
-                .stems
-                .iter()
-                .any(|s| s.len() <= word.len() && s.starts_with(first))
+            let unquoted = word.trim_start_matches('\'');
+            stems.iter().any(|(s, kept)| {
+                s.len() <= word.len() && s.starts_with(first) && unquoted.starts_with(kept)
+            })
         };
         ranges.extend(
             latin_spans_where(text, may_match)
@@ -61,6 +65,12 @@ pub fn highlight(text: &str, marks: &Marks) -> Vec<[usize; 2]> {
 fn first_char(word: &str) -> &str {
     let word = word.trim_start_matches('\'');
     &word[..word.chars().next().map_or(0, char::len_utf8)]
+}
+
+/// `stem` without its last two characters.
+fn all_but_two(stem: &str) -> &str {
+    let end = stem.char_indices().rev().nth(1).map_or(0, |(i, _)| i);
+    &stem[..end]
 }
 
 /// `ranges` sorted, overlapping ones merged.
@@ -174,6 +184,8 @@ mod tests {
         text.push_str(concat!(
             " skies dying lying ugly early only gently news 'tis Yelling cry on September 12",
             " hoping agreed feed generalizations happily ties dies cries proceed exceeded",
+            " ability possibility responsibly agreeably valency sensitivity relational",
+            " hopefulness tying idly skis singly electrical formative",
         ));
         let every = crate::analysis::latin_spans(&text);
         let stems: BTreeSet<&str> = every.iter().map(|(_, _, s)| s.as_str()).collect();

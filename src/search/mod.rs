@@ -46,6 +46,7 @@ pub use request::{Request, RequestBuilder};
 use clause::{Clause, Role};
 use rank::RankedStory;
 use stored::{Columns, Stored};
+use story_word::SegmentStories;
 use units::Within;
 
 /// Stories whose passages are ranked, at least (more when more hits are asked for).
@@ -58,6 +59,8 @@ pub struct Searcher {
     variants: Variants,
     languages: BTreeSet<String>,
     columns: OnceLock<Columns>,
+    /// Each segment's stories, read on first use (by a search, as the columns).
+    stories: OnceLock<SegmentStories>,
 }
 
 impl Searcher {
@@ -76,6 +79,7 @@ impl Searcher {
             variants: Variants::load(archive)?,
             languages,
             columns: OnceLock::new(),
+            stories: OnceLock::new(),
         })
     }
 
@@ -106,6 +110,15 @@ impl Searcher {
             languages: &self.languages,
             columns: &self.columns,
         }
+    }
+
+    /// Each segment's stories: the same for every search on this index.
+    fn segment_stories(&self) -> Result<&SegmentStories> {
+        if let Some(stories) = self.stories.get() {
+            return Ok(stories);
+        }
+        let read = story_word::segment_stories(&self.searcher, &self.opened.fields)?;
+        Ok(self.stories.get_or_init(|| read))
     }
 
     /// The expanded query for a request: what `--explain` shows.
@@ -152,9 +165,9 @@ impl Searcher {
         // pool fills with stories holding it in their text, no passage is read to find more.
         let one = plan.required.len() == 1;
         let units_of = &self.stored().columns()?.unit;
-        let segment_stories = story_word::segment_stories(&self.searcher, f)?;
+        let segment_stories = self.segment_stories()?;
         let words: Vec<Box<dyn Query>> = (plan.required.iter())
-            .map(|c| stories::on_story(c, f, &segment_stories))
+            .map(|c| stories::on_story(c, f, segment_stories))
             .collect();
         let on = |members| rank::on_stories(&self.searcher, units_of, &plan, &words, f, members);
         let mut on_stories = on(!one)?;

@@ -142,8 +142,8 @@ struct UnionScorer {
     /// The window's first document.
     start: DocId,
     num_docs: u32,
-    /// Each clause's matches in the window being read: document, clause, score.
-    found: Vec<(DocId, usize, Score)>,
+    /// Each clause's matches in the window being read, clause by clause: document, score.
+    found: Vec<(DocId, Score)>,
 }
 
 impl UnionScorer {
@@ -174,7 +174,7 @@ impl UnionScorer {
         self.start = start;
         let horizon = start.saturating_add(HORIZON);
         self.found.clear();
-        for (i, scorer) in self.scorers.iter_mut().enumerate() {
+        for scorer in &mut self.scorers {
             let mut doc = scorer.doc();
             while doc < horizon {
                 let score = if self.combine.is_some() {
@@ -182,20 +182,17 @@ impl UnionScorer {
                 } else {
                     1.0
                 };
-                self.found.push((doc, i, score));
+                self.found.push((doc, score));
                 doc = scorer.advance();
             }
         }
         self.scorers.retain(|s| s.doc() != TERMINATED);
-        // By document, then clause: each document's scores combined in the clauses' order.
-        self.found.sort_unstable_by_key(|&(doc, i, _)| (doc, i));
-        let mut from = 0;
-        while from < self.found.len() {
-            let doc = self.found[from].0;
-            let to = from + self.found[from..].partition_point(|f| f.0 == doc);
-            let scores = self.found[from..to].iter().map(|f| f.2);
-            self.window.push((doc, combined(self.combine, scores)));
-            from = to;
+        // By document, stably: each document's scores in the clauses' order. The clauses'
+        // documents are runs already in order, which the sort merges.
+        self.found.sort_by_key(|&(doc, _)| doc);
+        for run in self.found.chunk_by(|a, b| a.0 == b.0) {
+            let scores = run.iter().map(|f| f.1);
+            self.window.push((run[0].0, combined(self.combine, scores)));
         }
         true
     }

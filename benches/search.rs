@@ -6,6 +6,9 @@
 //! Any other index can be measured the same way (for example one that compare.sh built):
 //! `ARCHIVE_BENCH_ARCHIVE=DIR ARCHIVE_BENCH_INDEX=DIR ARCHIVE_BENCH_QUERIES='en=filesystem;zh=软件包'
 //! cargo bench --bench search`.
+//!
+//! The allocator is the one the binary ships with (mimalloc): a search allocates often, and
+//! glibc's malloc would measure another program.
 
 mod common;
 
@@ -16,6 +19,9 @@ use archive::analysis::Analyzers;
 use archive::indexer::{self, NoProgress};
 use archive::{store, RequestBuilder, Searcher};
 use criterion::{criterion_group, criterion_main, Criterion};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The default queries: one English, one Chinese (typed without spaces, segmented at query time).
 const QUERIES: &str = "en=Khorgos dry port;zh=霍尔果斯无水港";

@@ -116,6 +116,20 @@ pub fn scan(root: &Path) -> Result<Scan> {
         if rel == WORDS_FILE || rel == VARIANTS_FILE {
             continue;
         }
+        // Shown with a replacement character, two such names would be one file.
+        if entry
+            .path()
+            .strip_prefix(root)
+            .ok()
+            .and_then(Path::to_str)
+            .is_none()
+        {
+            scan.skipped.push((
+                rel,
+                "the file name is not valid UTF-8; rename the file".into(),
+            ));
+            continue;
+        }
         if let Err(why) = Format::of(&rel) {
             scan.skipped.push((rel, why));
             continue;

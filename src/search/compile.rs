@@ -4,8 +4,8 @@
 use std::ops::Bound;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery,
-    Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -16,6 +16,7 @@ use super::clause::{Clause, Node, Role};
 use super::plan::Plan;
 use super::request::Request;
 use super::substring;
+use super::union::{Combine, Union};
 use super::units::Within;
 
 /// Weight of a substring (bigram) match relative to a whole-word match.
@@ -114,15 +115,12 @@ pub fn alternatives(queries: Vec<(Role, Box<dyn Query>)>) -> Box<dyn Query> {
     let (translations, others): (Vec<_>, Vec<_>) = queries
         .into_iter()
         .partition(|(role, _)| *role == Role::Translation);
-    let mut should: Vec<(Occur, Box<dyn Query>)> = others
-        .into_iter()
-        .map(|(_, q)| (Occur::Should, q))
-        .collect();
+    let mut any: Vec<Box<dyn Query>> = others.into_iter().map(|(_, q)| q).collect();
     if !translations.is_empty() {
         let best = translations.into_iter().map(|(_, q)| q).collect();
-        should.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(best))));
+        any.push(Box::new(Union::new(best, Combine::Max)));
     }
-    Box::new(BooleanQuery::new(should))
+    Box::new(Union::new(any, Combine::Sum))
 }
 
 /// Terms of `field` in order (nothing, one term, or a phrase), `within` some stories if given.

@@ -1,7 +1,7 @@
 //! Where a passage matched: byte ranges of matched words, and the excerpt to show. Ranges
 //! only; the printers decide how to mark them.
 
-use crate::analysis::{fold_han, is_han, latin_spans_where, runs, RunKind};
+use crate::analysis::{fold_han, has_han, is_han, latin_spans_where, runs, RunKind};
 
 use super::clause::Marks;
 
@@ -31,7 +31,8 @@ pub fn highlight(text: &str, marks: &Marks) -> Vec<[usize; 2]> {
                 .map(|(from, to, _)| [from, to]),
         );
     }
-    if marks.han.is_empty() {
+    // A Han word is only found where there is Han text (an English passage has none).
+    if marks.han.is_empty() || !has_han(text) {
         return merged(ranges);
     }
     // Folding keeps byte lengths, so a match in the folded text is a range in the original.

@@ -18,6 +18,7 @@ pub mod stored;
 pub mod stories;
 pub mod story_word;
 pub mod substring;
+pub mod union;
 pub mod units;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -176,7 +177,7 @@ impl Searcher {
                     (false, false) => (occur, q.box_clone()),
                 })
                 .collect();
-            let words: Box<dyn Query> = Box::new(BooleanQuery::new(words));
+            let words = union::boolean(words);
             with_filters(vec![(Occur::Must, words)])
         };
         // Bounded by the documents there are (a request may ask for any number).
@@ -216,7 +217,7 @@ impl Searcher {
                 }
             }
             if !words.is_empty() {
-                subs.push((Occur::Must, Box::new(BooleanQuery::new(words))));
+                subs.push((Occur::Must, union::boolean(words)));
             }
             let near = stories::proximity(&plan.required, &plan.han_runs, f, Some(within));
             subs.extend(near.into_iter().map(|q| (Occur::Should, q)));
@@ -228,7 +229,7 @@ impl Searcher {
                 subs.push((Occur::Must, stories::passages_of(within, f)));
             }
             // No filter: the stories passed them (passages hold no story, language or day).
-            Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
+            union::boolean(subs)
         };
         let keep = request.per_story().max(1);
         for partial in [false, true] {
@@ -325,8 +326,9 @@ impl Searcher {
         let (limit, per_story) = (request.limit(), request.per_story());
         let marks = &plan.marks;
         let excluded = &plan.excluded_marks;
+        let arranging = stored::Arranging::new(stored);
         let mut hits = arrange::arrange(
-            &passages, &matched, limit, per_story, marks, excluded, &stored,
+            &passages, &matched, limit, per_story, marks, excluded, &arranging,
         )?;
         for hit in &mut hits {
             if let Some((story, score)) = parts.get(&loc(&hit.story, &hit.lang, hit.passage)) {

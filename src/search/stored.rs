@@ -1,5 +1,6 @@
 //! Reading the open index for the stages: its term dictionaries (the plan's [`Vocabulary`]),
-//! its stored passages, and its stories' languages (arranging's [`Counterparts`]).
+//! its stored passages, and its stories' languages and versions (arranging's
+//! [`super::arrange::Counterparts`], [`Arranging`]).
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -19,11 +20,11 @@ use crate::error::Result;
 use crate::schema::{unit, Fields};
 
 use super::answer::Passage;
-use super::arrange::Counterparts;
 use super::clause::Vocabulary;
 
-/// Most passages with the same alignment marker read to find the first.
-const MAX_SAME_MARKER: usize = 32;
+mod counterparts;
+
+pub use counterparts::Arranging;
 
 /// Most words one reading is looked up for (a one-syllable reading has hundreds).
 const MAX_READINGS_LOOKED_UP: usize = 64;
@@ -272,6 +273,15 @@ impl<'a> Stored<'a> {
         addresses.iter().map(|a| self.align(*a)).collect()
     }
 
+    /// The number and text of the passage at `address` (its story's fields not read).
+    fn number_and_text(&self, address: DocAddress) -> Result<(u64, String)> {
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        let f = self.fields;
+        let number = doc.get_first(f.passage).and_then(|v| v.as_u64());
+        let text = doc.get_first(f.written).and_then(|v| v.as_str());
+        Ok((number.unwrap_or(0), text.unwrap_or("").to_string()))
+    }
+
     /// The passage at `address`, with its story's stored fields from its story document
     /// (usually in the same block of stored text, or the next, which tantivy keeps
     /// decompressed).
@@ -373,44 +383,5 @@ impl Vocabulary for Stored<'_> {
         // None whose stories are all gone (the list keeps them): the text holds its stem.
         let held = |w: &String| latin_terms(w).iter().all(|t| self.knows(t));
         found.into_iter().filter(held).collect()
-    }
-}
-
-impl Counterparts for Stored<'_> {
-    /// `zh` for `en`, `en` for `zh`, else any other language the story is in.
-    fn other_language(&self, story: &str, lang: &str) -> Result<Option<String>> {
-        let mut langs = self.story_langs(story)?;
-        langs.remove(lang);
-        let preferred = if lang == "zh" { "en" } else { "zh" };
-        Ok(if langs.contains(preferred) {
-            Some(preferred.to_string())
-        } else {
-            langs.into_iter().next()
-        })
-    }
-
-    fn lines_up(&self, story: &str, a: &str, b: &str) -> Result<bool> {
-        let (a, b) = (self.version(story, a)?, self.version(story, b)?);
-        // A story document with align 0: a version with markers.
-        let marked = |docs: &[(DocAddress, Option<u64>)]| docs.iter().any(|d| d.1 == Some(0));
-        Ok(marked(&a) || marked(&b) || a.len() == b.len())
-    }
-
-    fn aligned(&self, story: &str, lang: &str, align: u64) -> Result<Option<(u64, String)>> {
-        if align == 0 {
-            return Ok(None);
-        }
-        // The first passage, when a marker is on more than one (indexing warned about it; a
-        // marker on thousands of passages costs no more than on a few dozen).
-        let mut first: Option<Passage> = None;
-        let version = self.version(story, lang)?;
-        let found = version.iter().filter(|&&(_, a)| a == Some(align));
-        for &(address, _) in found.take(MAX_SAME_MARKER) {
-            let p = self.passage(address)?;
-            if first.as_ref().is_none_or(|f| p.passage < f.passage) {
-                first = Some(p);
-            }
-        }
-        Ok(first.map(|p| (p.passage, p.text)))
     }
 }

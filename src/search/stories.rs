@@ -15,6 +15,7 @@ use super::clause::{Clause, Node, Role};
 use super::compile::{self, weighted};
 use super::story_word::{SegmentStories, StoryWord};
 use super::substring;
+use super::union::{Combine, Union};
 use super::units::Within;
 
 /// Most words between two neighbouring query words that still count as near.
@@ -204,9 +205,7 @@ fn story_word(term: &str, f: &Fields, stories: &SegmentStories) -> Box<dyn Query
 
 /// A query matching when any of `queries` does.
 pub fn any(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(
-        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
-    ))
+    Box::new(Union::new(queries, Combine::Sum))
 }
 
 fn all(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {

@@ -5,13 +5,16 @@
 //! summed idf; the passage's length in words).
 
 use tantivy::query::{
-    BooleanQuery, EmptyQuery, EnableScoring, Explanation, Occur, Query, Scorer, TermQuery, Weight,
+    AllScorer, BooleanQuery, ConstScorer, EmptyQuery, EmptyScorer, EnableScoring, Explanation,
+    Occur, Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use crate::analysis::bigrams;
 use crate::schema::Fields;
+
+use super::union::{Combine, Union};
 
 /// BM25's term saturation and length normalisation, as tantivy's.
 const K1: Score = 1.2;
@@ -51,9 +54,46 @@ pub fn not_as_word(han: &str, f: &Fields) -> Box<dyn Query> {
     }
 }
 
-/// Documents holding `t`, without frequencies or positions.
+/// Documents holding `t`, scoring nothing (only asked where scores are not).
 fn basic(t: &Term) -> Box<dyn Query> {
-    Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic))
+    Box::new(Holding(t.clone()))
+}
+
+/// The documents holding a term, as tantivy's term query without scores finds them, but
+/// without its weight's table of 256 BM25 factors, which it fills scoring or not: a substring
+/// asks for two terms a bigram, in every stage.
+#[derive(Clone, Debug)]
+struct Holding(Term);
+
+impl Query for Holding {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for Holding {
+    fn scorer(&self, reader: &SegmentReader, _: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let inverted = reader.inverted_index(self.0.field())?;
+        let Some(info) = inverted.get_term_info(&self.0)? else {
+            return Ok(Box::new(EmptyScorer));
+        };
+        // As tantivy's: a term in every document matches them all.
+        if info.doc_freq == reader.max_doc() {
+            return Ok(Box::new(AllScorer::new(reader.max_doc())));
+        }
+        let postings = inverted.read_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
+        Ok(Box::new(ConstScorer::new(postings, 1.0)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        if self.scorer(reader, 1.0)?.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not hold {:?}",
+                self.0
+            )));
+        }
+        Ok(Explanation::new("holding the term", 1.0))
+    }
 }
 
 /// See [`query`].
@@ -72,10 +112,7 @@ impl Query for Substring {
         let holding = BooleanQuery::new(
             each.into_iter()
                 .map(|(gram, word)| {
-                    let either = BooleanQuery::new(vec![
-                        (Occur::Should, basic(gram)),
-                        (Occur::Should, basic(word)),
-                    ]);
+                    let either = Union::new(vec![basic(gram), basic(word)], Combine::Sum);
                     (Occur::Must, Box::new(either) as Box<dyn Query>)
                 })
                 .collect(),

@@ -22,7 +22,7 @@ mod write;
 
 pub use queue::{Queue, Queued, Writer};
 use readonly::ReadOnlyDirectory;
-pub use write::{file_names, note_whole, open_write, Before, Writing};
+pub use write::{check_place, file_names, note_whole, open_write, Before, Writing};
 
 /// Reads the archive's user words (`words.txt`), if any.
 pub fn user_words(archive: &Path) -> Result<Vec<String>> {

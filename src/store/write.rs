@@ -210,6 +210,41 @@ fn remove_leftovers(index: &Index, dir: &Path, writer: &mut Writer) -> Result<()
     Ok(())
 }
 
+/// Checks that the index can be written at `dir` without touching anything of the user's: not
+/// in the archive folder (a story file named like an index file would be taken for one), and
+/// holding nothing but an index's files, hidden files, and the folder notes other systems
+/// leave (`Thumbs.db`, `desktop.ini`). A run removes index files a commit does not name, so a
+/// folder of the user's given by mistake would lose the files so named.
+pub fn check_place(dir: &Path, archive: &Path) -> Result<()> {
+    let real = |p: &Path| {
+        let existing = p.ancestors().find(|a| a.exists()).unwrap_or(p);
+        let rest = p.strip_prefix(existing).unwrap_or(Path::new(""));
+        std::fs::canonicalize(existing).map_or_else(|_| p.to_path_buf(), |c| c.join(rest))
+    };
+    let archive = real(archive);
+    if real(dir).starts_with(&archive) {
+        return Err(Error::Invalid(format!(
+            "the index folder {} is in the archive folder {}; keep the index beside the archive",
+            dir.display(),
+            archive.display()
+        )));
+    }
+    let foreign = file_names(dir).into_iter().find(|name| {
+        let name = name.to_string_lossy();
+        let clutter = ["thumbs.db", "desktop.ini"].contains(&name.to_ascii_lowercase().as_str());
+        !is_index_file(&name) && !name.starts_with('.') && !clutter
+    });
+    match foreign {
+        Some(name) => Err(Error::Invalid(format!(
+            "{} is not an index folder (it holds {}, which archive did not write); give a new \
+             or empty folder with --index",
+            dir.display(),
+            name.to_string_lossy()
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// True for `<32 hex digits>.<extension>`: a segment's file.
 fn is_segment_file(name: &str) -> bool {
     name.len() > 33

@@ -74,7 +74,7 @@ pub fn bundle(
         return Err(Error::NoArchive(archive.to_path_buf()));
     }
     for (what, dir) in [("archive", archive), ("index", index)] {
-        if resolved(dest).starts_with(resolved(dir)) {
+        if corpus::resolved(dest).starts_with(corpus::resolved(dir)) {
             return Err(Error::Invalid(format!(
                 "cannot bundle into {}: it is inside the {what} folder {}; choose a folder outside it",
                 dest.display(),
@@ -189,33 +189,6 @@ pub fn bundle(
     let json = serde_json::to_string_pretty(&marker).expect("marker serializes");
     write_atomic(&marker_path, json.as_bytes())?;
     Ok(report)
-}
-
-/// `path` with links and `..` resolved, though its last parts may not exist yet: the
-/// nearest existing ancestor is canonicalized and the rest is applied to it.
-fn resolved(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let Some((base, real)) = path
-        .ancestors()
-        .find_map(|a| Some((a, a.canonicalize().ok()?)))
-    else {
-        return path.to_path_buf();
-    };
-    let mut out = real;
-    for part in path
-        .strip_prefix(base)
-        .unwrap_or(Path::new(""))
-        .components()
-    {
-        match part {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(name) => out.push(name),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {

@@ -178,6 +178,33 @@ pub fn leads_outside(real_root: &Path, path: &Path) -> bool {
             .is_ok_and(|real| !real.starts_with(real_root))
 }
 
+/// `path` with links and `..` resolved, though its last parts may not exist yet: the
+/// nearest existing ancestor is canonicalized and the rest is applied to it.
+pub fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let Some((base, real)) = path
+        .ancestors()
+        .find_map(|a| Some((a, a.canonicalize().ok()?)))
+    else {
+        return path.to_path_buf();
+    };
+    let mut out = real;
+    for part in path
+        .strip_prefix(base)
+        .unwrap_or(Path::new(""))
+        .components()
+    {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => out.push(name),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     // The walk joins plain names to the root, so on Unix the rest is already `a/b/c`.

@@ -216,13 +216,8 @@ fn remove_leftovers(index: &Index, dir: &Path, writer: &mut Writer) -> Result<()
 /// leave (`Thumbs.db`, `desktop.ini`). A run removes index files a commit does not name, so a
 /// folder of the user's given by mistake would lose the files so named.
 pub fn check_place(dir: &Path, archive: &Path) -> Result<()> {
-    let real = |p: &Path| {
-        let existing = p.ancestors().find(|a| a.exists()).unwrap_or(p);
-        let rest = p.strip_prefix(existing).unwrap_or(Path::new(""));
-        std::fs::canonicalize(existing).map_or_else(|_| p.to_path_buf(), |c| c.join(rest))
-    };
-    let archive = real(archive);
-    if real(dir).starts_with(&archive) {
+    let archive = crate::corpus::resolved(archive);
+    if crate::corpus::resolved(dir).starts_with(&archive) {
         return Err(Error::Invalid(format!(
             "the index folder {} is in the archive folder {}; keep the index beside the archive",
             dir.display(),

@@ -5,6 +5,10 @@ use crate::error::bounded;
 
 /// Longest title kept, in characters (from the front matter or the first line).
 pub const MAX_TITLE_CHARS: usize = 200;
+/// Most passages a file makes (the largest file of the shared corpora has 4,606): each passage
+/// is a document the writer holds until the file's last one, so a file of millions of tiny
+/// paragraphs took gigabytes. Beyond this, runs of consecutive paragraphs are joined.
+pub const MAX_PASSAGES: usize = 20_000;
 
 /// Longest piece of a story quoted in a warning, in characters.
 const QUOTED_CHARS: usize = 80;
@@ -114,8 +118,13 @@ pub fn parse(text: &str, name_lang: Option<&str>, body_kind: Body) -> Article {
         Body::Plain => passages(body),
         Body::Markdown => crate::formats::markdown_passages(body),
     };
+    let joined = passages.len() > MAX_PASSAGES;
     let mut article = assemble(meta, passages, name_lang, warnings);
-    if markers.iter().any(Option::is_some) {
+    if joined && markers.iter().any(Option::is_some) {
+        article
+            .warnings
+            .push("alignment markers ignored: paragraphs were joined".into());
+    } else if markers.iter().any(Option::is_some) {
         // A marker on more than one passage pairs the first; the others pair with none.
         let mut seen = std::collections::BTreeSet::new();
         let mut twice = None;
@@ -159,10 +168,19 @@ pub fn marker(text: &str) -> Option<u64> {
 /// name, else the text's script; the title from the metadata, else the first passage.
 pub fn assemble(
     meta: Metadata,
-    passages: Vec<String>,
+    mut passages: Vec<String>,
     name_lang: Option<&str>,
     mut warnings: Vec<String>,
 ) -> Article {
+    if passages.len() > MAX_PASSAGES {
+        let run = passages.len().div_ceil(MAX_PASSAGES);
+        let n = passages.len();
+        passages = passages.chunks(run).map(|c| c.join("\n")).collect();
+        warnings.push(format!(
+            "{n} paragraphs joined into {} passages (a file makes at most {MAX_PASSAGES})",
+            passages.len()
+        ));
+    }
     let lang = meta
         .lang
         .and_then(|l| {
@@ -290,6 +308,29 @@ fn passages(body: &str) -> (Vec<String>, Vec<Option<u64>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_of_very_many_paragraphs_joins_them_into_fewer_passages() {
+        let body: String = (0..MAX_PASSAGES * 2 + 1)
+            .map(|i| format!("w{i}\n\n"))
+            .collect();
+        let a = parse(&format!("<!-- ¶ 1 -->\n\n{body}"), Some("en"), Body::Plain);
+        assert!(a.passages.len() <= MAX_PASSAGES, "{}", a.passages.len());
+        assert_eq!(a.passages[0], "w0\nw1\nw2");
+        assert!(a
+            .passages
+            .last()
+            .unwrap()
+            .ends_with(&format!("w{}", MAX_PASSAGES * 2)));
+        assert!(a.markers.is_empty());
+        assert_eq!(
+            a.warnings,
+            [
+                format!("40001 paragraphs joined into 13334 passages (a file makes at most {MAX_PASSAGES})"),
+                "alignment markers ignored: paragraphs were joined".to_string()
+            ]
+        );
+    }
 
     #[test]
     fn front_matter_gives_metadata_and_body_gives_passages() {

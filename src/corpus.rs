@@ -116,6 +116,20 @@ pub fn scan(root: &Path) -> Result<Scan> {
         if rel == WORDS_FILE || rel == VARIANTS_FILE {
             continue;
         }
+        // Shown with a replacement character, two such names would be one file.
+        if entry
+            .path()
+            .strip_prefix(root)
+            .ok()
+            .and_then(Path::to_str)
+            .is_none()
+        {
+            scan.skipped.push((
+                rel,
+                "the file name is not valid UTF-8; rename the file".into(),
+            ));
+            continue;
+        }
         if let Err(why) = Format::of(&rel) {
             scan.skipped.push((rel, why));
             continue;
@@ -292,6 +306,20 @@ mod tests {
             ("notes/khorgos".into(), None)
         );
         assert_eq!(story_of("en.md"), ("en".into(), None));
+    }
+
+    #[test]
+    fn text_with_many_control_characters_is_binary() {
+        // One character in twenty may be a control character; line ends, tabs and form feeds
+        // do not count; C1's (two bytes in UTF-8) count once, as characters.
+        let ok = "霍尔果斯\n\t\r\x0c".repeat(50) + &"\u{85}".repeat(19) + &"x".repeat(100);
+        assert!(decode(ok.as_bytes()).is_ok());
+        let c0 = "霍尔果斯口岸的货物越来越多\x07".repeat(20);
+        assert_eq!(decode(c0.as_bytes()).unwrap_err(), "binary file");
+        let c1 = "霍尔果斯口岸的货物越来越多\u{9f}\u{7f}".repeat(20);
+        assert_eq!(decode(c1.as_bytes()).unwrap_err(), "binary file");
+        let c1_edge = "霍尔果斯口岸的货物越来越多越来越\u{80}".repeat(20);
+        assert!(decode(c1_edge.as_bytes()).is_err());
     }
 
     #[test]

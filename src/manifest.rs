@@ -196,13 +196,13 @@ pub fn is_manifest_file(name: &str) -> bool {
     name.starts_with(FILES) || name.starts_with(FOLDERS) || name.starts_with(CHECKED)
 }
 
-/// Removes the files of every commit but `stamp`'s (and temporary files left by a crash).
-pub fn remove_others(dir: &Path, stamp: u64) {
-    let keep = [
-        stamped(FILES, stamp),
-        stamped(FOLDERS, stamp),
-        CHECKED.to_string(),
-    ];
+/// Removes the files of every commit but `stamp`'s (all of them for none), and temporary files
+/// left by a crash. Best effort: a search renewing the snapshot may be renaming its temporary
+/// file right now.
+pub fn remove_others(dir: &Path, stamp: Option<u64>) {
+    let mut keep = vec![CHECKED.to_string()];
+    keep.extend(stamp.map(|s| stamped(FILES, s)));
+    keep.extend(stamp.map(|s| stamped(FOLDERS, s)));
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -49,20 +49,32 @@ impl Tokenizer for TokensTokenizer {
 
 impl TokenStream for TokensStream<'_> {
     fn advance(&mut self) -> bool {
-        // Byte searches: this runs on tantivy's one writing thread, for every token indexed.
-        while let Some(end) = memchr::memchr(END as u8, self.rest.as_bytes()) {
-            let entry = &self.rest[..end];
-            self.rest = &self.rest[end + 1..];
-            let Some(at) = memchr::memchr(AT as u8, entry.as_bytes()) else {
-                continue;
-            };
-            let Ok(position) = entry[..at].parse() else {
-                continue;
-            };
-            self.token.position = position;
-            self.token.text.clear();
-            self.token.text.push_str(&entry[at + 1..]);
-            return true;
+        // One pass over the bytes, the position read on the way: this runs on tantivy's one
+        // writing thread, for every token indexed, where two byte searches and a parse per
+        // token were a sixth of that thread's instructions.
+        while !self.rest.is_empty() {
+            let text = self.rest;
+            let bytes = text.as_bytes();
+            let mut position = Some(0usize);
+            let mut i = 0;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                let digit = usize::from(bytes[i] - b'0');
+                position = position.and_then(|p| p.checked_mul(10)?.checked_add(digit));
+                i += 1;
+            }
+            let at = i;
+            while i < bytes.len() && bytes[i] != END as u8 {
+                i += 1;
+            }
+            self.rest = &text[(i + 1).min(text.len())..];
+            // `position AT term END`; anything else is skipped.
+            let whole = at > 0 && at < i && bytes[at] == AT as u8 && i < bytes.len();
+            if let Some(position) = position.filter(|_| whole) {
+                self.token.position = position;
+                self.token.text.clear();
+                self.token.text.push_str(&text[at + 1..i]);
+                return true;
+            }
         }
         false
     }
@@ -101,5 +113,13 @@ mod tests {
         assert_eq!(count(&carried), 4);
         let mut tokenizer = TokensTokenizer;
         assert!(!tokenizer.token_stream("not tokens\0x\x1ey\0").advance());
+        // Each malformed entry is skipped, and the tokens after it still come back.
+        let malformed = "\x1eno position\x0012x\x1ebad\0\
+                         99999999999999999999999\x1etoo far\x007\x1e七\x008\x1ecut off";
+        let mut back = Vec::new();
+        tokenizer
+            .token_stream(malformed)
+            .process(&mut |t: &Token| back.push((t.position, t.text.clone())));
+        assert_eq!(back, [(7, "七".to_string())]);
     }
 }

@@ -4,6 +4,7 @@
 
 mod docx;
 mod html;
+mod html_shape;
 mod markdown;
 
 pub use html::looks_like_html;
@@ -14,7 +15,7 @@ use crate::corpus::decode;
 
 /// Stamped into the index's fingerprint: a change in how files become passages rebuilds it.
 pub const EXTRACTION: &str =
-    "formats 2 (alignment markers); pulldown-cmark 0.13; dom_smoothie 0.19 markdown; docx paragraphs";
+    "formats 3 (page shape bounds, at most 20,000 passages a file); pulldown-cmark 0.13; dom_smoothie 0.19 markdown; docx paragraphs";
 
 /// A story file's format, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +67,7 @@ pub fn read(
     }
     let (text, encoding) = decode(bytes)?;
     let article = if format == Format::Html || looks_like_html(&text) {
+        html_shape::check(&text)?;
         let (meta, passages) = html::extract(&text);
         article::assemble(meta, passages, name_lang, Vec::new())
     } else if format == Format::Markdown {

@@ -114,6 +114,7 @@ pub fn build(
     feed::prepare(archive, index_dir, &analyzers.segmenter);
     let scan = corpus::scan(archive)?;
     store::check_folder(index_dir)?;
+    store::check_place(index_dir, archive)?;
     if store::is_read_only(index_dir) {
         return Err(Error::ReadOnly(index_dir.to_path_buf()));
     }
@@ -277,6 +278,7 @@ fn write(
     let committed = !report.nothing_to_do() || !plan.touched.is_empty();
     manifest.files.extend(plan.touched);
     report.warnings.extend(misaligned(&manifest, &plan.load));
+    report.warnings.extend(clashing(&manifest, &plan.load));
     report.skipped.extend(failed.iter().cloned());
     snapshot.held = held(&manifest, failed);
     if committed {
@@ -292,7 +294,7 @@ fn write(
             .to_json(),
         );
         commit.commit()?;
-        manifest::remove_others(index_dir, stamp);
+        manifest::remove_others(index_dir, Some(stamp));
     } else if Snapshot::load(index_dir, payload.stamp).is_none_or(|s| s.outdated_by(&snapshot)) {
         // Nothing to index, but folder times moved (a file saved unchanged, a temporary file
         // come and gone): renewing the snapshot keeps the searches' check quick.
@@ -312,6 +314,38 @@ fn thread_error(writer: &mut Writer, e: Error) -> Error {
         Error::Tantivy(_) => writer.prepare_commit().err().map_or(e, Error::from),
         e => e,
     }
+}
+
+/// Files of this run that are the same story in the same language as another file (`x.md`
+/// beside `x.txt`, `report.txt` beside `report/en.md`): their passages are numbered as one
+/// story's, and each file's first passage is ¶1.
+fn clashing(manifest: &Manifest, loaded: &[SourceFile]) -> Vec<(String, String)> {
+    let loaded: BTreeSet<&str> = loaded.iter().map(|f| f.rel.as_str()).collect();
+    let keys: BTreeSet<(&str, &str)> = loaded
+        .iter()
+        .filter_map(|rel| manifest.files.get(*rel))
+        .map(|e| (e.story.as_str(), e.lang.as_str()))
+        .collect();
+    let mut files: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    for (rel, e) in &manifest.files {
+        let key = (e.story.as_str(), e.lang.as_str());
+        if keys.contains(&key) {
+            files.entry(key).or_default().push(rel);
+        }
+    }
+    files
+        .into_iter()
+        .filter(|(_, rels)| rels.len() > 1)
+        .filter_map(|((story, lang), rels)| {
+            let first = *rels.iter().find(|r| loaded.contains(*r))?;
+            let why = format!(
+                "{} are all story {story:?} in {lang}: their passages are mixed as one story's; \
+                 rename all but one",
+                rels.join(", ")
+            );
+            Some((first.to_string(), why))
+        })
+        .collect()
 }
 
 /// Stories changed in this run whose language versions differ in passage count and have no

@@ -22,7 +22,7 @@ mod write;
 
 pub use queue::{Queue, Queued, Writer};
 use readonly::ReadOnlyDirectory;
-pub use write::{file_names, note_whole, open_write, Before, Writing};
+pub use write::{check_place, file_names, note_whole, open_write, Before, Writing};
 
 /// Reads the archive's user words (`words.txt`), if any.
 pub fn user_words(archive: &Path) -> Result<Vec<String>> {
@@ -178,13 +178,14 @@ pub fn make_readable(dir: &Path) -> Result<()> {
 /// blocks of 8 KiB: a search decompresses the whole block of every passage it shows, which with
 /// 32 KiB blocks was a third of a Chinese query's instructions (`软件包`: 7.2 million in all with
 /// 32 KiB, 5.4 with 16, 4.9 with 8), for a store 18% larger (the Chinese set's: 5.3 MB, 6.2 with
-/// 8 KiB). Level 3: with blocks this small, level 6's compression took 8% of an indexing run's
-/// CPU (tantivy's store thread, beside the writing) for a store 2% smaller (benches/README.md,
-/// "Index design, seventh pass").
+/// 8 KiB). Level 1: with blocks this small, zstd spends much of its time setting up each block,
+/// and the store thread (beside the writing) took 8% of an indexing run's instructions at level
+/// 3 (6% at 1) for a store 3% smaller; level 6's was 2% smaller again (benches/README.md,
+/// "Index design, seventh pass", "Indexing speed, eighth pass").
 fn settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
-            compression_level: Some(3),
+            compression_level: Some(1),
         }),
         docstore_blocksize: 8 * 1024,
         ..Default::default()

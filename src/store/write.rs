@@ -15,7 +15,7 @@ use super::queue::Writer;
 use super::settings;
 use crate::analysis::Analyzers;
 use crate::error::{bounded, Error, Result};
-use crate::manifest::{self, CHECKED};
+use crate::manifest::{self, Payload, CHECKED};
 use crate::schema::Fields;
 
 /// An index opened for writing, holding tantivy's writer lock.
@@ -186,8 +186,9 @@ fn segment_files(segments: &[SegmentMeta]) -> Vec<PathBuf> {
 
 /// Removes what a killed run left: segment files the last commit does not reference (whether
 /// or not tantivy's list of its files got to name them), tantivy's temporary files and ours
-/// (a file list, snapshot or checked record cut off before its rename). Runs under the writer
-/// lock; readers only ever open the files of a commit.
+/// (a file list, snapshot or checked record cut off before its rename, or a file list and
+/// snapshot saved for a commit that never came). Runs under the writer lock; readers only
+/// ever open the files of a commit.
 fn remove_leftovers(index: &Index, dir: &Path, writer: &mut Writer) -> Result<()> {
     writer.garbage_collect_files().wait()?;
     let living: BTreeSet<OsString> = segment_files(&index.searchable_segment_metas()?)
@@ -200,12 +201,48 @@ fn remove_leftovers(index: &Index, dir: &Path, writer: &mut Writer) -> Result<()
         if stray || lossy.starts_with(".tmp") {
             let path = dir.join(&name);
             std::fs::remove_file(&path).map_err(|e| Error::io(path, e))?;
-        } else if manifest::is_manifest_file(&lossy) && lossy.ends_with(".tmp") {
-            // Best effort: a search renewing its snapshot may be renaming it right now.
-            let _ = std::fs::remove_file(dir.join(&name));
         }
     }
+    // A damaged payload is not read here: the run then starts afresh, and its commit removes
+    // them.
+    let committed = Payload::of(index).ok().flatten().map(|p| p.stamp);
+    manifest::remove_others(dir, committed);
     Ok(())
+}
+
+/// Checks that the index can be written at `dir` without touching anything of the user's: not
+/// in the archive folder (a story file named like an index file would be taken for one), and
+/// holding nothing but an index's files, hidden files, and the folder notes other systems
+/// leave (`Thumbs.db`, `desktop.ini`). A run removes index files a commit does not name, so a
+/// folder of the user's given by mistake would lose the files so named.
+pub fn check_place(dir: &Path, archive: &Path) -> Result<()> {
+    let real = |p: &Path| {
+        let existing = p.ancestors().find(|a| a.exists()).unwrap_or(p);
+        let rest = p.strip_prefix(existing).unwrap_or(Path::new(""));
+        std::fs::canonicalize(existing).map_or_else(|_| p.to_path_buf(), |c| c.join(rest))
+    };
+    let archive = real(archive);
+    if real(dir).starts_with(&archive) {
+        return Err(Error::Invalid(format!(
+            "the index folder {} is in the archive folder {}; keep the index beside the archive",
+            dir.display(),
+            archive.display()
+        )));
+    }
+    let foreign = file_names(dir).into_iter().find(|name| {
+        let name = name.to_string_lossy();
+        let clutter = ["thumbs.db", "desktop.ini"].contains(&name.to_ascii_lowercase().as_str());
+        !is_index_file(&name) && !name.starts_with('.') && !clutter
+    });
+    match foreign {
+        Some(name) => Err(Error::Invalid(format!(
+            "{} is not an index folder (it holds {}, which archive did not write); give a new \
+             or empty folder with --index",
+            dir.display(),
+            name.to_string_lossy()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// True for `<32 hex digits>.<extension>`: a segment's file.

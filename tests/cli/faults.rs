@@ -160,9 +160,11 @@ fn files_of_a_run_killed_before_its_commit_are_cleaned_and_never_block_the_next_
 }
 
 #[test]
-fn temporary_files_of_ours_left_by_a_killed_run_are_removed_by_the_next_run() {
-    // A `kill -9` between writing one of our files and renaming it leaves its temporary file;
-    // a later run that commits nothing (interrupted, or nothing to do) must not keep it.
+fn files_of_ours_left_by_a_killed_run_are_removed_by_the_next_run() {
+    // A `kill -9` between writing one of our files and renaming it leaves its temporary file,
+    // and one after the renames but before the commit leaves a file list and snapshot named by
+    // a stamp that no commit has; a later run that commits nothing (interrupted, or nothing to
+    // do) must not keep them.
     let env = Env::bundled();
     assert_eq!(env.run(&["index"]).code, 0);
     let index = env.root().join("index");
@@ -170,6 +172,8 @@ fn temporary_files_of_ours_left_by_a_killed_run_are_removed_by_the_next_run() {
         "archive-checked.bin.999.tmp",
         "archive-files-7.999.tmp",
         "archive-folders-7.999.tmp",
+        "archive-files-7.bin",
+        "archive-folders-7.bin",
     ] {
         std::fs::write(index.join(name), "cut off").unwrap();
     }

@@ -90,6 +90,62 @@ fn a_saved_web_page_is_indexed_by_its_article_and_metadata_not_its_menus() {
 }
 
 #[test]
+fn a_page_nested_thousands_deep_is_skipped_and_the_rest_is_indexed() {
+    // 5,000 nested elements overflowed a reading thread's stack: the whole run aborted, and
+    // every search after it (which updates the index first).
+    let env = Env::empty();
+    env.write("archive/camel.html", PAGE);
+    let deep = format!(
+        "<html><body><p>x {}Zharkent{}</p></body></html>",
+        "<b>".repeat(5000),
+        "</b>".repeat(5000)
+    );
+    env.write("archive/deep.html", &deep);
+    env.write("archive/deep.txt", &deep);
+    let attributes: String = (0..2000).map(|i| format!(" a{i}=1")).collect();
+    env.write(
+        "archive/crowded.html",
+        format!("<html><body><p{attributes}>Zharkent</p></body></html>"),
+    );
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("skipped deep.html: the page nests elements more than 400 deep"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("skipped deep.txt"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("skipped crowded.html: a tag in the page has more than 1000 attributes"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(env.json(&["search", "--json", "dryer"]).len(), 1);
+    assert_eq!(env.run(&["search", "Zharkent"]).code, 1);
+}
+
+#[test]
+fn a_file_of_100000_tiny_paragraphs_is_indexed_in_at_most_20000_passages() {
+    // Each passage is a document held until the file's last: 2.7 million of them took 3.6 GB.
+    let env = Env::empty();
+    let body: String = (0..100_000).map(|i| format!("w{i}\n\n")).collect();
+    env.write("archive/tiny.txt", format!("Tiny\n\n{body}"));
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("100001 paragraphs joined into 16667 passages (a file makes at most 20000)"),
+        "{}",
+        out.stderr
+    );
+    let hits = env.json(&["search", "--json", "w99999"]);
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].text.ends_with("w99998\nw99999"), "{}", hits[0].text);
+}
+
+#[test]
 fn markdown_is_indexed_as_text_with_headings_and_items_as_passages() {
     let env = Env::empty();
     env.write(

@@ -76,3 +76,114 @@ fn no_archive_is_said_as_such_and_a_file_is_not_an_index_folder() {
         "not an index"
     );
 }
+
+#[test]
+fn a_folder_of_the_users_or_the_archive_folder_is_never_taken_for_an_index() {
+    // Given by mistake, a folder of the user's lost its files named like an index's (a run
+    // removes index files no commit names), and the archive folder its story files so named.
+    let env = Env::bundled();
+    let mine = [
+        "meta.json",
+        "notes.txt",
+        "0123456789abcdef0123456789abcdef.idx",
+    ];
+    for name in mine {
+        env.write(&format!("mine/{name}"), "user data");
+    }
+    env.write(
+        "archive/abcdef0123456789abcdef0123456789.store",
+        "a story\n",
+    );
+    for args in [
+        &["--index", "mine", "index"][..],
+        &["--index", "mine", "search", "Khorgos"],
+        &["--index", "archive", "index"],
+        &["--index", "archive/sub", "index"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        let why = if args[1] == "mine" {
+            "is not an index folder (it holds "
+        } else {
+            "is in the archive folder"
+        };
+        assert!(out.stderr.contains(why), "{args:?}: {}", out.stderr);
+    }
+    for name in mine {
+        let kept = std::fs::read_to_string(env.root().join("mine").join(name)).unwrap();
+        assert_eq!(kept, "user data", "{name}");
+    }
+    assert_eq!(
+        std::fs::read_dir(env.root().join("mine")).unwrap().count(),
+        3
+    );
+    assert!(!env.root().join("archive/sub").exists());
+    assert!(!env.root().join("archive/meta.json").exists());
+    // An index folder holding hidden files and other systems' folder notes is an index's.
+    env.write("index/.DS_Store", "finder");
+    env.write("index/Thumbs.db", "explorer");
+    assert_eq!(env.run(&["index"]).code, 0);
+    assert_eq!(env.run(&["search", "Khorgos"]).code, 0);
+}
+
+#[test]
+fn files_whose_names_are_not_utf8_are_skipped_and_never_collide() {
+    // Shown with a replacement character, `a\xff.txt` and `a\xfe.txt` were one file: one of
+    // them was lost, and every search updated the index again.
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::bundled();
+    for (byte, word) in [(0xff, "zebraff"), (0xfe, "zebrafe")] {
+        let name = [b'a', byte, b'.', b't', b'x', b't'];
+        let path = env
+            .root()
+            .join("archive")
+            .join(std::ffi::OsStr::from_bytes(&name));
+        std::fs::write(path, format!("a {word}\n")).unwrap();
+    }
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr
+            .matches("the file name is not valid UTF-8; rename the file")
+            .count(),
+        2,
+        "{}",
+        out.stderr
+    );
+    let out = env.run(&["search", "Khorgos"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("updating"), "{}", out.stderr);
+    assert_eq!(env.run(&["search", "zebraff"]).code, 1);
+}
+
+#[test]
+fn files_that_are_the_same_story_and_language_are_named_in_a_warning() {
+    // `report.txt` beside `report/en.md` is story `report` in English too: its passages were
+    // mixed into the other's without a word.
+    let env = Env::empty();
+    env.write(
+        "archive/report/en.md",
+        "Report\n\nfirst zebracol\n\nsecond\n",
+    );
+    env.write("archive/report/zh.md", "报告\n\n第一段\n\n第二段\n");
+    env.write("archive/report.txt", "my private note zebranote\n");
+    env.write("archive/x.md", "X\n\none\n");
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "report.txt, report/en.md are all story \"report\" in en: their passages are mixed"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("x.md"), "{}", out.stderr);
+    env.write("archive/x.txt", "X again\n\ntwo\n");
+    let out = env.run(&["index"]);
+    assert!(
+        out.stderr.contains("x.md, x.txt are all story \"x\" in en"),
+        "{}",
+        out.stderr
+    );
+}

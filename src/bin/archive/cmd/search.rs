@@ -206,7 +206,11 @@ pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
         Err(Error::NoIndex(_)) if !paths.archive.is_dir() => {
             return Err(Error::NoArchive(paths.archive.clone()).into())
         }
-        Err(e) => return Err(e.into()),
+        // A folder of the user's given as the index is not a damaged index.
+        Err(e) => {
+            store::check_place(&paths.index, &paths.archive)?;
+            return Err(e.into());
+        }
     };
     if store::is_read_only(&paths.index) {
         let Some((searcher, _)) = stale else {

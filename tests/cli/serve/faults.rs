@@ -151,3 +151,24 @@ fn serve_answers_a_raw_utf8_target_and_refuses_what_is_not_http_1_1() {
     assert!(log.contains("\"GET / HTTP/1.1\" 400"), "{log}");
     assert!(log.contains("\"PRI * HTTP/2.0\" 400"), "{log}");
 }
+
+#[test]
+fn a_request_head_over_16_kib_is_refused_at_16_kib() {
+    // The length was checked only between reads of 4 KiB, so heads up to 20 KiB passed.
+    let env = indexed();
+    let served = env.serve(&[]);
+    let limit = Duration::from_secs(10);
+    let with_padding = |head_bytes: usize| {
+        let start = format!(
+            "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            served.addr
+        );
+        let pad = head_bytes - start.len() - "X-Pad: \r\n\r\n".len();
+        format!("{start}X-Pad: {}\r\n\r\n", "a".repeat(pad))
+    };
+    for (bytes, status) in [(16 * 1024, 200), (16 * 1024 + 1, 431), (20 * 1024, 431)] {
+        let r = answer_within(&served.addr, with_padding(bytes), limit)
+            .unwrap_or_else(|| panic!("{bytes}: no answer; {}", served.log()));
+        assert_eq!(r.status, status, "{bytes} bytes: {}", r.text());
+    }
+}

@@ -144,7 +144,11 @@ impl Connection {
         let mut began = (!self.pending.is_empty()).then(Instant::now);
         let mut chunk = [0u8; 4096];
         loop {
+            // Measured on the head itself: what a read brought past it may run over.
             if let Some(end) = head_end(&self.pending)? {
+                if end > MAX_HEAD_BYTES {
+                    return Err(Unread::Bad(431, "the request head is too long"));
+                }
                 return Ok(end);
             }
             if self.pending.len() > MAX_HEAD_BYTES {

@@ -347,8 +347,10 @@ fn browser_shows_no_error_while_typing_pages_the_stories_and_marks_every_match_i
     let typed_at = page.eval("performance.now()").as_f64().unwrap();
     page.key("Enter", 13);
     let now = page.wait_for("the refusal at Enter", "window.seenErrors[0]");
+    // Sooner than the pause (the page's ERROR_PAUSE_MS, 1000) would have shown it; a bound
+    // tighter than that failed on a loaded machine (887 ms).
     assert!(
-        now["at"].as_f64().unwrap() - typed_at < 700.0,
+        now["at"].as_f64().unwrap() - typed_at < 1000.0,
         "{now} {typed_at}"
     );
 

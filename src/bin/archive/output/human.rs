@@ -15,15 +15,21 @@ use archive::search::{Answer, Hit};
 use super::mark_with;
 use super::wrap::wrap;
 
-/// `text` with control characters (which could drive the terminal or break the layout)
-/// written as escapes; tabs stay.
+/// `text` with control characters (which could drive the terminal or break the layout) and
+/// bidirectional controls written as escapes; tabs stay.
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\t') {
+    // Control characters, and the bidirectional embeddings, overrides and isolates, which make
+    // a terminal show text in another order than it is (a story's text could pass for another).
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() && c != '\t' {
+        if unsafe_char(c) {
             out.extend(c.escape_debug());
         } else {
             out.push(c);
@@ -224,5 +230,9 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(printable("plain\ttext 字"), "plain\ttext 字");
         assert_eq!(printable("a\x1b[31mb\nc\u{9b}"), "a\\u{1b}[31mb\\nc\\u{9b}");
+        assert_eq!(
+            printable("ab\u{202E}dc\u{2066}x"),
+            "ab\\u{202e}dc\\u{2066}x"
+        );
     }
 }

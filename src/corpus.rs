@@ -294,7 +294,7 @@ fn checked(
 ) -> std::result::Result<(String, Option<&'static str>), String> {
     let controls = text
         .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{b}' | '\u{c}'))
         .count();
     if controls * 20 > text.chars().count().max(1) {
         return Err("binary file".into());
@@ -337,8 +337,10 @@ mod tests {
 
     #[test]
     fn text_with_many_control_characters_is_binary() {
-        // One character in twenty may be a control character; line ends, tabs and form feeds
-        // do not count; C1's (two bytes in UTF-8) count once, as characters.
+        // One character in twenty may be a control character; line ends, tabs (and vertical
+        // ones) and form feeds do not count; C1's (two bytes in UTF-8) count once, as
+        // characters.
+        assert!(decode(b"a\x0bb").is_ok());
         let ok = "霍尔果斯\n\t\r\x0c".repeat(50) + &"\u{85}".repeat(19) + &"x".repeat(100);
         assert!(decode(ok.as_bytes()).is_ok());
         let c0 = "霍尔果斯口岸的货物越来越多\x07".repeat(20);

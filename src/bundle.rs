@@ -4,9 +4,9 @@
 //! Layout: `DEST/archive` (the program), `DEST/data/archive/` (stories), `DEST/data/index/`,
 //! `DEST/README.txt`. An existing bundle is updated: a story file that was changed on the
 //! stick since the last bundle is kept, never overwritten, and files found only on the stick
-//! stay. The marker is written first, so an interrupted bundle is resumed by running it again;
-//! every file lands through a flushed temporary file and a rename. Links that lead out of the
-//! archive folder are never followed.
+//! stay. The marker is written first, so a bundle killed halfway is resumed by running it
+//! again; a run that fails removes what it created. Every file lands through a flushed
+//! temporary file and a rename. Links that lead out of the archive folder are never followed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -82,6 +82,22 @@ pub fn bundle(
             )));
         }
     }
+    let mut made = Made::default();
+    let result = fill(exe, archive, dest, progress, &mut made);
+    if result.is_err() {
+        made.undo();
+    }
+    result
+}
+
+/// [`bundle`] past its checks, recording in `made` what it creates.
+fn fill(
+    exe: &Path,
+    archive: &Path,
+    dest: &Path,
+    progress: &dyn Progress,
+    made: &mut Made,
+) -> Result<BundleReport> {
     let marker_path = dest.join(MARKER);
     let mut marker: Marker = if marker_path.is_file() {
         let text = std::fs::read_to_string(&marker_path).map_err(|e| Error::io(&marker_path, e))?;
@@ -92,14 +108,14 @@ pub fn bundle(
             dest.display()
         )));
     } else {
-        mkdir(dest)?;
-        // Marked before anything else is written: a run that stops halfway can be resumed.
-        write_atomic(&marker_path, b"{}")?;
+        made.mkdir(dest)?;
+        // Marked before anything else is written: a run killed halfway can be resumed.
+        made.write(&marker_path, b"{}")?;
         Marker::default()
     };
     remove_temporaries(dest)?;
     let stories = data_dir(dest).join("archive");
-    mkdir(&stories)?;
+    made.mkdir(&stories)?;
     if same_dir(archive, &stories) {
         return Err(Error::Invalid(
             "the bundle cannot be made from its own stories".into(),
@@ -155,9 +171,9 @@ pub fn bundle(
             _ => {}
         }
         if let Some(parent) = target.parent() {
-            mkdir(parent)?;
+            made.mkdir(parent)?;
         }
-        write_atomic(&target, &bytes)?;
+        made.write(&target, &bytes)?;
         marker.files.insert(key, hash);
         report.copied += 1;
     }
@@ -172,11 +188,11 @@ pub fn bundle(
         }
     }
     let program = std::fs::read(exe).map_err(|e| Error::io(exe, e))?;
-    write_atomic(&dest.join("archive"), &program)?;
+    made.write(&dest.join("archive"), &program)?;
     set_mode(&dest.join("archive"), 0o755)?;
-    write_atomic(&dest.join("README.txt"), GUIDE.as_bytes())?;
+    made.write(&dest.join("README.txt"), GUIDE.as_bytes())?;
     for (name, text) in LAUNCHERS {
-        write_atomic(&dest.join(name), text.as_bytes())?;
+        made.write(&dest.join(name), text.as_bytes())?;
         set_mode(&dest.join(name), 0o755)?;
     }
 
@@ -187,7 +203,7 @@ pub fn bundle(
     store::make_readable(&index)?;
     check_sizes(dest)?;
     let json = serde_json::to_string_pretty(&marker).expect("marker serializes");
-    write_atomic(&marker_path, json.as_bytes())?;
+    made.write(&marker_path, json.as_bytes())?;
     Ok(report)
 }
 
@@ -195,26 +211,61 @@ fn same_dir(a: &Path, b: &Path) -> bool {
     matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
-fn mkdir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+/// What a run created (files, and the first folder of each path it made), so that a run that
+/// fails (full disk, Ctrl-C, any error) removes it all and nothing else: files it replaced in
+/// an existing bundle stay, as does what the indexer rolls back itself.
+#[derive(Default)]
+struct Made(Vec<PathBuf>);
+
+impl Made {
+    fn mkdir(&mut self, dir: &Path) -> Result<()> {
+        let first_new = dir
+            .ancestors()
+            .take_while(|p| p.symlink_metadata().is_err())
+            .last()
+            .map(Path::to_path_buf);
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        self.0.extend(first_new);
+        Ok(())
+    }
+
+    /// Writes through a hidden temporary file, flushed to the medium, and a rename, so a
+    /// pulled stick never holds half a file under the real name (and a running program can
+    /// be replaced). The temporary file is removed when writing fails.
+    fn write(&mut self, path: &Path, bytes: &[u8]) -> Result<()> {
+        use std::io::Write;
+        let new = path.symlink_metadata().is_err();
+        let tmp = path.with_file_name(TEMPORARY);
+        let written = std::fs::File::create(&tmp)
+            .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+            .and_then(|()| std::fs::rename(&tmp, path))
+            .map_err(|e| Error::io(path, e));
+        match written {
+            Ok(()) if new => self.0.push(path.to_path_buf()),
+            Ok(()) => {}
+            Err(_) => {
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
+        written
+    }
+
+    /// Removes what the run created, newest first; the run's error is what gets reported.
+    fn undo(self) {
+        for path in self.0.iter().rev() {
+            let _ = if path.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+                std::fs::remove_dir_all(path)
+            } else {
+                std::fs::remove_file(path)
+            };
+        }
+    }
 }
 
 /// The temporary file a copy goes through, one at a time: a fixed short name, since a name
 /// derived from the file's could exceed the 255-byte limit. Earlier versions added this as a
 /// suffix, which is what [`remove_temporaries`] looks for.
 const TEMPORARY: &str = ".archive-tmp";
-
-/// Writes through a hidden temporary file, flushed to the medium, and a rename, so a pulled
-/// stick never holds half a file under the real name (and a running program can be replaced).
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let tmp = path.with_file_name(TEMPORARY);
-    let mut file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
-}
 
 /// Removes the temporary files an interrupted run left.
 fn remove_temporaries(dest: &Path) -> Result<()> {

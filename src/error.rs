@@ -1,6 +1,6 @@
 //! The library's error type: every failure a caller can act on, without printing.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +26,18 @@ pub enum Error {
         words: PathBuf,
         /// True when that file is missing.
         missing: bool,
+    },
+    /// The index does not fit this program ([`Error::AnalyzerMismatch`],
+    /// [`Error::WordsChanged`]) and cannot be rebuilt here: the archive folder is missing.
+    #[error("{}", no_archive_to_rebuild(path, archive, differs.as_deref()))]
+    NoArchiveToRebuild {
+        /// Index folder.
+        path: PathBuf,
+        /// The missing archive folder.
+        archive: PathBuf,
+        /// The parts of the index's analyzer that differ from this program's (`None`: only the
+        /// archive's `words.txt`, which is missing with it).
+        differs: Option<String>,
     },
     /// The archive folder does not exist or is not a folder.
     #[error("no archive found: {0} is not a folder of stories (see --root)")]
@@ -144,7 +156,57 @@ fn words_changed(path: &std::path::Path, words: &std::path::Path, missing: bool)
     }
 }
 
+fn no_archive_to_rebuild(path: &Path, archive: &Path, differs: Option<&str>) -> String {
+    let (path, archive) = (path.display(), archive.display());
+    match differs {
+        None => format!("the archive folder {archive} is missing, and the index at {path} needs its words.txt (its words decide how Chinese text is cut); put the archive folder back, or give --root where it is"),
+        Some(d) => format!("the index at {path} was made by another version of archive ({d}), and the archive folder {archive} to rebuild it from is missing; put the archive back and run `archive index`, or search with the program that made the index"),
+    }
+}
+
 impl Error {
+    /// This error, or the [`Error::NoArchiveToRebuild`] it is when it says the index does not
+    /// fit this program's analyzer (`expected`, made without the archive's words) and the
+    /// archive folder it would be rebuilt from is missing.
+    pub fn or_no_archive(self, expected: &str, archive: &Path) -> Error {
+        if archive.is_dir() {
+            return self;
+        }
+        let (path, found) = match self {
+            Error::AnalyzerMismatch { path, found } => (path, found),
+            Error::WordsChanged { path, .. } => (path, String::new()),
+            other => return other,
+        };
+        // The fingerprint is `; `-separated parts; the user words part differs whenever the
+        // index had a words.txt, which went with the archive.
+        let parts = |f: &str| -> Vec<String> {
+            f.split("; ")
+                .filter(|part| !part.is_empty() && !part.starts_with("user words "))
+                .map(str::to_string)
+                .collect()
+        };
+        let (theirs, ours) = (parts(&found), parts(expected));
+        let differs = (!found.is_empty() && theirs != ours).then(|| {
+            let only = |a: &[String], b: &[String]| {
+                a.iter()
+                    .filter(|p| !b.contains(p))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            format!(
+                "its analyzer: {}; this program's: {}",
+                only(&theirs, &ours),
+                only(&ours, &theirs)
+            )
+        });
+        Error::NoArchiveToRebuild {
+            path,
+            archive: archive.to_path_buf(),
+            differs,
+        }
+    }
+
     /// This error, or the [`Error::WordsChanged`] it is when it is an
     /// [`Error::AnalyzerMismatch`] whose fingerprint differs from `expected` (this analyzer's,
     /// with the archive's words) only in the user words; `words` is the archive's list.
@@ -195,9 +257,11 @@ impl Error {
         match self {
             Error::QuerySyntax { .. } | Error::Invalid(_) | Error::NotAFolder(_) => Fault::Input,
             Error::Busy(_) => Fault::Busy,
-            Error::NoIndex(_) | Error::NoArchive(_) | Error::ReadOnly(_) | Error::Io { .. } => {
-                Fault::Storage
-            }
+            Error::NoIndex(_)
+            | Error::NoArchive(_)
+            | Error::NoArchiveToRebuild { .. }
+            | Error::ReadOnly(_)
+            | Error::Io { .. } => Fault::Storage,
             Error::DiskFull { .. } => Fault::Storage,
             // The user stopped it.
             Error::Interrupted => Fault::Input,

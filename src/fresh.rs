@@ -55,6 +55,9 @@ pub struct Held {
     pub languages: Vec<String>,
     /// Story files that could not be read or parsed, with the reason (each run says so).
     pub unreadable: Vec<(String, String)>,
+    /// Of those, the ones a search's full comparison read, with the size and time (ns since
+    /// the epoch) each had: while a file keeps both, that comparison does not read it again.
+    pub unreadable_at: Vec<(String, u64, u64)>,
 }
 
 /// The digest of the story files' paths, sizes and times (see [`Snapshot::files`]).

@@ -33,6 +33,8 @@ pub struct NewFile {
     pub rel: String,
     /// Language.
     pub lang: String,
+    /// Whether it goes in the story's folder (`ID/LANG.ext`) rather than beside it (`ID.ext`).
+    pub in_folder: bool,
     /// Title.
     pub title: String,
     /// Passages.
@@ -76,11 +78,30 @@ pub fn prepare(archive: &Path, files: &[PathBuf], opts: &AddOptions) -> Result<V
                 file.story
             )));
         }
-        if opts.story.is_none() && archive.join(&file.story).exists() {
+        if let Some(other) = out.iter().find(|o| o.rel == file.rel) {
+            return Err(Error::Invalid(format!(
+                "{} and {} would both be {}; add them one at a time",
+                other.from.display(),
+                path.display(),
+                file.rel
+            )));
+        }
+        let taken = Some(archive.join(&file.story))
+            .filter(|dir| dir.exists())
+            .or_else(|| own_file(archive, &file.story));
+        if let (None, Some(taken)) = (&opts.story, &taken) {
             return Err(Error::Invalid(format!(
                 "story {} already exists ({}); not overwritten (use --story to add a language to it)",
                 file.story,
-                archive.join(&file.story).display()
+                taken.display()
+            )));
+        }
+        if let (false, Some(existing)) = (file.in_folder, own_file(archive, &file.story)) {
+            return Err(Error::Invalid(format!(
+                "story {} already has a file of its own ({}), where its {} version would go; not overwritten",
+                file.story,
+                existing.display(),
+                file.lang
             )));
         }
         if let Some(existing) = version_in(archive, &file.story, &file.lang) {
@@ -173,15 +194,52 @@ fn read_one(path: &Path, opts: &AddOptions) -> Result<NewFile> {
     }
     contents.push_str("---\n\n");
     contents.push_str(body.trim_start_matches(['\n', '\r']));
+    let (rel, in_folder) = story_file(&story, &a.lang, ext).map_err(bad)?;
     Ok(NewFile {
         from: path.to_path_buf(),
-        rel: format!("{story}/{}.{ext}", a.lang),
+        rel,
+        in_folder,
         story,
         lang: a.lang,
         title: a.title,
         passages: a.passages.len(),
         contents,
     })
+}
+
+/// Where a story file goes so that the indexer ([`corpus::story_of`]) gives it the id `add`
+/// reports: `ID/LANG.ext` for a language it reads from a file's name (English, Chinese), else
+/// `ID.ext`, a file of the story's own whose front matter says its language.
+fn story_file(story: &str, lang: &str, ext: &str) -> std::result::Result<(String, bool), String> {
+    let in_folder = format!("{story}/{lang}.{ext}");
+    if corpus::story_of(&in_folder) == (story.to_string(), Some(lang.to_string())) {
+        return Ok((in_folder, true));
+    }
+    let own = format!("{story}.{ext}");
+    if corpus::story_of(&own) == (story.to_string(), None) {
+        return Ok((own, false));
+    }
+    Err(format!(
+        "a {lang} version of story {story} would be {own}, which the index reads as a version of another story; choose another --story"
+    ))
+}
+
+/// A file beside the archive's folders that is story `story` as a whole (`ID.txt`, `ID.md`…).
+fn own_file(archive: &Path, story: &str) -> Option<PathBuf> {
+    let (dir, _) = story.rsplit_once('/').unwrap_or(("", story));
+    std::fs::read_dir(archive.join(dir))
+        .ok()?
+        .flatten()
+        .find_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel = if dir.is_empty() {
+                name
+            } else {
+                format!("{dir}/{name}")
+            };
+            let is_file = e.file_type().is_ok_and(|t| !t.is_dir());
+            (is_file && corpus::story_of(&rel) == (story.to_string(), None)).then(|| e.path())
+        })
 }
 
 fn one_line(s: &str) -> String {

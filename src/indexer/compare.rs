@@ -1,7 +1,7 @@
 //! How the archive compares with the index: the check before a search (quick, by folder
 //! times, else file by file) and the run of `archive index` that finds nothing changed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use super::plan::plan;
@@ -40,9 +40,11 @@ pub fn is_fresh(archive: &Path, index_dir: &Path, analyzers: &Analyzers) -> Resu
 /// is unsure, every file is compared (by size, time, or content) and, when none changed, the
 /// snapshot is renewed (if the index is writable) so that the next check is quick again.
 pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<Freshness> {
-    if Snapshot::load(index_dir, payload.stamp).is_some_and(|s| s.unchanged(archive)) {
+    let last = Snapshot::load(index_dir, payload.stamp);
+    if last.as_ref().is_some_and(|s| s.unchanged(archive)) {
         return Ok(Freshness::Current);
     }
+    let last = last.map(|s| s.held).unwrap_or_default();
     let manifest = &Manifest::load(index_dir, payload);
     if manifest.analyzer != payload.analyzer {
         return Ok(Freshness::Changed);
@@ -51,14 +53,36 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
     let plan = plan(&scan.files, manifest);
     // A file that could not be read is not a reason to re-index on every search.
     let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
+    // Files the last full comparison found unreadable: (size, time, why) by path.
+    let reasons: HashMap<&str, &str> = last
+        .unreadable
+        .iter()
+        .map(|(p, why)| (p.as_str(), why.as_str()))
+        .collect();
+    let known: HashMap<&str, (u64, u64, &str)> = last
+        .unreadable_at
+        .iter()
+        .filter_map(|(p, size, t)| Some((p.as_str(), (*size, *t, *reasons.get(p.as_str())?))))
+        .collect();
     let mut failed = Vec::new();
+    let mut failed_at = Vec::new();
     let same = plan.remove.iter().all(|p| unreadable.contains(p.as_str()))
-        && plan.load.iter().all(|f| match corpus::load(f) {
-            Err(why) if !manifest.files.contains_key(&f.rel) => {
-                failed.push((f.rel.clone(), why));
-                true
+        && plan.load.iter().all(|f| {
+            if manifest.files.contains_key(&f.rel) {
+                return false;
             }
-            _ => false,
+            // A file found unreadable before, of the same size and time, is not read again.
+            let at = (f.rel.clone(), f.size, f.mtime as u64);
+            let why = match known.get(f.rel.as_str()) {
+                Some(&(size, t, why)) if (size, t) == (at.1, at.2) => why.to_string(),
+                _ => match corpus::load(f) {
+                    Err(why) => why,
+                    Ok(_) => return false,
+                },
+            };
+            failed.push((f.rel.clone(), why));
+            failed_at.push(at);
+            true
         });
     Ok(match (same, plan.touched.is_empty()) {
         (false, _) => Freshness::Changed,
@@ -66,6 +90,7 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
         (true, true) => {
             let mut snapshot = Snapshot::of(&scan);
             snapshot.held = held(manifest, failed);
+            snapshot.held.unreadable_at = failed_at;
             // Best effort: on read-only storage every search compares every file.
             let _ = snapshot.save(index_dir, payload.stamp);
             Freshness::Current
@@ -81,6 +106,7 @@ pub(super) fn held(manifest: &Manifest, unreadable: Vec<(String, String)>) -> He
         passages,
         languages,
         unreadable,
+        unreadable_at: Vec::new(),
     }
 }
 
@@ -103,6 +129,7 @@ pub(super) fn unchanged(
         passages,
         languages,
         unreadable,
+        ..
     } = last.held;
     let mut skipped = scan.skipped;
     let unchanged = scan.files.len().saturating_sub(unreadable.len());

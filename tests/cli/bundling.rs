@@ -1,6 +1,7 @@
 //! `archive bundle` where it must not go, and names it must carry.
 
 use crate::env::Env;
+use crate::faults::SmallDisk;
 use crate::field::snapshot;
 
 #[test]
@@ -46,4 +47,33 @@ fn a_story_with_a_name_of_250_bytes_is_bundled() {
         .output()
         .unwrap();
     assert_eq!(found.status.code(), Some(0));
+}
+
+#[test]
+fn a_bundle_onto_a_full_disk_fails_in_one_line_and_leaves_nothing_it_made() {
+    let env = Env::bundled();
+    let Some(disk) = SmallDisk::mounted("2m") else {
+        return;
+    };
+    let stick = disk.point.clone();
+    std::fs::write(stick.join("mine.txt"), "the reporter's own file").unwrap();
+    std::fs::create_dir(stick.join("empty")).unwrap();
+    let before = snapshot(&stick);
+    for dest in ["new", "empty", "new/deeper"] {
+        let out = env.run(&["bundle", &stick.join(dest).to_string_lossy()]);
+        assert_ne!(out.code, 0, "{dest}: {}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{dest}: {}", out.stderr);
+        let mut left: Vec<String> = std::fs::read_dir(&stick)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["empty", "mine.txt"], "{dest}");
+        assert_eq!(
+            std::fs::read_dir(stick.join("empty")).unwrap().count(),
+            0,
+            "{dest}"
+        );
+        assert!(snapshot(&stick) == before, "{dest}: files left behind");
+    }
 }

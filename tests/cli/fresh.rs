@@ -187,3 +187,39 @@ fn two_files_of_one_story_and_language_are_changed_and_removed_apart() {
     let shown = env.run(&["show", "s"]);
     assert!(shown.stdout.contains("Frobnitz"), "{}", shown.stdout);
 }
+
+#[test]
+fn a_skipped_file_of_the_same_size_and_time_is_not_read_again_when_the_check_is_unsure() {
+    // A binary `.txt` is skipped; it was read again by every full comparison.
+    let env = Env::bundled();
+    env.write("archive/blobs/b.txt", [0u8, 1, 2, 255].repeat(4096));
+    assert_eq!(env.run(&["index"]).code, 0);
+    let blob = env.root().join("archive/blobs/b.txt");
+    // The archive folder's time moved: the quick check is unsure and every file is compared.
+    let unsure = |secs| {
+        let time = SystemTime::now() - Duration::from_secs(secs);
+        let folder = std::fs::File::open(env.root().join("archive")).unwrap();
+        folder.set_modified(time).unwrap();
+    };
+    unsure(3600);
+    assert!(found(&env, "Khorgos"));
+    let long_ago = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    let accessed = || std::fs::metadata(&blob).unwrap().accessed().unwrap();
+    let file = std::fs::File::options().write(true).open(&blob).unwrap();
+    file.set_times(std::fs::FileTimes::new().set_accessed(long_ago))
+        .unwrap();
+    unsure(7200);
+    assert!(found(&env, "Khorgos"));
+    let read_again = accessed() != long_ago;
+    // Reading it here must move its access time, or this file system does not record reads.
+    std::fs::read(&blob).unwrap();
+    if accessed() == long_ago {
+        eprintln!("skipped: this file system records no access times (noatime)");
+        return;
+    }
+    assert!(!read_again, "the skipped file was read again");
+    // Once it changes, it is read, and now found.
+    env.write("archive/blobs/b.txt", "Zorblux\n");
+    unsure(10800);
+    assert!(found(&env, "Zorblux"));
+}

@@ -1,6 +1,7 @@
 //! The one integration-test binary: drives the real `archive` executable on temporary copies of
 //! the bundled archive. One module per capability.
 
+mod adding;
 mod bundling;
 mod chinese;
 mod core;

@@ -187,3 +187,51 @@ fn files_that_are_the_same_story_and_language_are_named_in_a_warning() {
         out.stderr
     );
 }
+
+/// Makes the index's commit name another analyzer version than this program's.
+fn from_another_analyzer(index: &std::path::Path) {
+    let meta = index.join("meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let mark = r#"analyzer\":\"analyzer "#;
+    assert!(text.contains(mark), "{text}");
+    std::fs::write(&meta, text.replacen(mark, &format!("{mark}0"), 1)).unwrap();
+}
+
+#[test]
+fn an_index_without_its_archive_says_in_one_line_what_is_missing_and_what_to_do() {
+    // Only the index is left (a stick that lost its archive/): `archive index` cannot rebuild
+    // anything, so the message must not send the user there without the archive.
+    for other_analyzer in [false, true] {
+        let env = Env::bundled();
+        assert_eq!(env.run(&["index"]).code, 0);
+        if other_analyzer {
+            from_another_analyzer(&env.root().join("index"));
+        }
+        let archive = env.root().join("archive");
+        std::fs::rename(&archive, env.root().join("moved")).unwrap();
+        let before = crate::field::snapshot(env.root());
+        for args in [
+            &["search", "Khorgos"][..],
+            &["list"],
+            &["show", "x"],
+            &["serve"],
+        ] {
+            let out = env.run(args);
+            let what = format!("{other_analyzer} {args:?}: {}", out.stderr);
+            assert_eq!(out.code, 2, "{what}");
+            assert_eq!(out.stderr.lines().count(), 1, "{what}");
+            assert!(out.stderr.contains(&*archive.to_string_lossy()), "{what}");
+            assert!(out.stderr.contains("is missing"), "{what}");
+            assert!(out.stderr.len() < 400, "{what}");
+            if other_analyzer {
+                assert!(out.stderr.contains("program that made the index"), "{what}");
+            } else {
+                assert!(!out.stderr.contains("archive index"), "{what}");
+            }
+        }
+        assert!(
+            crate::field::snapshot(env.root()) == before,
+            "files changed"
+        );
+    }
+}

@@ -172,3 +172,73 @@ fn a_request_head_over_16_kib_is_refused_at_16_kib() {
         assert_eq!(r.status, status, "{bytes} bytes: {}", r.text());
     }
 }
+
+#[test]
+fn a_request_with_two_hosts_or_a_bad_host_or_length_is_refused_with_400() {
+    // RFC 9112 §3.2: a server MUST answer 400 to more than one Host, an invalid one, and an
+    // HTTP/1.1 request without one; two lengths (§6.3), or a length beside a transfer
+    // coding, could frame the request otherwise than a proxy in front did.
+    let env = indexed();
+    let served = env.serve(&[]);
+    let addr = &served.addr;
+    let limit = Duration::from_secs(10);
+    let head = |version: &str, fields: &str| {
+        format!("GET /api/search?q=Khorgos HTTP/{version}\r\n{fields}Connection: close\r\n\r\n")
+    };
+    let cases = [
+        ("one Host", head("1.1", &format!("Host: {addr}\r\n")), 200),
+        ("HTTP/1.0, no Host", head("1.0", ""), 200),
+        (
+            "two Hosts",
+            head("1.1", &format!("Host: {addr}\r\nHost: {addr}\r\n")),
+            400,
+        ),
+        (
+            "two Hosts, one foreign",
+            head("1.1", &format!("Host: {addr}\r\nhost: evil.example\r\n")),
+            400,
+        ),
+        ("HTTP/1.1, no Host", head("1.1", ""), 400),
+        (
+            "a Host with a space",
+            head("1.1", "Host: local host\r\n"),
+            400,
+        ),
+        (
+            "a Host with a path",
+            head("1.1", "Host: 127.0.0.1/x\r\n"),
+            400,
+        ),
+        (
+            "a Host of two",
+            head("1.1", &format!("Host: {addr}, {addr}\r\n")),
+            400,
+        ),
+        (
+            "two lengths",
+            head(
+                "1.1",
+                &format!("Host: {addr}\r\nContent-Length: 0\r\nContent-Length: 5\r\n"),
+            ),
+            400,
+        ),
+        (
+            "a length that is no number",
+            head("1.1", &format!("Host: {addr}\r\nContent-Length: 1e3\r\n")),
+            400,
+        ),
+        (
+            "a length and a transfer coding",
+            head(
+                "1.1",
+                &format!("Host: {addr}\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n"),
+            ),
+            400,
+        ),
+    ];
+    for (name, request, status) in cases {
+        let r = answer_within(addr, request, limit)
+            .unwrap_or_else(|| panic!("{name}: no answer; {}", served.log()));
+        assert_eq!(r.status, status, "{name}: {}", r.text());
+    }
+}

@@ -47,17 +47,19 @@ fn no_command() -> Result<u8> {
 }
 
 /// Opens the index read-only; one that differs from this analyzer only in the archive's
-/// `words.txt` says so rather than naming analyzers.
+/// `words.txt` says so rather than naming analyzers, and one that cannot be rebuilt for want
+/// of the archive folder says that.
 fn open(paths: &Resolved) -> Result<Searcher, archive::Error> {
     Searcher::open(&paths.archive, &paths.index).map_err(|e| {
         if !matches!(e, archive::Error::AnalyzerMismatch { .. }) {
             return e;
         }
         match store::user_words(&paths.archive) {
-            Ok(words) => e.or_words_changed(
-                &Analyzers::new(words).fingerprint(),
-                &paths.archive.join(WORDS_FILE),
-            ),
+            Ok(words) => {
+                let expected = Analyzers::new(words).fingerprint();
+                e.or_words_changed(&expected, &paths.archive.join(WORDS_FILE))
+                    .or_no_archive(&expected, &paths.archive)
+            }
             Err(_) => e,
         }
     })

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::api::{self, Site, MAX_URL_BYTES};
+use super::fields;
 use super::reply::{printable, Reply};
 
 /// Connections served at once, each by its own thread. More wait in a 503.
@@ -197,21 +198,17 @@ impl Connection {
                 return (Reply::text(status, why).to_http(false, true), true);
             }
         };
-        let field = |name: &str| {
-            request
-                .headers
-                .iter()
-                .find(|h| h.name.eq_ignore_ascii_case(name))
-                .map(|h| String::from_utf8_lossy(h.value).into_owned())
+        let fields = match fields::read(request.headers, version) {
+            Ok(fields) => fields,
+            Err(why) => {
+                eprintln!("\"{}\" 400 {why}", self.first_line());
+                return (Reply::text(400, why).to_http(false, true), true);
+            }
         };
         // A body is never read, so a request with one ends the connection: what follows it
         // could not be told apart from the next request.
-        let has_body = field("Transfer-Encoding").is_some()
-            || field("Content-Length").is_some_and(|n| n.trim() != "0");
-        let wants_close = field("Connection")
-            .is_some_and(|c| c.split(',').any(|t| t.trim().eq_ignore_ascii_case("close")));
-        let close = last || has_body || wants_close || version == 0;
-        let reply = api::answer(site, method, target, field("Host").as_deref());
+        let close = last || fields.has_body || fields.wants_close || version == 0;
+        let reply = api::answer(site, method, target, fields.host.as_deref());
         eprintln!(
             "{method} {} {} {:.1} ms",
             printable(target),

@@ -4,11 +4,12 @@
 //! `/page.js`, `/reader.js`, `/common.js`, `/icon.svg`, compiled into the binary),
 //! `/api/search`, `/api/stories` and `/api/story`. No URL is ever
 //! mapped to a file, so no URL can read one. `http` owns connections (one thread each, bounded
-//! in number, time and work); `api` turns a request into a `Reply` from one shared `Searcher`
+//! in number, time and work), `fields` checks a request's Host and framing headers; `api` turns a request into a `Reply` from one shared `Searcher`
 //! (searches take turns through `gate`, one per core), `browse` answers the reading side from the catalog listed at start.
 
 mod api;
 mod browse;
+mod fields;
 mod gate;
 mod http;
 mod reply;

@@ -89,8 +89,7 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
         (true, false) => Freshness::Retimed,
         (true, true) => {
             let mut snapshot = Snapshot::of(&scan);
-            snapshot.held = held(manifest, failed);
-            snapshot.held.unreadable_at = failed_at;
+            snapshot.held = held(manifest, failed, failed_at);
             // Best effort: on read-only storage every search compares every file.
             let _ = snapshot.save(index_dir, payload.stamp);
             Freshness::Current
@@ -99,14 +98,18 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
 }
 
 /// What the index holds, from its file list and the story files that could not be read.
-pub(super) fn held(manifest: &Manifest, unreadable: Vec<(String, String)>) -> Held {
+pub(super) fn held(
+    manifest: &Manifest,
+    unreadable: Vec<(String, String)>,
+    unreadable_at: Vec<(String, u64, u64)>,
+) -> Held {
     let (stories, passages, languages) = manifest.totals();
     Held {
         stories,
         passages,
         languages,
         unreadable,
-        unreadable_at: Vec::new(),
+        unreadable_at,
     }
 }
 

@@ -231,6 +231,7 @@ fn write(
         report.removed += 1;
     }
     let mut failed = Vec::new();
+    let mut failed_at = Vec::new();
     progress.start(plan.load.len() as u64);
     // A changed file's old documents go first: its new ones come after the deletion.
     let existed: Vec<bool> = plan
@@ -268,6 +269,7 @@ fn write(
                     report.removed += 1;
                 }
                 failed.push((file.rel.clone(), why));
+                failed_at.push((file.rel.clone(), file.size, file.mtime as u64));
             }
         }
     }
@@ -280,7 +282,8 @@ fn write(
     report.warnings.extend(misaligned(&manifest, &plan.load));
     report.warnings.extend(clashing(&manifest, &plan.load));
     report.skipped.extend(failed.iter().cloned());
-    snapshot.held = held(&manifest, failed);
+    // The searches' full comparison need not read these again while they keep size and time.
+    snapshot.held = held(&manifest, failed, failed_at);
     if committed {
         let mut commit = writer.prepare_commit()?;
         let stamp = commit.opstamp();

@@ -107,7 +107,9 @@ impl Iterator for WordRuns<'_> {
                 (b.is_ascii_alphanumeric(), 1)
             } else {
                 let c = self.text[self.at..].chars().next().expect("a character");
-                (c.is_alphanumeric() && !is_han(c), c.len_utf8())
+                // Han first: most of a Chinese text, told by its range (`is_alphanumeric`
+                // searches Unicode's tables).
+                (!is_han(c) && c.is_alphanumeric(), c.len_utf8())
             };
             match (word, start) {
                 (true, None) => start = Some(self.at),

@@ -68,11 +68,18 @@ pub fn arrange(
     let mut number = 0;
     // Each passage's marks, found once: a pair shows each of its passages twice, as a hit and
     // as the other's counterpart.
-    let mut marked: HashMap<String, Vec<[usize; 2]>> = HashMap::new();
+    // A few dozen at most: looked through by passage number, nothing allocated to look.
+    let mut marked: Vec<(u64, String, String, Vec<[usize; 2]>)> = Vec::new();
     let mut mark = |story: &str, lang: &str, passage: u64, text: &str| {
-        (marked.entry(loc(story, lang, passage)))
-            .or_insert_with(|| highlight(text, marks))
-            .clone()
+        let known = marked
+            .iter()
+            .find(|(n, s, l, _)| *n == passage && s == story && l == lang);
+        if let Some((_, _, _, ranges)) = known {
+            return ranges.clone();
+        }
+        let ranges = highlight(text, marks);
+        marked.push((passage, story.to_string(), lang.to_string(), ranges.clone()));
+        ranges
     };
     for (score, p) in ranked {
         let first = pairs.remove(&loc(&p.story, &p.lang, p.passage));

@@ -128,8 +128,11 @@ mod tests {
 
     use super::*;
 
+    /// Words with their byte ranges.
+    type Words = Vec<(usize, usize, String)>;
+
     /// [`each_word`]'s words and ranges, and the analyzer's.
-    fn both(text: &str) -> (Vec<(usize, usize, String)>, Vec<(usize, usize, String)>) {
+    fn both(text: &str) -> (Words, Words) {
         let mut found = Vec::new();
         each_word(text, |from, to, w| found.push((from, to, w.to_string())));
         let mut expected = Vec::new();

@@ -11,6 +11,8 @@
 //! every entry and files them by their stems (`build.rs`), so a lookup either way is a binary
 //! search; a test checks every sense is filed under the stems the index's analyzer gives it.
 
+use std::cmp::Ordering;
+
 use crate::analysis::fold_han;
 
 /// The derived word list: `中文<TAB>sense|sense|sense`, most frequent words first.
@@ -57,10 +59,10 @@ impl Dictionary {
             return Vec::new();
         }
         let key = stems.join(" ");
-        let from = FILED.partition_point(|&(k, _)| key_at(k) < key.as_str());
-        let to = from + FILED[from..].partition_point(|&(k, _)| key_at(k) == key.as_str());
-        FILED[from..to]
+        let from = FILED.partition_point(|&(k, _)| key_cmp(k, &key) == Ordering::Less);
+        FILED[from..]
             .iter()
+            .take_while(|&&(k, _)| key_cmp(k, &key) == Ordering::Equal)
             .map(|&(_, line)| self.word_at(line as usize))
             .collect()
     }
@@ -99,16 +101,52 @@ impl Dictionary {
     }
 }
 
-/// The key at byte `at` of [`KEYS`].
-fn key_at(at: u32) -> &'static str {
-    let rest = &KEYS[at as usize..];
-    &rest[..rest.find('\n').unwrap_or(rest.len())]
+/// The key at byte `at` of [`KEYS`] compared with `key`, read only as far as they differ: a
+/// lookup compares a dozen keys, and finding each one's end first cost more than comparing.
+fn key_cmp(at: u32, key: &str) -> Ordering {
+    let mut filed = KEYS.as_bytes()[at as usize..]
+        .iter()
+        .take_while(|&&b| b != b'\n');
+    let mut key = key.bytes();
+    loop {
+        match (filed.next(), key.next()) {
+            (Some(&a), Some(b)) if a == b => {}
+            (Some(&a), Some(b)) => return a.cmp(&b),
+            (Some(_), None) => return Ordering::Greater,
+            (None, Some(_)) => return Ordering::Less,
+            (None, None) => return Ordering::Equal,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::{collect, latin_stemmer, latin_terms};
+
+    /// The key at byte `at` of [`KEYS`].
+    fn key_at(at: u32) -> &'static str {
+        let rest = &KEYS[at as usize..];
+        &rest[..rest.find('\n').unwrap_or(rest.len())]
+    }
+
+    #[test]
+    fn keys_compare_as_strings() {
+        for &(at, _) in FILED.iter().step_by(7) {
+            let key = key_at(at);
+            let shorter = &key[..key.char_indices().last().map_or(0, |(i, _)| i)];
+            for probe in [
+                key,
+                shorter,
+                &format!("{key}a"),
+                &format!("{key} "),
+                "",
+                "~",
+            ] {
+                assert_eq!(key_cmp(at, probe), key.cmp(probe), "{key:?} {probe:?}");
+            }
+        }
+    }
 
     #[test]
     fn words_translate_both_ways() {

@@ -66,6 +66,21 @@ pub fn arrange(
     let mut pairs: HashMap<String, usize> = HashMap::new();
     let mut hits: Vec<Hit> = Vec::new();
     let mut number = 0;
+    // Each passage's marks, found once: a pair shows each of its passages twice, as a hit and
+    // as the other's counterpart.
+    // A few dozen at most: looked through by passage number, nothing allocated to look.
+    let mut marked: Vec<(u64, String, String, Vec<[usize; 2]>)> = Vec::new();
+    let mut mark = |story: &str, lang: &str, passage: u64, text: &str| {
+        let known = marked
+            .iter()
+            .find(|(n, s, l, _)| *n == passage && s == story && l == lang);
+        if let Some((_, _, _, ranges)) = known {
+            return ranges.clone();
+        }
+        let ranges = highlight(text, marks);
+        marked.push((passage, story.to_string(), lang.to_string(), ranges.clone()));
+        ranges
+    };
     for (score, p) in ranked {
         let first = pairs.remove(&loc(&p.story, &p.lang, p.passage));
         // Past the caps nothing is read (a counterpart is a stored document).
@@ -75,7 +90,7 @@ pub fn arrange(
         {
             continue;
         }
-        let counterpart = counterpart(p, marks, (&position, &every_match), stories)?;
+        let counterpart = counterpart(p, &mut mark, (&position, &every_match), stories)?;
         // A pair is one hit: an excluded word on its other side leaves it out too.
         if counterpart
             .as_ref()
@@ -95,7 +110,7 @@ pub fn arrange(
             hits[first - 1].paired_with = Some(rank);
         }
         groups.show(p)?;
-        let highlights = highlight(&p.text, marks);
+        let highlights = mark(&p.story, &p.lang, p.passage, &p.text);
         hits.push(Hit {
             rank,
             // The second of a pair has the first's number.
@@ -140,10 +155,11 @@ fn by_story(ranked: &[(f32, Passage)]) -> Vec<&(f32, Passage)> {
 
 /// The passage of the other language that pairs with `p`, if the versions line up;
 /// `matched` when it is among the ranked passages or the story's other matched passages (a
-/// counterpart ranked below the window read still matched).
+/// counterpart ranked below the window read still matched), then marked by `mark` (story,
+/// language, passage number, text).
 fn counterpart(
     p: &Passage,
-    marks: &Marks,
+    mark: &mut impl FnMut(&str, &str, u64, &str) -> Vec<[usize; 2]>,
     (ranked, every_match): (&HashSet<String>, &HashSet<&Matched>),
     stories: &impl Counterparts,
 ) -> Result<Option<Counterpart>> {
@@ -163,7 +179,7 @@ fn counterpart(
             align: p.align,
         });
     let highlights = if matched {
-        highlight(&text, marks)
+        mark(&p.story, &lang, passage, &text)
     } else {
         Vec::new()
     };

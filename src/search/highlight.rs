@@ -36,7 +36,7 @@ pub fn highlight(text: &str, marks: &Marks) -> Vec<[usize; 2]> {
         );
     }
     // A Han word is only found where there is Han text (an English passage has none).
-    if marks.han.is_empty() || !has_han(text) {
+    if marks.han.is_empty() || text.is_ascii() || !has_han(text) {
         return merged(ranges);
     }
     // Folding keeps byte lengths, so a match in the folded text is a range in the original.
@@ -104,27 +104,36 @@ const TIDY_CHARS: usize = 20;
 /// highlight, with cut points moved off the middle of a word (by fewer than
 /// [`TIDY_CHARS`] characters, never past the first highlight; Han text may be cut anywhere).
 fn excerpt(text: &str, highlights: &[[usize; 2]], chars: usize) -> [usize; 2] {
-    let bounds: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain(std::iter::once(text.len()))
-        .collect();
-    let total = bounds.len() - 1;
+    // Where each character starts (and the text's end); an ASCII text's are its bytes.
+    let ascii = text.is_ascii();
+    let bounds: Vec<usize> = if ascii {
+        Vec::new()
+    } else {
+        (text.char_indices().map(|(i, _)| i))
+            .chain(std::iter::once(text.len()))
+            .collect()
+    };
+    let bound = |i: usize| if ascii { i } else { bounds[i] };
+    let total = if ascii { text.len() } else { bounds.len() - 1 };
     if total <= chars {
         return [0, text.len()];
     }
     let first = highlights.first().map_or(0, |h| h[0]);
-    let first_char = bounds.partition_point(|&b| b < first);
+    let first_char = if ascii {
+        first
+    } else {
+        bounds.partition_point(|&b| b < first)
+    };
     let mut start = first_char.saturating_sub(chars / 4).min(total - chars);
     let mut end = start + chars;
     // A letter of a word (Latin, Cyrillic, …); Han text may be cut between any characters.
     let letter = |i: usize| {
-        text[bounds[i]..]
+        text[bound(i)..]
             .chars()
             .next()
             .is_some_and(|c| c.is_alphanumeric() && !is_han(c))
     };
-    let space = |i: usize| text[bounds[i]..].starts_with(' ');
+    let space = |i: usize| text[bound(i)..].starts_with(' ');
     let first_mark = if highlights.is_empty() {
         end
     } else {
@@ -149,7 +158,7 @@ fn excerpt(text: &str, highlights: &[[usize; 2]], chars: usize) -> [usize; 2] {
     while end < total && end > start && space(end - 1) {
         end -= 1;
     }
-    [bounds[start], bounds[end]]
+    [bound(start), bound(end)]
 }
 
 #[cfg(test)]

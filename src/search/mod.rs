@@ -14,6 +14,7 @@ pub mod plan;
 pub mod rank;
 pub mod request;
 pub mod segment;
+pub mod statistics;
 pub mod stored;
 pub mod stories;
 pub mod story_word;
@@ -45,6 +46,7 @@ pub use request::{Request, RequestBuilder};
 
 use clause::{Clause, Role};
 use rank::RankedStory;
+use statistics::Statistics;
 use stored::{Columns, Stored};
 use story_word::SegmentStories;
 use units::Within;
@@ -109,6 +111,7 @@ impl Searcher {
             fields: &self.opened.fields,
             languages: &self.languages,
             columns: &self.columns,
+            statistics: &self.searcher,
         }
     }
 
@@ -123,8 +126,13 @@ impl Searcher {
 
     /// The expanded query for a request: what `--explain` shows.
     pub fn plan(&self, request: &Request) -> Result<Plan> {
+        self.plan_on(request, &self.stored())
+    }
+
+    /// [`Searcher::plan`], the index read through `stored`.
+    fn plan_on(&self, request: &Request, stored: &Stored) -> Result<Plan> {
         let parsed = parse(request.query())?;
-        let plan = Plan::new(&parsed, &self.stored(), &self.variants, request.exact());
+        let plan = Plan::new(&parsed, stored, &self.variants, request.exact());
         if plan.required.is_empty() {
             return Err(Error::QuerySyntax {
                 message: "nothing to search for".into(),
@@ -141,7 +149,12 @@ impl Searcher {
     }
 
     fn answer(&self, request: &Request) -> Result<Answer> {
-        let plan = self.plan(request)?;
+        let statistics = Statistics::new(&self.searcher);
+        let stored = Stored {
+            statistics: &statistics,
+            ..self.stored()
+        };
+        let plan = self.plan_on(request, &stored)?;
         let f = &self.opened.fields;
         let compiled = compile::compile(&plan, request, f);
         let without = rank::excluded(&self.searcher, &compiled.excluded)?;
@@ -198,7 +211,7 @@ impl Searcher {
         let pool = request.limit().max(STORY_POOL).min(units);
         let all = |on_stories: &[Box<dyn Query>]| {
             let query = story_query(on_stories, Occur::Must);
-            rank::stories(&self.searcher, units_of, &*query, pool, false)
+            rank::stories(&self.searcher, &statistics, units_of, &*query, pool, false)
         };
         let mut ranked = all(&on_stories)?;
         let by_passages = !plan.han_runs.is_empty() || plan.required.iter().any(stories::substring);
@@ -209,7 +222,7 @@ impl Searcher {
         if ranked.len() < request.limit() && plan.required.len() > 1 {
             let seen: HashSet<u64> = ranked.iter().map(|s| s.unit).collect();
             let query = story_query(&on_stories, Occur::Should);
-            let some = rank::stories(&self.searcher, units_of, &*query, pool, true)?;
+            let some = rank::stories(&self.searcher, &statistics, units_of, &*query, pool, true)?;
             ranked.extend(some.into_iter().filter(|s| !seen.contains(&s.unit)));
         }
         // Stage 2: their passages, by BM25 and proximity; a phrase must be in one passage.
@@ -255,7 +268,8 @@ impl Searcher {
                 let within = Within::stories(&self.searcher, units_of, &ranked_documents);
                 let query = passage_query(partial, &within);
                 let (query, without) = (&*query, &without);
-                rank::passages(&self.searcher, units_of, query, keep, without, &mut ranked)?;
+                let (searcher, stats) = (&self.searcher, &statistics);
+                rank::passages(searcher, stats, units_of, query, keep, without, &mut ranked)?;
             }
         }
         rank::order(&mut ranked);

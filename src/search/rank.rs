@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{Collector, DocSetCollector, SegmentCollector, TopDocs};
-use tantivy::query::Query;
+use tantivy::query::{Bm25StatisticsProvider, Query};
 use tantivy::{
     DocAddress, DocId, Score, Searcher, Searcher as TantivySearcher, SegmentOrdinal, SegmentReader,
 };
@@ -109,15 +109,17 @@ impl RankedStory {
 }
 
 /// The best `limit` story documents for `query`, each with its unit (`units`: each segment's
-/// `story_unit` column).
+/// `story_unit` column; `statistics`: the search's BM25 statistics).
 pub fn stories(
     searcher: &Searcher,
+    statistics: &dyn Bm25StatisticsProvider,
     units: &[UnitColumn],
     query: &dyn Query,
     limit: usize,
     partial: bool,
 ) -> Result<Vec<RankedStory>> {
-    let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+    let top = TopDocs::with_limit(limit.max(1)).order_by_score();
+    let top = searcher.search_with_statistics_provider(query, &top, statistics)?;
     let mut out = Vec::with_capacity(top.len());
     for (score, address) in top {
         let Some(unit) = units[address.segment_ord as usize].of(address.doc_id) else {
@@ -137,9 +139,11 @@ pub fn stories(
 }
 
 /// Fills each story's best `keep` passages for `query` (which must only match passages of
-/// these stories), leaving out those in `without` (`units`: each segment's `story_unit` column).
+/// these stories), leaving out those in `without` (`units`: each segment's `story_unit` column;
+/// `statistics`: the search's BM25 statistics).
 pub fn passages(
     searcher: &Searcher,
+    statistics: &dyn Bm25StatisticsProvider,
     units: &[UnitColumn],
     query: &dyn Query,
     keep: usize,
@@ -151,7 +155,7 @@ pub fn passages(
         keep,
         without,
     };
-    let mut best = searcher.search(query, &collector)?;
+    let mut best = searcher.search_with_statistics_provider(query, &collector, statistics)?;
     for story in stories.iter_mut() {
         if let Some(found) = best.remove(&story.unit) {
             story.passage_score = found.best.first().map_or(0.0, |p| p.0);

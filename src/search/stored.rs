@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use tantivy::columnar::column_index::Set;
 use tantivy::columnar::{Column, ColumnIndex, RowId};
 use tantivy::postings::SegmentPostings;
-use tantivy::query::FuzzyTermQuery;
+use tantivy::query::{Bm25StatisticsProvider, FuzzyTermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
     DocAddress, DocId, DocSet, Searcher as TantivySearcher, SegmentOrdinal, SegmentReader,
@@ -41,6 +41,9 @@ pub struct Stored<'a> {
     /// Its fast fields, opened on first use (by a search, so that damage there is reported
     /// as a search meets it).
     pub columns: &'a OnceLock<Columns>,
+    /// How many documents hold a term: the searcher's, or a search's
+    /// [`super::statistics::Statistics`], which its stages ask again.
+    pub statistics: &'a dyn Bm25StatisticsProvider,
 }
 
 /// The `story_unit` and `align` fast fields of each segment (by ordinal), opened once:
@@ -324,7 +327,7 @@ impl Vocabulary for Stored<'_> {
 
     fn frequency(&self, term: &str) -> u64 {
         let term = Term::from_field_text(self.fields.text, term);
-        self.searcher.doc_freq(&term).unwrap_or(0)
+        self.statistics.doc_freq(&term).unwrap_or(0)
     }
 
     fn pinyin(&self, reading: &str) -> Vec<String> {

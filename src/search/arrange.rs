@@ -67,18 +67,15 @@ pub fn arrange(
     let mut hits: Vec<Hit> = Vec::new();
     let mut number = 0;
     // Each passage's marks, found once: a pair shows each of its passages twice, as a hit and
-    // as the other's counterpart.
-    // A few dozen at most: looked through by passage number, nothing allocated to look.
-    let mut marked: Vec<(u64, String, String, Vec<[usize; 2]>)> = Vec::new();
-    let mut mark = |story: &str, lang: &str, passage: u64, text: &str| {
-        let known = marked
-            .iter()
-            .find(|(n, s, l, _)| *n == passage && s == story && l == lang);
-        if let Some((_, _, _, ranges)) = known {
+    // as the other's counterpart. Known by the text marked, which is all they depend on (two
+    // files of one story and language both have a passage 1). A few dozen at most.
+    let mut marked: Vec<(String, Vec<[usize; 2]>)> = Vec::new();
+    let mut mark = |text: &str| {
+        if let Some((_, ranges)) = marked.iter().find(|(t, _)| t == text) {
             return ranges.clone();
         }
         let ranges = highlight(text, marks);
-        marked.push((passage, story.to_string(), lang.to_string(), ranges.clone()));
+        marked.push((text.to_string(), ranges.clone()));
         ranges
     };
     for (score, p) in ranked {
@@ -110,7 +107,7 @@ pub fn arrange(
             hits[first - 1].paired_with = Some(rank);
         }
         groups.show(p)?;
-        let highlights = mark(&p.story, &p.lang, p.passage, &p.text);
+        let highlights = mark(&p.text);
         hits.push(Hit {
             rank,
             // The second of a pair has the first's number.
@@ -155,11 +152,10 @@ fn by_story(ranked: &[(f32, Passage)]) -> Vec<&(f32, Passage)> {
 
 /// The passage of the other language that pairs with `p`, if the versions line up;
 /// `matched` when it is among the ranked passages or the story's other matched passages (a
-/// counterpart ranked below the window read still matched), then marked by `mark` (story,
-/// language, passage number, text).
+/// counterpart ranked below the window read still matched), then marked by `mark`.
 fn counterpart(
     p: &Passage,
-    mark: &mut impl FnMut(&str, &str, u64, &str) -> Vec<[usize; 2]>,
+    mark: &mut impl FnMut(&str) -> Vec<[usize; 2]>,
     (ranked, every_match): (&HashSet<String>, &HashSet<&Matched>),
     stories: &impl Counterparts,
 ) -> Result<Option<Counterpart>> {
@@ -178,11 +174,7 @@ fn counterpart(
             lang: lang.clone(),
             align: p.align,
         });
-    let highlights = if matched {
-        mark(&p.story, &lang, passage, &text)
-    } else {
-        Vec::new()
-    };
+    let highlights = if matched { mark(&text) } else { Vec::new() };
     Ok(Some(Counterpart {
         lang,
         passage,

@@ -233,3 +233,33 @@ fn a_skipped_file_of_the_same_size_and_time_is_not_read_again_when_the_check_is_
     unsure(10800);
     assert!(found(&env, "Zorblux"));
 }
+
+/// Two files of one story and language both have a passage 1: each is marked by its own
+/// text (marks found once per passage were reused for the other file's, cutting `总` in two:
+/// an internal error, and a request that stopped `archive serve`; the hostile tester).
+#[test]
+fn two_files_of_one_story_and_language_are_marked_each_by_its_own_text() {
+    let env = Env::empty();
+    env.write("archive/s/en.md", "zz wombat wombat wombat\n");
+    env.write("archive/s/en.txt", "wombat\n");
+    env.write("archive/q/zh.md", "a总统总统总统\n");
+    env.write("archive/q/zh.txt", "总统好\n");
+    assert_eq!(env.run(&["index"]).code, 0);
+    for (query, word) in [("wombat", "wombat"), ("总统", "总统")] {
+        let hits = env.json(&["search", "--json", "--per-story", "5", query]);
+        assert_eq!(hits.len(), 2, "{query}");
+        for h in &hits {
+            assert!(!h.highlights.is_empty(), "{query}: {}", h.text);
+            // Neighbouring marks are one range (`总统总统`).
+            for &[a, b] in &h.highlights {
+                let marked = h.text.get(a..b).unwrap_or_default();
+                let words = marked.matches(word).count();
+                assert!(
+                    words > 0 && marked.len() == words * word.len(),
+                    "{query}: {}",
+                    h.text
+                );
+            }
+        }
+    }
+}

@@ -84,10 +84,31 @@ pub fn bundle(
     }
     let mut made = Made::default();
     let result = fill(exe, archive, dest, progress, &mut made);
-    if result.is_err() {
-        made.undo();
+    let Err(e) = result else {
+        return result;
+    };
+    made.undo();
+    if !matches!(e, Error::DiskFull { .. }) && !e.is_disk_full() {
+        return Err(e);
     }
-    result
+    // Everything was removed: the room a retry needs is the whole bundle's, not what the
+    // index's own message would count.
+    let stories: u64 = WalkDir::new(archive)
+        .follow_links(true)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.metadata().ok().filter(|m| m.is_file()))
+        .map(|m| m.len())
+        .sum();
+    let index = match e {
+        Error::DiskFull { needed, .. } => needed,
+        _ => stories * indexer::INDEX_BYTES_PER_TEXT_BYTE,
+    };
+    let program = std::fs::metadata(exe).map_or(0, |m| m.len());
+    Err(Error::BundleDiskFull {
+        path: dest.to_path_buf(),
+        needed: stories + program + index,
+    })
 }
 
 /// [`bundle`] past its checks, recording in `made` what it creates.

@@ -93,6 +93,15 @@ pub enum Error {
         /// Bytes it wrote before the disk was full.
         written: u64,
     },
+    /// The stick (or disk) filled up while a bundle was written; what the run created was
+    /// removed.
+    #[error("the disk is full at {path}: the bundle needs about {} (its stories, the program and the index); what this run wrote was removed; free some space and run `archive bundle` again", mib(*.needed))]
+    BundleDiskFull {
+        /// The bundle's folder.
+        path: PathBuf,
+        /// Estimated bytes the whole bundle needs.
+        needed: u64,
+    },
     /// Indexing was interrupted (Ctrl-C or a termination signal) and rolled back.
     #[error("interrupted: nothing of this run was kept; the index is as it was before")]
     Interrupted,
@@ -262,7 +271,7 @@ impl Error {
             | Error::NoArchiveToRebuild { .. }
             | Error::ReadOnly(_)
             | Error::Io { .. } => Fault::Storage,
-            Error::DiskFull { .. } => Fault::Storage,
+            Error::DiskFull { .. } | Error::BundleDiskFull { .. } => Fault::Storage,
             // The user stopped it.
             Error::Interrupted => Fault::Input,
             Error::AnalyzerMismatch { .. }

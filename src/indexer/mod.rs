@@ -161,7 +161,7 @@ type Unmerged = (Writer, Vec<SegmentId>);
 
 /// An index takes about this many times the bytes of the text it holds (positions, Han
 /// bigrams, stored text): a rough guide to the room a run needs.
-const INDEX_BYTES_PER_TEXT_BYTE: u64 = 3;
+pub(crate) const INDEX_BYTES_PER_TEXT_BYTE: u64 = 3;
 
 /// The writing part of [`build`], up to and including the commit; sets `needed` to the room it
 /// expects to need. Returns the writer when it committed or there are segments to merge, with

@@ -63,6 +63,13 @@ fn a_bundle_onto_a_full_disk_fails_in_one_line_and_leaves_nothing_it_made() {
         let out = env.run(&["bundle", &stick.join(dest).to_string_lossy()]);
         assert_ne!(out.code, 0, "{dest}: {}", out.stderr);
         assert_eq!(out.stderr.lines().count(), 1, "{dest}: {}", out.stderr);
+        // Nothing was kept: the retry is the bundle's, and needs room for all of it.
+        assert!(
+            out.stderr.contains("the bundle needs about")
+                && out.stderr.contains("run `archive bundle` again"),
+            "{dest}: {}",
+            out.stderr
+        );
         let mut left: Vec<String> = std::fs::read_dir(&stick)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

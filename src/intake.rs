@@ -78,12 +78,16 @@ pub fn prepare(archive: &Path, files: &[PathBuf], opts: &AddOptions) -> Result<V
                 file.story
             )));
         }
-        if let Some(other) = out.iter().find(|o| o.rel == file.rel) {
+        // Only files in a story's folder name their language; a story has one file of its own.
+        let own = |o: &NewFile| o.story == file.story && !o.in_folder;
+        if let Some(other) = out.iter().find(|o| !file.in_folder && own(o)) {
             return Err(Error::Invalid(format!(
-                "{} and {} would both be {}; add them one at a time",
+                "{} ({}) and {} ({}) would both be story {}'s file of its own, which holds one version in a language other than en and zh",
                 other.from.display(),
+                other.lang,
                 path.display(),
-                file.rel
+                file.lang,
+                file.story
             )));
         }
         let taken = Some(archive.join(&file.story))
@@ -104,7 +108,12 @@ pub fn prepare(archive: &Path, files: &[PathBuf], opts: &AddOptions) -> Result<V
                 file.lang
             )));
         }
-        if let Some(existing) = version_in(archive, &file.story, &file.lang) {
+        let in_own_file = own_file(archive, &file.story).filter(|path| {
+            let rel = path.strip_prefix(archive).unwrap_or(path).to_string_lossy();
+            let bytes = std::fs::read(path).unwrap_or_default();
+            corpus::load_bytes(&rel, &bytes).is_ok_and(|d| d.article.lang == file.lang)
+        });
+        if let Some(existing) = version_in(archive, &file.story, &file.lang).or(in_own_file) {
             return Err(Error::Invalid(format!(
                 "story {} already has a {} version ({}); not overwritten",
                 file.story,

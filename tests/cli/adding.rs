@@ -78,3 +78,56 @@ fn add_puts_another_language_beside_a_story_and_refuses_what_the_index_would_mis
         );
     }
 }
+
+/// A story holds one file of its own (its version in a language other than en and zh): a
+/// second is refused the same way in one call or two, whatever their extensions; and an
+/// English file for a story whose own file is English is refused like a second English
+/// version (it was written, and the index then mixed the two; the hostile tester).
+#[test]
+fn add_refuses_a_second_file_of_a_story_s_own_and_a_second_version_in_its_language() {
+    let env = Env::bundled();
+    let write = |name: &str, text: &str| {
+        let path = env.root().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let fr = write(
+        "fr.md",
+        "---\nlang: fr\n---\n\nLes trains partent de Zharkent chaque matin.\n",
+    );
+    let de = write(
+        "de.txt",
+        "---\nlang: de\n---\n\nDie Züge fahren jeden Morgen ab Zharkent.\n",
+    );
+    let add = |story: &str, files: &[&str]| {
+        let mut args = vec!["add", "--story", story];
+        args.extend(files);
+        env.run(&args)
+    };
+    let both = add("trains", &[&fr, &de]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    assert_eq!(both.stderr.lines().count(), 1, "{}", both.stderr);
+    assert!(both.stderr.contains("file of its own"), "{}", both.stderr);
+    assert_eq!(add("trains", &[&fr]).code, 0);
+    let second = add("trains", &[&de]);
+    assert_eq!(second.code, 2, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("file of its own"),
+        "{}",
+        second.stderr
+    );
+
+    env.write(
+        "archive/own.md",
+        "---\ntitle: Own\nlang: en\n---\n\nkoala one\n",
+    );
+    let en = write("en.md", "---\nlang: en\n---\n\nkoala two\n");
+    let again = add("own", &[&en]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("already has a en version"),
+        "{}",
+        again.stderr
+    );
+    assert!(!env.root().join("archive/own").exists());
+}

@@ -90,9 +90,11 @@ pub fn prepare(archive: &Path, files: &[PathBuf], opts: &AddOptions) -> Result<V
                 file.story
             )));
         }
+        // The story's file of its own, looked up once.
+        let own = own_file(archive, &file.story);
         let taken = Some(archive.join(&file.story))
             .filter(|dir| dir.exists())
-            .or_else(|| own_file(archive, &file.story));
+            .or_else(|| own.clone());
         if let (None, Some(taken)) = (&opts.story, &taken) {
             return Err(Error::Invalid(format!(
                 "story {} already exists ({}); not overwritten (use --story to add a language to it)",
@@ -100,7 +102,7 @@ pub fn prepare(archive: &Path, files: &[PathBuf], opts: &AddOptions) -> Result<V
                 taken.display()
             )));
         }
-        if let (false, Some(existing)) = (file.in_folder, own_file(archive, &file.story)) {
+        if let (false, Some(existing)) = (file.in_folder, &own) {
             return Err(Error::Invalid(format!(
                 "story {} already has a file of its own ({}), where its {} version would go; not overwritten",
                 file.story,
@@ -108,7 +110,7 @@ pub fn prepare(archive: &Path, files: &[PathBuf], opts: &AddOptions) -> Result<V
                 file.lang
             )));
         }
-        let in_own_file = own_file(archive, &file.story).filter(|path| {
+        let in_own_file = own.filter(|path| {
             let rel = path.strip_prefix(archive).unwrap_or(path).to_string_lossy();
             let bytes = std::fs::read(path).unwrap_or_default();
             corpus::load_bytes(&rel, &bytes).is_ok_and(|d| d.article.lang == file.lang)

@@ -318,11 +318,12 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<(String, Option<&'static str>
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
         return checked(text.into_owned(), encoding);
     }
-    if let Some(encoding) = utf16_without_bom(bytes) {
-        let (text, _) = encoding.decode_without_bom_handling(bytes);
-        return checked(text.into_owned(), encoding);
-    }
+    // UTF-16 without a BOM has zero bytes; most files have none, and need no second look.
     if bytes.contains(&0) {
+        if let Some(encoding) = utf16_without_bom(bytes) {
+            let (text, _) = encoding.decode_without_bom_handling(bytes);
+            return checked(text.into_owned(), encoding);
+        }
         return Err("binary file".into());
     }
     if let Ok(text) = std::str::from_utf8(bytes) {

@@ -115,10 +115,14 @@ impl Manifest {
     pub fn load(dir: &Path, payload: &Payload) -> Manifest {
         let packed = std::fs::read(dir.join(stamped(FILES, payload.stamp))).ok();
         let bytes = packed.and_then(|p| zstd::decode_all(&p[..]).ok());
-        match bytes.and_then(|b| bincode::deserialize(&b).ok()) {
+        // bincode writes a map as its pairs, so they are read as a list, in the map's order,
+        // and the map built from it at once (inserting 71,000 files one by one was a tenth
+        // of an update).
+        let pairs = bytes.and_then(|b| bincode::deserialize::<Vec<(String, FileEntry)>>(&b).ok());
+        match pairs {
             Some(files) => Manifest {
                 analyzer: payload.analyzer.clone(),
-                files,
+                files: files.into_iter().collect(),
             },
             None => Manifest::default(),
         }
@@ -213,5 +217,39 @@ pub fn remove_others(dir: &Path, stamp: Option<u64>) {
         if is_manifest_file(&name) && !keep.contains(&name) {
             let _ = std::fs::remove_file(entry.path());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_list_reads_back_as_it_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = |story: &str| FileEntry {
+            hash: format!("{story:0>64}"),
+            size: story.len() as u64,
+            mtime: 7,
+            story: story.into(),
+            lang: "zh".into(),
+            passages: 3,
+            marked: false,
+            title: format!("标题 {story}"),
+            date: "2022-09-12".into(),
+        };
+        let manifest = Manifest {
+            analyzer: "a".into(),
+            files: ["b/zh.md", "a.txt", "a/en.md", "霍尔果斯.md"]
+                .into_iter()
+                .map(|rel| (rel.to_string(), entry(rel)))
+                .collect(),
+        };
+        manifest.save(dir.path(), 9).unwrap();
+        let payload = Payload {
+            analyzer: "a".into(),
+            stamp: 9,
+        };
+        assert_eq!(Manifest::load(dir.path(), &payload).files, manifest.files);
     }
 }

@@ -28,7 +28,7 @@ pub enum Freshness {
 /// True when the index at `index_dir` matches the archive's files (by size, time, or content).
 /// A missing index is not fresh.
 pub fn is_fresh(archive: &Path, index_dir: &Path, analyzers: &Analyzers) -> Result<bool> {
-    match store::open_read(index_dir, analyzers) {
+    match store::open_read(index_dir, analyzers, store::Fit::Exact) {
         Ok(opened) => Ok(freshness(archive, index_dir, &opened.payload)? != Freshness::Changed),
         Err(Error::NoIndex(_)) => Ok(false),
         Err(e) => Err(e),

@@ -44,7 +44,9 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
     if last.as_ref().is_some_and(|s| s.unchanged(archive)) {
         return Ok(Freshness::Current);
     }
-    let last = last.map(|s| s.held).unwrap_or_default();
+    // A file's status changed since the last scan (chmod) may have become readable.
+    let changed = |ctime: u64| last.as_ref().is_none_or(|s| s.changed_since(ctime));
+    let last = last.as_ref().map(|s| s.held.clone()).unwrap_or_default();
     let manifest = &Manifest::load(index_dir, payload);
     if manifest.analyzer != payload.analyzer {
         return Ok(Freshness::Changed);
@@ -71,10 +73,12 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
             if manifest.files.contains_key(&f.rel) {
                 return false;
             }
-            // A file found unreadable before, of the same size and time, is not read again.
+            // A file found unreadable before, of the same size and times, is not read again.
             let at = (f.rel.clone(), f.size, f.mtime as u64);
             let why = match known.get(f.rel.as_str()) {
-                Some(&(size, t, why)) if (size, t) == (at.1, at.2) => why.to_string(),
+                Some(&(size, t, why)) if (size, t) == (at.1, at.2) && !changed(f.ctime) => {
+                    why.to_string()
+                }
                 _ => match corpus::load(f) {
                     Err(why) => why,
                     Ok(_) => return false,

@@ -43,8 +43,8 @@ pub enum Error {
     /// The archive folder does not exist or is not a folder.
     #[error("no archive found: {0} is not a folder of stories (see --root)")]
     NoArchive(PathBuf),
-    /// A path given as a folder (the index) is a file.
-    #[error("{0} is not a folder")]
+    /// A path given as a folder (the archive, the index, the root) is a file.
+    #[error("{0} is a file, not a folder")]
     NotAFolder(PathBuf),
     /// The query could not be parsed.
     #[error("bad query: {message} at character {position}")]

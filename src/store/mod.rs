@@ -208,8 +208,9 @@ fn settings() -> IndexSettings {
     }
 }
 
-/// Checks that `dir`, or the nearest part of it that exists, is a folder: an index given as
-/// an ordinary file is the user's mistake, not read-only storage.
+/// Checks that `dir`, or the nearest part of it that exists, is a folder: an index (or an
+/// archive) given as an ordinary file is the user's mistake, not read-only storage or a
+/// missing folder.
 pub fn check_folder(dir: &Path) -> Result<()> {
     match dir.ancestors().find(|d| d.exists()) {
         Some(d) if !d.is_dir() => Err(Error::NotAFolder(d.to_path_buf())),

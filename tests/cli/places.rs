@@ -56,24 +56,42 @@ fn no_archive_is_said_as_such_and_a_file_is_not_an_index_folder() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("no archive found"), "{stderr}");
     assert!(!stderr.contains("no index"), "{stderr}");
+}
 
+#[test]
+fn a_file_given_as_a_folder_is_said_to_be_a_file_by_every_command() {
+    // `--archive FILE` was reported as a missing archive, and `serve --index FILE` as a
+    // missing index.
     let env = Env::bundled();
-    env.write("plain", "not an index");
-    for args in [
-        &["--index", "plain", "index"][..],
-        &["--index", "plain", "search", "Khorgos"],
-    ] {
-        let out = env.run(args);
-        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
-        assert!(
-            out.stderr.ends_with("plain is not a folder\n"),
-            "{args:?}: {}",
-            out.stderr
-        );
+    env.write("plain", "not a folder");
+    env.write("new.txt", "New\n\nA new story.\n");
+    let commands: [&[&str]; 7] = [
+        &["index"],
+        &["search", "Khorgos"],
+        &["list"],
+        &["show", "x"],
+        &["serve"],
+        &["add", "new.txt"],
+        &["bundle", "stick"],
+    ];
+    let before = crate::field::snapshot(env.root());
+    for flag in ["--archive", "--index", "--root"] {
+        for path in ["plain", "plain/sub"] {
+            for command in commands {
+                let args = [&[flag, path][..], command].concat();
+                let (code, stderr) = run_in(env.root(), BIN.as_ref(), &args);
+                assert_eq!(code, 2, "{args:?}: {stderr}");
+                assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+                assert!(
+                    stderr.ends_with("plain is a file, not a folder\n"),
+                    "{args:?}: {stderr}"
+                );
+            }
+        }
     }
-    assert_eq!(
-        std::fs::read_to_string(env.root().join("plain")).unwrap(),
-        "not an index"
+    assert!(
+        crate::field::snapshot(env.root()) == before,
+        "files changed"
     );
 }
 

@@ -117,30 +117,33 @@ impl Snapshot {
             || !self.recent.iter().all(|(_, _, t)| settled(*t))
     }
 
-    /// True when a file's status change time `ctime` (ns since the epoch) is not before the
-    /// scan began: a file found unreadable then may be readable now (chmod moves no other
-    /// time). Unlike modification times, this needs no margin: nobody can set a ctime, and a
+    /// True when a file's or folder's status change time `ctime` (ns since the epoch) is not
+    /// before the scan began: one found unreadable then may be readable now (chmod moves no
+    /// other time). Unlike modification times, this needs no margin: nobody can set a ctime, and a
     /// change the scan's reading did not see came after the scan began.
     pub fn changed_since(&self, ctime: u64) -> bool {
         ctime >= self.scanned
     }
 
     /// True when nothing the snapshot covers changed: every folder and recent file has its
-    /// recorded time (and size), each settled well before the scan, and no story file found
-    /// unreadable (the first [`RECENT`] of them) had its status changed since the scan (chmod
-    /// changes no other time). False means "unsure".
+    /// recorded time (and size), each settled well before the scan, and no folder nor story
+    /// file found unreadable (the first [`RECENT`] of them) had its status changed since the
+    /// scan (chmod changes no other time). False means "unsure".
     pub fn unchanged(&self, archive: &Path) -> bool {
         let Some(mut files) = OpenFolders::new(archive) else {
             return false;
         };
         let settled = |t: u64| t.saturating_add(UNSETTLED_NS) < self.scanned;
         let recent = |(size, t, _)| (size, t);
-        self.folders
+        self.folders.iter().all(|(rel, t)| {
+            settled(*t)
+                && files
+                    .folder_times(rel)
+                    .is_some_and(|(m, c)| m == *t && !self.changed_since(c))
+        }) && self
+            .recent
             .iter()
-            .all(|(rel, t)| settled(*t) && files.folder_time(rel) == Some(*t))
-            && self.recent.iter().all(|(rel, size, t)| {
-                settled(*t) && files.stat(rel).map(recent) == Some((*size, *t))
-            })
+            .all(|(rel, size, t)| settled(*t) && files.stat(rel).map(recent) == Some((*size, *t)))
             && self.held.unreadable.iter().take(RECENT).all(|(rel, _)| {
                 files
                     .stat(rel)
@@ -168,11 +171,12 @@ impl<'a> OpenFolders<'a> {
         })
     }
 
-    /// The modification time of the folder `rel` (relative to the archive, `""` for itself).
-    fn folder_time(&self, rel: &str) -> Option<u64> {
+    /// The modification and status change times of the folder `rel` (relative to the
+    /// archive, `""` for itself).
+    fn folder_times(&self, rel: &str) -> Option<(u64, u64)> {
         let rel = if rel.is_empty() { "." } else { rel };
         let stat = rustix::fs::statat(&self.archive, rel, AtFlags::empty()).ok()?;
-        Some(nanos(&stat))
+        Some((nanos(&stat), status_changed(&stat)))
     }
 
     /// The size, modification and status change times (ns since the epoch) of the file `rel`
@@ -186,8 +190,7 @@ impl<'a> OpenFolders<'a> {
             _ => rustix::fs::openat(archive, folder, FOLDER, Mode::empty()).ok(),
         });
         let stat = rustix::fs::statat(open.as_ref()?, name, AtFlags::empty()).ok()?;
-        let changed = crate::corpus::status_changed(stat.st_ctime, stat.st_ctime_nsec);
-        Some((stat.st_size as u64, nanos(&stat), changed))
+        Some((stat.st_size as u64, nanos(&stat), status_changed(&stat)))
     }
 }
 
@@ -198,4 +201,9 @@ fn nanos(stat: &rustix::fs::Stat) -> u64 {
         secs.saturating_mul(1_000_000_000)
             .saturating_add(stat.st_mtime_nsec)
     })
+}
+
+/// The status change time in ns since the epoch.
+fn status_changed(stat: &rustix::fs::Stat) -> u64 {
+    crate::corpus::status_changed(stat.st_ctime, stat.st_ctime_nsec)
 }

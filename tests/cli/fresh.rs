@@ -274,9 +274,10 @@ fn two_files_of_one_story_and_language_are_marked_each_by_its_own_text() {
 }
 
 #[test]
-fn a_story_file_made_readable_with_chmod_is_indexed_without_touching_it() {
+fn a_story_file_or_folder_made_readable_with_chmod_is_indexed_without_touching_it() {
     // chmod changes neither a file's size nor its modification time (only its ctime): a file
-    // found unreadable stayed skipped, by searches and by `archive index`, until touched.
+    // found unreadable stayed skipped, by searches and by `archive index`, until touched (and
+    // a folder, by searches).
     use std::os::unix::fs::PermissionsExt;
     let env = Env::bundled();
     let mode = |rel: &str, mode: u32| {
@@ -285,10 +286,13 @@ fn a_story_file_made_readable_with_chmod_is_indexed_without_touching_it() {
     };
     env.write("archive/locked.txt", "Locked\n\nZebrafinch passage.\n");
     env.write("archive/later.txt", "Later\n\nQuokkaville passage.\n");
-    mode("archive/locked.txt", 0o000);
-    mode("archive/later.txt", 0o000);
+    env.write("archive/closed/en.md", "Closed\n\nNarwhalton passage.\n");
     // Settled times: the searches' quick check trusts them.
     age(&env.root().join("archive"));
+    age(&env.root().join("archive/closed"));
+    mode("archive/locked.txt", 0o000);
+    mode("archive/later.txt", 0o000);
+    mode("archive/closed", 0o000);
     std::thread::sleep(Duration::from_millis(2100));
     let first = env.run_as_user(&["index"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
@@ -303,6 +307,11 @@ fn a_story_file_made_readable_with_chmod_is_indexed_without_touching_it() {
     // A search sees the file made readable.
     mode("archive/locked.txt", 0o644);
     let out = env.run_as_user(&["search", "Zebrafinch"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // And a folder made readable.
+    assert_eq!(env.run_as_user(&["search", "Narwhalton"]).code, 1);
+    mode("archive/closed", 0o755);
+    let out = env.run_as_user(&["search", "Narwhalton"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     // So does `archive index`, which otherwise reads nothing when no file's size or time moved.
     mode("archive/later.txt", 0o644);

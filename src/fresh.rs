@@ -119,8 +119,8 @@ impl Snapshot {
 
     /// True when a file's or folder's status change time `ctime` (ns since the epoch) is not
     /// before the scan began: one found unreadable then may be readable now (chmod moves no
-    /// other time). Unlike modification times, this needs no margin: nobody can set a ctime, and a
-    /// change the scan's reading did not see came after the scan began.
+    /// other time). Unlike modification times, this needs no margin: nobody can set a ctime,
+    /// and a change the scan's reading did not see came after the scan began.
     pub fn changed_since(&self, ctime: u64) -> bool {
         ctime >= self.scanned
     }

@@ -46,7 +46,8 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
     }
     // A file's status changed since the last scan (chmod) may have become readable.
     let changed = |ctime: u64| last.as_ref().is_none_or(|s| s.changed_since(ctime));
-    let last = last.as_ref().map(|s| s.held.clone()).unwrap_or_default();
+    let none = Held::default();
+    let last_held = last.as_ref().map_or(&none, |s| &s.held);
     let manifest = &Manifest::load(index_dir, payload);
     if manifest.analyzer != payload.analyzer {
         return Ok(Freshness::Changed);
@@ -56,12 +57,12 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
     // A file that could not be read is not a reason to re-index on every search.
     let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
     // Files the last full comparison found unreadable: (size, time, why) by path.
-    let reasons: HashMap<&str, &str> = last
+    let reasons: HashMap<&str, &str> = last_held
         .unreadable
         .iter()
         .map(|(p, why)| (p.as_str(), why.as_str()))
         .collect();
-    let known: HashMap<&str, (u64, u64, &str)> = last
+    let known: HashMap<&str, (u64, u64, &str)> = last_held
         .unreadable_at
         .iter()
         .filter_map(|(p, size, t)| Some((p.as_str(), (*size, *t, *reasons.get(p.as_str())?))))

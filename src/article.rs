@@ -1,6 +1,6 @@
 //! One story file: optional front matter, language, and its passages (paragraphs).
 
-use crate::analysis::is_han;
+use crate::analysis::{is_common_punctuation, is_han};
 use crate::error::bounded;
 
 /// Longest title kept, in characters (from the front matter or the first line).
@@ -52,7 +52,7 @@ pub fn detect_lang(text: &str) -> String {
     for c in text.chars() {
         if is_han(c) {
             han += 1;
-        } else if c.is_alphabetic() {
+        } else if !is_common_punctuation(c) && c.is_alphabetic() {
             latin += 1;
         }
     }

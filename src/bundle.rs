@@ -146,9 +146,8 @@ fn fill(
     let mut seen = BTreeMap::new();
     let real_archive = archive.canonicalize().map_err(|e| Error::io(archive, e))?;
     let outside = std::cell::RefCell::new(Vec::new());
-    for entry in WalkDir::new(archive)
+    for entry in corpus::walk(archive)
         .follow_links(true)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             let shown = e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.');

@@ -65,21 +65,40 @@ pub struct Held {
 /// The digest of the story files' paths, sizes and times (see [`Snapshot::files`]).
 pub fn digest(files: &[SourceFile]) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
+    // Hashed a buffer at a time: an `update` per field was a fifth of an unchanged
+    // `archive index` of 71,000 files (the digest is the same either way).
+    let mut buffer = Vec::with_capacity(DIGEST_BUFFER + 1024);
     for f in files {
-        hasher.update(&(f.rel.len() as u64).to_le_bytes());
-        hasher.update(f.rel.as_bytes());
-        hasher.update(&f.size.to_le_bytes());
-        hasher.update(&f.mtime.to_le_bytes());
-        hasher.update(&f.ctime.to_le_bytes());
+        buffer.extend_from_slice(&(f.rel.len() as u64).to_le_bytes());
+        buffer.extend_from_slice(f.rel.as_bytes());
+        buffer.extend_from_slice(&f.size.to_le_bytes());
+        buffer.extend_from_slice(&f.mtime.to_le_bytes());
+        buffer.extend_from_slice(&f.ctime.to_le_bytes());
+        if buffer.len() >= DIGEST_BUFFER {
+            hasher.update(&buffer);
+            buffer.clear();
+        }
     }
+    hasher.update(&buffer);
     hasher.finalize().into()
 }
+
+/// Bytes [`digest`] gathers before hashing them.
+const DIGEST_BUFFER: usize = 64 * 1024;
 
 impl Snapshot {
     /// The snapshot of a scan (what the index holds is filled in by the caller).
     pub fn of(scan: &Scan) -> Snapshot {
-        let mut files: Vec<_> = scan.files.iter().collect();
-        files.sort_by_key(|f| std::cmp::Reverse(f.mtime));
+        // The newest files first, the scan's order among equal times: only the first
+        // `RECENT` are kept, so only they are sorted.
+        let mut newest: Vec<_> = (scan.files.iter().enumerate())
+            .map(|(i, f)| (std::cmp::Reverse(f.mtime), i))
+            .collect();
+        if newest.len() > RECENT {
+            newest.select_nth_unstable(RECENT);
+            newest.truncate(RECENT);
+        }
+        newest.sort_unstable();
         Snapshot {
             scanned: scan.started as u64,
             folders: scan
@@ -87,9 +106,9 @@ impl Snapshot {
                 .iter()
                 .map(|(rel, t)| (rel.clone(), *t as u64))
                 .collect(),
-            recent: files
+            recent: newest
                 .into_iter()
-                .take(RECENT)
+                .map(|(_, i)| &scan.files[i])
                 .map(|f| (f.rel.clone(), f.size, f.mtime as u64))
                 .collect(),
             files: digest(&scan.files),
@@ -206,4 +225,53 @@ fn nanos(stat: &rustix::fs::Stat) -> u64 {
 /// The status change time in ns since the epoch.
 fn status_changed(stat: &rustix::fs::Stat) -> u64 {
     crate::corpus::status_changed(stat.st_ctime, stat.st_ctime_nsec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(n: usize) -> Vec<SourceFile> {
+        (0..n)
+            .map(|i| SourceFile {
+                rel: format!("copy-{}/story-{i}.txt", i % 7),
+                abs: std::path::PathBuf::new(),
+                size: i as u64 * 31,
+                // Many files share a time, as files copied together do.
+                mtime: 1_700_000_000_000_000_000 + (i as u128 % 50) * 1_000_000,
+                ctime: 1_700_000_000_000_000_000 + (i as u64 % 70) * 1_000_000,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_digest_is_the_fields_hashed_in_order() {
+        // Over several of the digest's buffers, it must be the fields hashed one by one.
+        let files = files(5000);
+        let mut hasher = blake3::Hasher::new();
+        for f in &files {
+            hasher.update(&(f.rel.len() as u64).to_le_bytes());
+            hasher.update(f.rel.as_bytes());
+            hasher.update(&f.size.to_le_bytes());
+            hasher.update(&f.mtime.to_le_bytes());
+            hasher.update(&f.ctime.to_le_bytes());
+        }
+        assert_eq!(digest(&files), <[u8; 32]>::from(hasher.finalize()));
+    }
+
+    #[test]
+    fn recent_files_are_the_newest_in_the_scans_order_among_equal_times() {
+        let scan = Scan {
+            files: files(1000),
+            ..Scan::default()
+        };
+        let mut sorted: Vec<_> = scan.files.iter().collect();
+        sorted.sort_by_key(|f| std::cmp::Reverse(f.mtime));
+        let expected: Vec<_> = sorted
+            .into_iter()
+            .take(RECENT)
+            .map(|f| (f.rel.clone(), f.size, f.mtime as u64))
+            .collect();
+        assert_eq!(Snapshot::of(&scan).recent, expected);
+    }
 }

@@ -139,7 +139,9 @@ impl Manifest {
 
     /// Counts of stories, passages and languages in the index.
     pub fn totals(&self) -> (usize, u64, Vec<String>) {
-        let mut stories = std::collections::BTreeSet::new();
+        // Stories are only counted: a hash set (a B-tree of 71,000 ids compared whole was
+        // a tenth of an update's instructions).
+        let mut stories = rustc_hash::FxHashSet::default();
         let mut langs = std::collections::BTreeSet::new();
         let mut passages = 0;
         for f in self.files.values() {

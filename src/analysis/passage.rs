@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::tokenizer::{TextAnalyzer, Token};
 
 use super::tokens::push;
-use super::{bigrams, is_han, MixedTokenizer, MAX_WORD_BYTES};
+use super::{each_bigram, is_han, MixedTokenizer, MAX_WORD_BYTES};
 
 /// A passage's tokens, carried in strings ([`super::tokens`]).
 pub struct Analysed {
@@ -54,7 +54,7 @@ impl PassageAnalyzer {
             for &(from, to) in words {
                 han_word(&folded[from..to]);
             }
-            for (_, _, gram) in bigrams(folded) {
+            for (_, _, gram) in each_bigram(folded) {
                 let pair = two(gram).expect("a bigram is two characters");
                 if seen.insert(pair) {
                     pairs.push(pair);

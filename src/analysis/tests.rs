@@ -106,6 +106,24 @@ fn bigrams_cover_every_pair_and_do_not_span_runs() {
 }
 
 #[test]
+fn bigrams_have_the_byte_ranges_of_their_two_characters() {
+    assert_eq!(
+        bigrams("霍尔𠀀斯"),
+        vec![(0, 6, "霍尔"), (3, 10, "尔𠀀"), (6, 13, "𠀀斯")]
+    );
+    assert_eq!(bigrams("霍"), vec![]);
+    assert_eq!(bigrams(""), vec![]);
+}
+
+#[test]
+fn common_punctuation_is_neither_letter_nor_digit() {
+    let all = (0..=0x10FFFF).filter_map(char::from_u32);
+    for c in all.filter(|&c| is_common_punctuation(c)) {
+        assert!(!c.is_alphanumeric() && !is_han(c), "{c:?}");
+    }
+}
+
+#[test]
 fn latin_terms_never_touch_han_text() {
     assert_eq!(latin_terms("Trains 火车 running"), vec!["train", "run"]);
     assert_eq!(latin_words("Khorgos’ Café"), vec!["khorgos", "cafe"]);

@@ -80,9 +80,12 @@ fn nonempty(s: String) -> Option<String> {
 
 /// True when text is clearly a web page (a saved page renamed to `.txt`).
 pub fn looks_like_html(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    // Every form below starts with a tag: a story that does not is not copied and lowercased.
+    if !text.starts_with('<') {
+        return false;
+    }
     let head: String = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
         .chars()
         .take(1024)
         .collect::<String>()

@@ -230,8 +230,7 @@ pub(super) fn prepare(archive: &Path, index_dir: &Path, segmenter: &Arc<Segmente
 
 /// True when one of the first story files (in the walk's order) holds Han text near its start.
 fn begins_chinese(archive: &Path) -> bool {
-    walkdir::WalkDir::new(archive)
-        .sort_by_file_name()
+    crate::corpus::walk(archive)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().as_encoded_bytes().starts_with(b"."))
         .take(SNIFF_ENTRIES)

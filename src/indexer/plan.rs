@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::corpus::{self, SourceFile};
 use crate::manifest::{FileEntry, Manifest};
@@ -33,7 +33,12 @@ pub(super) fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
         unchanged: 0,
         reread: BTreeSet::new(),
     };
-    let present: BTreeSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    // Hash tables of the paths both ways: the manifest's B-tree, looked up once per file in
+    // each pass, compared whole paths about seventeen times a lookup.
+    let present: FxHashSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    let indexed: FxHashMap<&str, &FileEntry> = (manifest.files.iter())
+        .map(|(rel, e)| (rel.as_str(), e))
+        .collect();
     plan.remove = manifest
         .files
         .keys()
@@ -41,7 +46,7 @@ pub(super) fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
         .cloned()
         .collect();
     for file in files {
-        match manifest.files.get(&file.rel) {
+        match indexed.get(file.rel.as_str()) {
             Some(e) if e.size == file.size && u128::from(e.mtime) == file.mtime => {
                 plan.unchanged += 1
             }
@@ -59,26 +64,29 @@ pub(super) fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
             None => plan.load.push(file.clone()),
         }
     }
-    reread_sharing_units(&mut plan, files, manifest);
+    reread_sharing_units(&mut plan, files, &indexed);
     plan
 }
 
 /// Adds to `plan.load` the unchanged files that share a unit with a removed or changed one.
-fn reread_sharing_units(plan: &mut Plan, files: &[SourceFile], manifest: &Manifest) {
+fn reread_sharing_units(
+    plan: &mut Plan,
+    files: &[SourceFile],
+    indexed: &FxHashMap<&str, &FileEntry>,
+) {
     let unit = |e: &FileEntry| schema::unit(&e.story, &e.lang);
     let going = plan.load.iter().map(|f| &f.rel).chain(&plan.remove);
     let units: FxHashSet<u64> = going
-        .filter_map(|rel| manifest.files.get(rel))
-        .map(unit)
+        .filter_map(|rel| indexed.get(rel.as_str()))
+        .map(|e| unit(e))
         .collect();
     if units.is_empty() {
         return;
     }
     let loaded: BTreeSet<String> = plan.load.iter().map(|f| f.rel.clone()).collect();
     for file in files.iter().filter(|f| !loaded.contains(&f.rel)) {
-        if manifest
-            .files
-            .get(&file.rel)
+        if indexed
+            .get(file.rel.as_str())
             .is_some_and(|e| units.contains(&unit(e)))
         {
             plan.load.push(file.clone());

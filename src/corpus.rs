@@ -1,6 +1,7 @@
 //! Walking an archive folder: which files are stories, how they decode, and how language
 //! versions of one story are linked. Problems with single files are collected, never fatal.
 
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -28,6 +29,10 @@ pub struct SourceFile {
     pub size: u64,
     /// Modification time, nanoseconds since the epoch (0 when unknown).
     pub mtime: u128,
+    /// Status change time (ctime), nanoseconds since the epoch: it moves with every write and
+    /// with what makes an unreadable file readable (chmod, chown), which the other time does
+    /// not.
+    pub ctime: u64,
 }
 
 /// A story file, read and parsed.
@@ -150,6 +155,7 @@ pub fn scan(root: &Path) -> Result<Scan> {
             abs: entry.into_path(),
             size: meta.len(),
             mtime,
+            ctime: status_changed(meta.ctime(), meta.ctime_nsec().unsigned_abs()),
         });
     }
     scan.skipped.extend(outside.into_inner());
@@ -182,6 +188,14 @@ const STAT_CHUNK: usize = 2048;
 pub fn nanos(time: Option<std::time::SystemTime>) -> u128 {
     time.and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos())
+}
+
+/// A status change time (seconds and nanoseconds, as `stat` gives it) in ns since the epoch;
+/// a time before the epoch counts as 0.
+pub fn status_changed(secs: i64, nsecs: u64) -> u64 {
+    u64::try_from(secs).map_or(0, |secs| {
+        secs.saturating_mul(1_000_000_000).saturating_add(nsecs)
+    })
 }
 
 /// Why a link out of the archive is skipped.

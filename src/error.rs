@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis::without_user_words;
+
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -27,23 +29,22 @@ pub enum Error {
         /// True when that file is missing.
         missing: bool,
     },
-    /// The index does not fit this program ([`Error::AnalyzerMismatch`],
-    /// [`Error::WordsChanged`]) and cannot be rebuilt here: the archive folder is missing.
-    #[error("{}", no_archive_to_rebuild(path, archive, differs.as_deref()))]
+    /// The index was made by another analyzer than this program's (word lists aside, which
+    /// searching does not need) and cannot be rebuilt here: the archive folder is missing.
+    #[error("the index at {path} was made by another version of archive ({differs}), and the archive folder {archive} to rebuild it from is missing; put the archive back and run `archive index`, or search with the program that made the index")]
     NoArchiveToRebuild {
         /// Index folder.
         path: PathBuf,
         /// The missing archive folder.
         archive: PathBuf,
-        /// The parts of the index's analyzer that differ from this program's (`None`: only the
-        /// archive's `words.txt`, which is missing with it).
-        differs: Option<String>,
+        /// The parts of the index's analyzer that differ from this program's.
+        differs: String,
     },
     /// The archive folder does not exist or is not a folder.
     #[error("no archive found: {0} is not a folder of stories (see --root)")]
     NoArchive(PathBuf),
-    /// A path given as a folder (the index) is a file.
-    #[error("{0} is not a folder")]
+    /// A path given as a folder (the archive, the index, the root) is a file.
+    #[error("{0} is a file, not a folder")]
     NotAFolder(PathBuf),
     /// The query could not be parsed.
     #[error("bad query: {message} at character {position}")]
@@ -165,54 +166,33 @@ fn words_changed(path: &std::path::Path, words: &std::path::Path, missing: bool)
     }
 }
 
-fn no_archive_to_rebuild(path: &Path, archive: &Path, differs: Option<&str>) -> String {
-    let (path, archive) = (path.display(), archive.display());
-    match differs {
-        None => format!("the archive folder {archive} is missing, and the index at {path} needs its words.txt (its words decide how Chinese text is cut); put the archive folder back, or give --root where it is"),
-        Some(d) => format!("the index at {path} was made by another version of archive ({d}), and the archive folder {archive} to rebuild it from is missing; put the archive back and run `archive index`, or search with the program that made the index"),
-    }
-}
-
 impl Error {
     /// This error, or the [`Error::NoArchiveToRebuild`] it is when it says the index does not
-    /// fit this program's analyzer (`expected`, made without the archive's words) and the
-    /// archive folder it would be rebuilt from is missing.
+    /// fit this program's analyzer (`expected`) and the archive folder it would be rebuilt
+    /// from is missing.
     pub fn or_no_archive(self, expected: &str, archive: &Path) -> Error {
-        if archive.is_dir() {
+        let Error::AnalyzerMismatch { path, found } = self else {
             return self;
+        };
+        if archive.is_dir() {
+            return Error::AnalyzerMismatch { path, found };
         }
-        let (path, found) = match self {
-            Error::AnalyzerMismatch { path, found } => (path, found),
-            Error::WordsChanged { path, .. } => (path, String::new()),
-            other => return other,
+        let (theirs, ours) = (without_user_words(&found), without_user_words(expected));
+        let only = |a: &[&str], b: &[&str]| {
+            a.iter()
+                .filter(|p| !b.contains(p))
+                .copied()
+                .collect::<Vec<_>>()
+                .join("; ")
         };
-        // The fingerprint is `; `-separated parts; the user words part differs whenever the
-        // index had a words.txt, which went with the archive.
-        let parts = |f: &str| -> Vec<String> {
-            f.split("; ")
-                .filter(|part| !part.is_empty() && !part.starts_with("user words "))
-                .map(str::to_string)
-                .collect()
-        };
-        let (theirs, ours) = (parts(&found), parts(expected));
-        let differs = (!found.is_empty() && theirs != ours).then(|| {
-            let only = |a: &[String], b: &[String]| {
-                a.iter()
-                    .filter(|p| !b.contains(p))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
-            format!(
-                "its analyzer: {}; this program's: {}",
-                only(&theirs, &ours),
-                only(&ours, &theirs)
-            )
-        });
         Error::NoArchiveToRebuild {
             path,
             archive: archive.to_path_buf(),
-            differs,
+            differs: format!(
+                "its analyzer: {}; this program's: {}",
+                only(&theirs, &ours),
+                only(&ours, &theirs)
+            ),
         }
     }
 
@@ -223,14 +203,7 @@ impl Error {
         let Error::AnalyzerMismatch { path, found } = self else {
             return self;
         };
-        // The fingerprint is `; `-separated parts, one of them `user words <hash>`.
-        let others = |f: &str| -> Vec<String> {
-            f.split("; ")
-                .filter(|part| !part.starts_with("user words "))
-                .map(str::to_string)
-                .collect()
-        };
-        if found != expected && others(&found) == others(expected) {
+        if found != expected && without_user_words(&found) == without_user_words(expected) {
             Error::WordsChanged {
                 path,
                 words: words.to_path_buf(),

@@ -36,9 +36,10 @@ pub struct Snapshot {
     pub folders: Vec<(String, u64)>,
     /// The most recently modified story files: path, size, modification time.
     pub recent: Vec<(String, u64, u64)>,
-    /// A digest of every story file's path, size and time, in walk order: while a walk gives
-    /// the same, no file was added, removed or changed, and `archive index` need not read the
-    /// file list (the comparison it would make by size and time says the same).
+    /// A digest of every story file's path, size and times (modification and status change),
+    /// in walk order: while a walk gives the same, no file was added, removed, changed or made
+    /// readable, and `archive index` need not read the file list (the comparison it would make
+    /// by size and time says the same, and it would read again the files it found unreadable).
     pub files: [u8; 32],
     /// What the index held after that scan.
     pub held: Held,
@@ -55,8 +56,9 @@ pub struct Held {
     pub languages: Vec<String>,
     /// Story files that could not be read or parsed, with the reason (each run says so).
     pub unreadable: Vec<(String, String)>,
-    /// Of those, the ones a search's full comparison read, with the size and time (ns since
-    /// the epoch) each had: while a file keeps both, that comparison does not read it again.
+    /// Of those, with the size and modification time (ns since the epoch) each had: while a
+    /// file keeps both, and its status did not change since the scan, a search's full
+    /// comparison does not read it again.
     pub unreadable_at: Vec<(String, u64, u64)>,
 }
 
@@ -71,6 +73,7 @@ pub fn digest(files: &[SourceFile]) -> [u8; 32] {
         buffer.extend_from_slice(f.rel.as_bytes());
         buffer.extend_from_slice(&f.size.to_le_bytes());
         buffer.extend_from_slice(&f.mtime.to_le_bytes());
+        buffer.extend_from_slice(&f.ctime.to_le_bytes());
         if buffer.len() >= DIGEST_BUFFER {
             hasher.update(&buffer);
             buffer.clear();
@@ -133,20 +136,38 @@ impl Snapshot {
             || !self.recent.iter().all(|(_, _, t)| settled(*t))
     }
 
+    /// True when a file's or folder's status change time `ctime` (ns since the epoch) is not
+    /// before the scan began: one found unreadable then may be readable now (chmod moves no
+    /// other time). Unlike modification times, this needs no margin: nobody can set a ctime,
+    /// and a change the scan's reading did not see came after the scan began.
+    pub fn changed_since(&self, ctime: u64) -> bool {
+        ctime >= self.scanned
+    }
+
     /// True when nothing the snapshot covers changed: every folder and recent file has its
-    /// recorded time (and size), each settled well before the scan. False means "unsure".
+    /// recorded time (and size), each settled well before the scan, and no folder nor story
+    /// file found unreadable (the first [`RECENT`] of them) had its status changed since the
+    /// scan (chmod changes no other time). False means "unsure".
     pub fn unchanged(&self, archive: &Path) -> bool {
-        let settled = |t: u64| t.saturating_add(UNSETTLED_NS) < self.scanned;
         let Some(mut files) = OpenFolders::new(archive) else {
             return false;
         };
-        self.folders
+        let settled = |t: u64| t.saturating_add(UNSETTLED_NS) < self.scanned;
+        let recent = |(size, t, _)| (size, t);
+        self.folders.iter().all(|(rel, t)| {
+            settled(*t)
+                && files
+                    .folder_times(rel)
+                    .is_some_and(|(m, c)| m == *t && !self.changed_since(c))
+        }) && self
+            .recent
             .iter()
-            .all(|(rel, t)| settled(*t) && files.folder_time(rel) == Some(*t))
-            && self
-                .recent
-                .iter()
-                .all(|(rel, size, t)| settled(*t) && files.stat(rel) == Some((*size, *t)))
+            .all(|(rel, size, t)| settled(*t) && files.stat(rel).map(recent) == Some((*size, *t)))
+            && self.held.unreadable.iter().take(RECENT).all(|(rel, _)| {
+                files
+                    .stat(rel)
+                    .is_some_and(|(_, _, changed)| !self.changed_since(changed))
+            })
     }
 }
 
@@ -169,16 +190,18 @@ impl<'a> OpenFolders<'a> {
         })
     }
 
-    /// The modification time of the folder `rel` (relative to the archive, `""` for itself).
-    fn folder_time(&self, rel: &str) -> Option<u64> {
+    /// The modification and status change times of the folder `rel` (relative to the
+    /// archive, `""` for itself).
+    fn folder_times(&self, rel: &str) -> Option<(u64, u64)> {
         let rel = if rel.is_empty() { "." } else { rel };
         let stat = rustix::fs::statat(&self.archive, rel, AtFlags::empty()).ok()?;
-        Some(nanos(&stat))
+        Some((nanos(&stat), status_changed(&stat)))
     }
 
-    /// The size and modification time (ns since the epoch) of the file `rel` (a path relative
-    /// to the archive), following links as `std::fs::metadata` does; `None` when unreadable.
-    fn stat(&mut self, rel: &'a str) -> Option<(u64, u64)> {
+    /// The size, modification and status change times (ns since the epoch) of the file `rel`
+    /// (a path relative to the archive), following links as `std::fs::metadata` does; `None`
+    /// when it cannot be looked up.
+    fn stat(&mut self, rel: &'a str) -> Option<(u64, u64, u64)> {
         let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
         let archive = &self.archive;
         let open = self.open.entry(folder).or_insert_with(|| match folder {
@@ -186,7 +209,7 @@ impl<'a> OpenFolders<'a> {
             _ => rustix::fs::openat(archive, folder, FOLDER, Mode::empty()).ok(),
         });
         let stat = rustix::fs::statat(open.as_ref()?, name, AtFlags::empty()).ok()?;
-        Some((stat.st_size as u64, nanos(&stat)))
+        Some((stat.st_size as u64, nanos(&stat), status_changed(&stat)))
     }
 }
 
@@ -197,6 +220,11 @@ fn nanos(stat: &rustix::fs::Stat) -> u64 {
         secs.saturating_mul(1_000_000_000)
             .saturating_add(stat.st_mtime_nsec)
     })
+}
+
+/// The status change time in ns since the epoch.
+fn status_changed(stat: &rustix::fs::Stat) -> u64 {
+    crate::corpus::status_changed(stat.st_ctime, stat.st_ctime_nsec)
 }
 
 #[cfg(test)]
@@ -211,13 +239,14 @@ mod tests {
                 size: i as u64 * 31,
                 // Many files share a time, as files copied together do.
                 mtime: 1_700_000_000_000_000_000 + (i as u128 % 50) * 1_000_000,
+                ctime: 1_700_000_000_000_000_000 + (i as u64 % 70) * 1_000_000,
             })
             .collect()
     }
 
     #[test]
     fn the_digest_is_the_fields_hashed_in_order() {
-        // Over several of the digest's buffers, it must stay what snapshots already store.
+        // Over several of the digest's buffers, it must be the fields hashed one by one.
         let files = files(5000);
         let mut hasher = blake3::Hasher::new();
         for f in &files {
@@ -225,6 +254,7 @@ mod tests {
             hasher.update(f.rel.as_bytes());
             hasher.update(&f.size.to_le_bytes());
             hasher.update(&f.mtime.to_le_bytes());
+            hasher.update(&f.ctime.to_le_bytes());
         }
         assert_eq!(digest(&files), <[u8; 32]>::from(hasher.finalize()));
     }

@@ -117,7 +117,7 @@ pub fn prepare(archive: &Path, files: &[PathBuf], opts: &AddOptions) -> Result<V
         });
         if let Some(existing) = version_in(archive, &file.story, &file.lang).or(in_own_file) {
             return Err(Error::Invalid(format!(
-                "story {} already has a {} version ({}); not overwritten",
+                "story {} already has a version in {} ({}); not overwritten",
                 file.story,
                 file.lang,
                 existing.display()

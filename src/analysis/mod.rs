@@ -339,12 +339,25 @@ impl Analyzers {
         format!(
             "analyzer {ANALYZER_VERSION}; tantivy 0.27.0; jieba-rs 0.11.0 default dict; \
              fast2s 0.3.1 t2s; {}; {PINYIN_SOURCE}; words up to {MAX_WORD_BYTES} bytes; \
-             user words {}; {}",
+             {USER_WORDS}{}; {}",
             regional::fingerprint(),
             &words.to_hex()[..16],
             crate::formats::EXTRACTION
         )
     }
+}
+
+/// The start of the fingerprint's part naming the archive's word list.
+const USER_WORDS: &str = "user words ";
+
+/// The parts of `fingerprint` (`; `-separated) but the one naming the archive's word list:
+/// what searching needs an index's to match, as a query is cut into the index's own words and
+/// never with the word list.
+pub fn without_user_words(fingerprint: &str) -> Vec<&str> {
+    fingerprint
+        .split("; ")
+        .filter(|part| !part.is_empty() && !part.starts_with(USER_WORDS))
+        .collect()
 }
 
 fn stemmed<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {

@@ -28,7 +28,7 @@ pub enum Freshness {
 /// True when the index at `index_dir` matches the archive's files (by size, time, or content).
 /// A missing index is not fresh.
 pub fn is_fresh(archive: &Path, index_dir: &Path, analyzers: &Analyzers) -> Result<bool> {
-    match store::open_read(index_dir, analyzers) {
+    match store::open_read(index_dir, analyzers, store::Fit::Exact) {
         Ok(opened) => Ok(freshness(archive, index_dir, &opened.payload)? != Freshness::Changed),
         Err(Error::NoIndex(_)) => Ok(false),
         Err(e) => Err(e),
@@ -44,7 +44,10 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
     if last.as_ref().is_some_and(|s| s.unchanged(archive)) {
         return Ok(Freshness::Current);
     }
-    let last = last.map(|s| s.held).unwrap_or_default();
+    // A file's status changed since the last scan (chmod) may have become readable.
+    let changed = |ctime: u64| last.as_ref().is_none_or(|s| s.changed_since(ctime));
+    let none = Held::default();
+    let last_held = last.as_ref().map_or(&none, |s| &s.held);
     let manifest = &Manifest::load(index_dir, payload);
     if manifest.analyzer != payload.analyzer {
         return Ok(Freshness::Changed);
@@ -54,12 +57,12 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
     // A file that could not be read is not a reason to re-index on every search.
     let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
     // Files the last full comparison found unreadable: (size, time, why) by path.
-    let reasons: HashMap<&str, &str> = last
+    let reasons: HashMap<&str, &str> = last_held
         .unreadable
         .iter()
         .map(|(p, why)| (p.as_str(), why.as_str()))
         .collect();
-    let known: HashMap<&str, (u64, u64, &str)> = last
+    let known: HashMap<&str, (u64, u64, &str)> = last_held
         .unreadable_at
         .iter()
         .filter_map(|(p, size, t)| Some((p.as_str(), (*size, *t, *reasons.get(p.as_str())?))))
@@ -71,10 +74,12 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
             if manifest.files.contains_key(&f.rel) {
                 return false;
             }
-            // A file found unreadable before, of the same size and time, is not read again.
+            // A file found unreadable before, of the same size and times, is not read again.
             let at = (f.rel.clone(), f.size, f.mtime as u64);
             let why = match known.get(f.rel.as_str()) {
-                Some(&(size, t, why)) if (size, t) == (at.1, at.2) => why.to_string(),
+                Some(&(size, t, why)) if (size, t) == (at.1, at.2) && !changed(f.ctime) => {
+                    why.to_string()
+                }
                 _ => match corpus::load(f) {
                     Err(why) => why,
                     Ok(_) => return false,

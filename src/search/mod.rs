@@ -68,8 +68,14 @@ impl Searcher {
     /// Opens the index at `index_dir` for the archive at `archive` (for its word and variant
     /// lists). Writes nothing.
     pub fn open(archive: &Path, index_dir: &Path) -> Result<Searcher> {
+        // Without its archive folder, an index made with any word list is searched.
+        let fit = if archive.is_dir() {
+            store::Fit::Exact
+        } else {
+            store::Fit::AnyWords
+        };
         let analyzers = Analyzers::new(store::user_words(archive)?);
-        let opened = store::open_read(index_dir, &analyzers)?;
+        let opened = store::open_read(index_dir, &analyzers, fit)?;
         let searcher = opened.reader.searcher();
         // Damaged data met while opening is reported as such, as in a search.
         let languages =

@@ -9,7 +9,7 @@ use tantivy::directory::MmapDirectory;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{Index, IndexReader, IndexSettings, ReloadPolicy, TantivyError};
 
-use crate::analysis::Analyzers;
+use crate::analysis::{without_user_words, Analyzers};
 use crate::corpus::WORDS_FILE;
 use crate::error::{Error, Result};
 use crate::manifest::Payload;
@@ -56,10 +56,22 @@ pub struct Opened {
     pub dir: PathBuf,
 }
 
+/// How an index opened for reading must match the program's analyzer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// Made by exactly this analyzer, the archive's word list included: what indexing needs,
+    /// and a search beside its archive (a changed `words.txt` is then a reason to rebuild).
+    Exact,
+    /// Made by this analyzer with any word list: a search whose archive folder is missing,
+    /// which cannot read `words.txt` and does not need it (a query is cut into the index's own
+    /// words).
+    AnyWords,
+}
+
 /// Opens the index at `dir` for reading, writing nothing (no lock files): safe on read-only
 /// media. Fails if the index is missing, damaged, or was built by another analyzer than
-/// `analyzers`.
-pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
+/// `analyzers` (as `fit` says).
+pub fn open_read(dir: &Path, analyzers: &Analyzers, fit: Fit) -> Result<Opened> {
     if !dir.join("meta.json").is_file() {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
@@ -77,7 +89,11 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers) -> Result<Opened> {
         return Err(Error::NoIndex(dir.to_path_buf()));
     };
     let expected = analyzers.fingerprint();
-    if payload.analyzer != expected {
+    let fits = match fit {
+        Fit::Exact => payload.analyzer == expected,
+        Fit::AnyWords => without_user_words(&payload.analyzer) == without_user_words(&expected),
+    };
+    if !fits {
         return Err(Error::AnalyzerMismatch {
             path: dir.to_path_buf(),
             found: if payload.analyzer.is_empty() {
@@ -192,8 +208,9 @@ fn settings() -> IndexSettings {
     }
 }
 
-/// Checks that `dir`, or the nearest part of it that exists, is a folder: an index given as
-/// an ordinary file is the user's mistake, not read-only storage.
+/// Checks that `dir`, or the nearest part of it that exists, is a folder: an index (or an
+/// archive) given as an ordinary file is the user's mistake, not read-only storage or a
+/// missing folder.
 pub fn check_folder(dir: &Path) -> Result<()> {
     match dir.ancestors().find(|d| d.exists()) {
         Some(d) if !d.is_dir() => Err(Error::NotAFolder(d.to_path_buf())),

@@ -125,7 +125,7 @@ fn add_refuses_a_second_file_of_a_story_s_own_and_a_second_version_in_its_langua
     let again = add("own", &[&en]);
     assert_eq!(again.code, 2, "{}", again.stderr);
     assert!(
-        again.stderr.contains("already has a en version"),
+        again.stderr.contains("already has a version in en ("),
         "{}",
         again.stderr
     );

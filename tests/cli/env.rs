@@ -201,7 +201,35 @@ impl Env {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        let out = self.command(args).output().expect("the binary runs");
+        Self::output_of(self.command(args))
+    }
+
+    /// [`Env::run`] without the capabilities that let root read and search any file (the
+    /// tests may run as root): a file's permissions then apply as they do to a user.
+    pub fn run_as_user(&self, args: &[&str]) -> Output {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = self.command(args);
+        // SAFETY: the closure only calls prctl, which is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::geteuid() != 0 {
+                    return Ok(());
+                }
+                // CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (linux/capability.h): dropped from
+                // the bounding set, they are not in the program's after exec.
+                for cap in [1, 2] {
+                    if libc::prctl(libc::PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                }
+                Ok(())
+            });
+        }
+        Self::output_of(cmd)
+    }
+
+    fn output_of(mut cmd: Command) -> Output {
+        let out = cmd.output().expect("the binary runs");
         let result = Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),

@@ -297,7 +297,7 @@ fn add_makes_stories_that_the_next_search_finds_and_never_overwrites() {
     let out = env.run(&["add", "--story", "zharkent", en.to_str().unwrap()]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("already has a en version"),
+        out.stderr.contains("already has a version in en ("),
         "{}",
         out.stderr
     );

@@ -56,24 +56,42 @@ fn no_archive_is_said_as_such_and_a_file_is_not_an_index_folder() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("no archive found"), "{stderr}");
     assert!(!stderr.contains("no index"), "{stderr}");
+}
 
+#[test]
+fn a_file_given_as_a_folder_is_said_to_be_a_file_by_every_command() {
+    // `--archive FILE` was reported as a missing archive, and `serve --index FILE` as a
+    // missing index.
     let env = Env::bundled();
-    env.write("plain", "not an index");
-    for args in [
-        &["--index", "plain", "index"][..],
-        &["--index", "plain", "search", "Khorgos"],
-    ] {
-        let out = env.run(args);
-        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
-        assert!(
-            out.stderr.ends_with("plain is not a folder\n"),
-            "{args:?}: {}",
-            out.stderr
-        );
+    env.write("plain", "not a folder");
+    env.write("new.txt", "New\n\nA new story.\n");
+    let commands: [&[&str]; 7] = [
+        &["index"],
+        &["search", "Khorgos"],
+        &["list"],
+        &["show", "x"],
+        &["serve"],
+        &["add", "new.txt"],
+        &["bundle", "stick"],
+    ];
+    let before = crate::field::snapshot(env.root());
+    for flag in ["--archive", "--index", "--root"] {
+        for path in ["plain", "plain/sub"] {
+            for command in commands {
+                let args = [&[flag, path][..], command].concat();
+                let (code, stderr) = run_in(env.root(), BIN.as_ref(), &args);
+                assert_eq!(code, 2, "{args:?}: {stderr}");
+                assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+                assert!(
+                    stderr.ends_with("plain is a file, not a folder\n"),
+                    "{args:?}: {stderr}"
+                );
+            }
+        }
     }
-    assert_eq!(
-        std::fs::read_to_string(env.root().join("plain")).unwrap(),
-        "not an index"
+    assert!(
+        crate::field::snapshot(env.root()) == before,
+        "files changed"
     );
 }
 
@@ -198,40 +216,75 @@ fn from_another_analyzer(index: &std::path::Path) {
 }
 
 #[test]
-fn an_index_without_its_archive_says_in_one_line_what_is_missing_and_what_to_do() {
-    // Only the index is left (a stick that lost its archive/): `archive index` cannot rebuild
-    // anything, so the message must not send the user there without the archive.
-    for other_analyzer in [false, true] {
-        let env = Env::bundled();
-        assert_eq!(env.run(&["index"]).code, 0);
-        if other_analyzer {
-            from_another_analyzer(&env.root().join("index"));
-        }
-        let archive = env.root().join("archive");
-        std::fs::rename(&archive, env.root().join("moved")).unwrap();
-        let before = crate::field::snapshot(env.root());
-        for args in [
-            &["search", "Khorgos"][..],
-            &["list"],
-            &["show", "x"],
-            &["serve"],
-        ] {
-            let out = env.run(args);
-            let what = format!("{other_analyzer} {args:?}: {}", out.stderr);
-            assert_eq!(out.code, 2, "{what}");
-            assert_eq!(out.stderr.lines().count(), 1, "{what}");
-            assert!(out.stderr.contains(&*archive.to_string_lossy()), "{what}");
-            assert!(out.stderr.contains("is missing"), "{what}");
-            assert!(out.stderr.len() < 400, "{what}");
-            if other_analyzer {
-                assert!(out.stderr.contains("program that made the index"), "{what}");
-            } else {
-                assert!(!out.stderr.contains("archive index"), "{what}");
-            }
-        }
-        assert!(
-            crate::field::snapshot(env.root()) == before,
-            "files changed"
-        );
+fn an_index_made_with_user_words_is_searched_without_its_archive() {
+    // A stick that lost its archive/: the index was made with the archive's words.txt, which
+    // only indexing needs (a query is cut into the index's own words). It was refused, saying
+    // words.txt was needed.
+    let env = Env::bundled();
+    assert!(env.root().join("archive/words.txt").is_file());
+    assert_eq!(env.run(&["index"]).code, 0);
+    std::fs::rename(env.root().join("archive"), env.root().join("moved")).unwrap();
+    let before = crate::field::snapshot(env.root());
+    // The user word is still one word: the query is cut into the index's words.
+    let out = env.run(&["search", "--explain", "--exact", "托卡耶夫"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("query terms: 托卡耶夫\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("[托卡耶夫]"), "{}", out.stdout);
+    assert_eq!(out.stderr, "");
+    let list = env.run(&["list"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(
+        list.stdout.contains("2022-09-12-china-kazakhstan"),
+        "{}",
+        list.stdout
+    );
+    let show = env.run(&["show", "2022-09-12-china-kazakhstan"]);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    // Indexing still needs the archive, and says so.
+    let index = env.run(&["index"]);
+    assert_eq!(index.code, 2);
+    assert!(
+        index.stderr.contains("no archive found"),
+        "{}",
+        index.stderr
+    );
+    assert!(
+        crate::field::snapshot(env.root()) == before,
+        "files changed"
+    );
+}
+
+#[test]
+fn an_index_this_program_cannot_read_without_its_archive_says_what_to_do_in_one_line() {
+    // Only the index is left, made by another version: `archive index` cannot rebuild
+    // anything, so the message must name both ways out.
+    let env = Env::bundled();
+    assert_eq!(env.run(&["index"]).code, 0);
+    from_another_analyzer(&env.root().join("index"));
+    let archive = env.root().join("archive");
+    std::fs::rename(&archive, env.root().join("moved")).unwrap();
+    let before = crate::field::snapshot(env.root());
+    for args in [
+        &["search", "Khorgos"][..],
+        &["list"],
+        &["show", "x"],
+        &["serve"],
+    ] {
+        let out = env.run(args);
+        let what = format!("{args:?}: {}", out.stderr);
+        assert_eq!(out.code, 2, "{what}");
+        assert_eq!(out.stderr.lines().count(), 1, "{what}");
+        assert!(out.stderr.contains(&*archive.to_string_lossy()), "{what}");
+        assert!(out.stderr.contains("is missing"), "{what}");
+        assert!(out.stderr.len() < 400, "{what}");
+        assert!(out.stderr.contains("program that made the index"), "{what}");
     }
+    assert!(
+        crate::field::snapshot(env.root()) == before,
+        "files changed"
+    );
 }

@@ -18,6 +18,14 @@ pub struct Resolved {
 /// archive/, else the current folder.
 pub fn resolve(paths: &Paths) -> Result<Resolved> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    // A file given as one of the folders (or a path through a file) is said to be a file,
+    // not reported as a missing archive or index.
+    for given in [&paths.root, &paths.archive, &paths.index]
+        .into_iter()
+        .flatten()
+    {
+        archive::store::check_folder(&cwd.join(given))?;
+    }
     // Looked for only when a folder is not given (the search for it stats several places).
     let root = std::cell::OnceCell::new();
     let root = || root.get_or_init(|| find_root(paths, &cwd));

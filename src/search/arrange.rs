@@ -13,7 +13,7 @@ use crate::schema::loc;
 
 use super::answer::{Counterpart, Hit, Passage};
 use super::clause::Marks;
-use super::highlight::{counterpart_range, highlight, snippet_range};
+use super::highlight::{counterpart_range, snippet_range, Marker};
 
 mod remembered;
 
@@ -70,11 +70,13 @@ pub fn arrange(
     // as the other's counterpart. Known by the text marked, which is all they depend on (two
     // files of one story and language both have a passage 1). A few dozen at most.
     let mut marked: Vec<(String, Vec<[usize; 2]>)> = Vec::new();
+    let mut marker = Marker::new(marks);
+    let mut excluding = Marker::new(excluded);
     let mut mark = |text: &str| {
         if let Some((_, ranges)) = marked.iter().find(|(t, _)| t == text) {
             return ranges.clone();
         }
-        let ranges = highlight(text, marks);
+        let ranges = marker.highlight(text);
         marked.push((text.to_string(), ranges.clone()));
         ranges
     };
@@ -91,7 +93,7 @@ pub fn arrange(
         // A pair is one hit: an excluded word on its other side leaves it out too.
         if counterpart
             .as_ref()
-            .is_some_and(|c| !highlight(&c.text, excluded).is_empty())
+            .is_some_and(|c| !excluding.highlight(&c.text).is_empty())
         {
             continue;
         }

@@ -1,7 +1,9 @@
 //! Where a passage matched: byte ranges of matched words, and the excerpt to show. Ranges
 //! only; the printers decide how to mark them.
 
-use crate::analysis::{fold_han, has_han, is_han, latin_spans_where, runs, RunKind};
+use rustc_hash::FxHashMap;
+
+use crate::analysis::{each_word, fold_han, has_han, is_han, runs, RunKind};
 
 use super::clause::Marks;
 
@@ -13,51 +15,92 @@ pub const COUNTERPART_CHARS: usize = 160;
 /// Byte ranges of the words in `text` that the query matched, sorted and merged: Latin words
 /// whose stem is a query term, and every occurrence of a query's Han word (after folding).
 pub fn highlight(text: &str, marks: &Marks) -> Vec<[usize; 2]> {
-    let mut ranges: Vec<[usize; 2]> = Vec::new();
-    if !marks.stems.is_empty() {
-        // An English stem is never longer than its word (Snowball shortens or rewrites
-        // endings) and begins with its first letter; all of it but its last two letters begins
-        // the word (an ending rewritten adds at most two: `ability` → `able`, `dying` → `die`).
-        let stems: Vec<(&str, &str)> = (marks.stems.iter())
-            .map(|s| (s.as_str(), all_but_two(s)))
-            .collect();
-        let may_match = |word: &str| {
-            let first = first_char(word);
-            let unquoted = word.trim_start_matches('\'');
-            stems.iter().any(|(s, kept)| {
-                s.len() <= word.len() && s.starts_with(first) && unquoted.starts_with(kept)
-            })
-        };
-        ranges.extend(
-            latin_spans_where(text, may_match)
-                .into_iter()
-                .filter(|(_, _, stem)| marks.stems.contains(stem))
-                .map(|(from, to, _)| [from, to]),
-        );
-    }
-    // A Han word is only found where there is Han text (an English passage has none).
-    if marks.han.is_empty() || text.is_ascii() || !has_han(text) {
-        return merged(ranges);
-    }
-    // Folding keeps byte lengths, so a match in the folded text is a range in the original.
-    let mut folded = String::with_capacity(text.len());
-    let mut last = 0;
-    for (kind, start, run) in runs(text) {
-        if kind == RunKind::Han {
-            folded.push_str(&text[last..start]);
-            folded.push_str(&fold_han(run));
-            last = start + run.len();
+    Marker::new(marks).highlight(text)
+}
+
+/// [`highlight`] for the passages of one search, remembering whether each word it stemmed is
+/// marked: the passages shown share many words, and stemming them was most of marking.
+pub struct Marker<'m> {
+    marks: &'m Marks,
+    /// Each stem, and all of it but its last two letters.
+    stems: Vec<(&'m str, &'m str)>,
+    /// Words stemmed, and whether their stem is marked.
+    stemmed: FxHashMap<String, bool>,
+}
+
+impl<'m> Marker<'m> {
+    /// A marker of `marks`, nothing stemmed yet.
+    pub fn new(marks: &'m Marks) -> Self {
+        Marker {
+            marks,
+            stems: (marks.stems.iter())
+                .map(|s| (s.as_str(), all_but_two(s)))
+                .collect(),
+            stemmed: FxHashMap::default(),
         }
     }
-    folded.push_str(&text[last..]);
-    for han in &marks.han {
-        ranges.extend(
-            folded
-                .match_indices(han.as_str())
-                .map(|(i, m)| [i, i + m.len()]),
-        );
+
+    /// The ranges of [`highlight`].
+    pub fn highlight(&mut self, text: &str) -> Vec<[usize; 2]> {
+        let mut ranges: Vec<[usize; 2]> = Vec::new();
+        let (marks, stems, stemmed) = (self.marks, &self.stems, &mut self.stemmed);
+        if !stems.is_empty() {
+            // An English stem is never longer than its word (Snowball shortens or rewrites
+            // endings) and begins with its first letter; all of it but its last two letters
+            // begins the word (an ending rewritten adds at most two: `ability` → `able`,
+            // `dying` → `die`).
+            each_word(text, |from, to, word| {
+                let first = first_char(word);
+                let unquoted = word.trim_start_matches('\'');
+                let may_match = stems.iter().any(|(s, kept)| {
+                    s.len() <= word.len() && s.starts_with(first) && unquoted.starts_with(kept)
+                });
+                if !may_match {
+                    return;
+                }
+                let marked = match stemmed.get(word) {
+                    Some(&marked) => marked,
+                    None => {
+                        let marked = marks.stems.contains(&*stem(word));
+                        stemmed.insert(word.to_string(), marked);
+                        marked
+                    }
+                };
+                if marked {
+                    ranges.push([from, to]);
+                }
+            });
+        }
+        // A Han word is only found where there is Han text (an English passage has none).
+        if marks.han.is_empty() || text.is_ascii() || !has_han(text) {
+            return merged(ranges);
+        }
+        // Folding keeps byte lengths, so a match in the folded text is a range in the original.
+        let mut folded = String::with_capacity(text.len());
+        let mut last = 0;
+        for (kind, start, run) in runs(text) {
+            if kind == RunKind::Han {
+                folded.push_str(&text[last..start]);
+                folded.push_str(&fold_han(run));
+                last = start + run.len();
+            }
+        }
+        folded.push_str(&text[last..]);
+        for han in &marks.han {
+            ranges.extend(
+                folded
+                    .match_indices(han.as_str())
+                    .map(|(i, m)| [i, i + m.len()]),
+            );
+        }
+        merged(ranges)
     }
-    merged(ranges)
+}
+
+/// A word as the index stems it: the analyzer's Snowball stemmer, as
+/// `analysis::latin_spans_where` applies it (a test below checks every mark against those).
+fn stem(word: &str) -> std::borrow::Cow<'_, str> {
+    frostem::Stemmer::new(frostem::Algorithm::English).stem(word)
 }
 
 /// A word's first character (after a leading apostrophe), which its English stem always
@@ -211,6 +254,29 @@ mod tests {
                 .collect();
             assert_eq!(highlight(&text, &marks), merged(all), "{stem}");
         }
+    }
+
+    #[test]
+    fn a_marker_used_for_many_passages_marks_each_as_alone() {
+        let article = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/archive/2022-09-12-china-kazakhstan"
+        );
+        let text = std::fs::read_to_string(format!("{article}/en.md")).unwrap();
+        let marks = Marks {
+            stems: ["dri", "port", "khorgo", "train", "kazakhstan"]
+                .map(String::from)
+                .into(),
+            ..Marks::default()
+        };
+        let mut marker = Marker::new(&marks);
+        let mut marked = 0;
+        for passage in text.split("\n\n") {
+            let ranges = marker.highlight(passage);
+            assert_eq!(ranges, highlight(passage, &marks), "{passage}");
+            marked += usize::from(!ranges.is_empty());
+        }
+        assert!(marked > 10, "{marked} passages marked");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod answer;
 pub mod arrange;
+mod bm25;
 pub mod clause;
 pub mod compile;
 pub mod explain;

@@ -24,11 +24,13 @@ use tantivy::error::DataCorruption;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
-use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentReader, TantivyError, Term, TERMINATED};
 
 use crate::schema::Fields;
+
+use super::bm25::Bm25;
 
 /// Each segment's stories ([`Stories`]).
 pub type SegmentStories = Arc<FxHashMap<SegmentId, Stories>>;
@@ -259,8 +261,8 @@ fn joined(text: Vec<(DocId, Found)>, title: Vec<(DocId, Found)>) -> Arc<[Tally]>
 
 /// The BM25 weights of the word in stories' text and in their titles.
 struct Weights {
-    text: Bm25Weight,
-    title: Bm25Weight,
+    text: Bm25,
+    title: Bm25,
 }
 
 impl Query for StoryWord {
@@ -276,11 +278,13 @@ impl Query for StoryWord {
                     stories += tallies.iter().filter(|t| t.text.is_some()).count() as u64;
                 }
                 let documents = statistics.total_num_docs()?;
-                let tokens = statistics.total_num_tokens(self.text.field())?;
-                let average = tokens as Score / documents as Score;
+                let average = |field| -> tantivy::Result<Score> {
+                    Ok(statistics.total_num_tokens(field)? as Score / documents as Score)
+                };
+                let titles = statistics.doc_freq(&self.title)?;
                 Some(Weights {
-                    text: Bm25Weight::for_one_term(stories, documents, average),
-                    title: Bm25Weight::for_terms(statistics, std::slice::from_ref(&self.title))?,
+                    text: Bm25::new(stories, documents, average(self.text.field())?),
+                    title: Bm25::new(titles, documents, average(self.title.field())?),
                 })
             }
             EnableScoring::Disabled { .. } => None,

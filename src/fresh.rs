@@ -25,6 +25,8 @@ pub const RECENT: usize = 128;
 /// systems keep times in coarse ticks (FAT in steps of 2 s), and a folder can change while it
 /// is being read. Such a folder or file is always looked at.
 const UNSETTLED_NS: u64 = 2_000_000_000;
+/// How far a status change time may lag the clock a scan reads (a kernel tick is 1–10 ms).
+const CTIME_LAG_NS: u64 = 50_000_000;
 
 /// The archive as the last full scan saw it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -137,11 +139,13 @@ impl Snapshot {
     }
 
     /// True when a file's or folder's status change time `ctime` (ns since the epoch) is not
-    /// before the scan began: one found unreadable then may be readable now (chmod moves no
-    /// other time). Unlike modification times, this needs no margin: nobody can set a ctime,
-    /// and a change the scan's reading did not see came after the scan began.
+    /// well before the scan began: one found unreadable then may be readable now (chmod moves
+    /// no other time). Nobody can set a ctime, but Linux stamps it from a clock that lags the
+    /// one the scan read by up to a tick (5 ms measured here): a chmod just after the scan's
+    /// read could look older than the scan, and the file would stay unseen. Within the margin
+    /// the check is unsure and compares every file.
     pub fn changed_since(&self, ctime: u64) -> bool {
-        ctime >= self.scanned
+        ctime.saturating_add(CTIME_LAG_NS) >= self.scanned
     }
 
     /// True when nothing the snapshot covers changed: every folder and recent file has its
@@ -242,6 +246,19 @@ mod tests {
                 ctime: 1_700_000_000_000_000_000 + (i as u64 % 70) * 1_000_000,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_status_change_stamped_just_before_the_scan_counts_as_after_it() {
+        // The kernel's ctime clock lags: a chmod made after the scan read its clock can carry
+        // a time a few milliseconds before it.
+        let snapshot = Snapshot {
+            scanned: 1_700_000_000_000_000_000,
+            ..Snapshot::of(&Scan::default())
+        };
+        assert!(snapshot.changed_since(snapshot.scanned));
+        assert!(snapshot.changed_since(snapshot.scanned - 5_000_000));
+        assert!(!snapshot.changed_since(snapshot.scanned - 1_000_000_000));
     }
 
     #[test]

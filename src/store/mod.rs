@@ -212,6 +212,9 @@ fn settings() -> IndexSettings {
 /// archive) given as an ordinary file is the user's mistake, not read-only storage or a
 /// missing folder.
 pub fn check_folder(dir: &Path) -> Result<()> {
+    // `f/`, `f/.` and `f//` name the file `f` too, but `f/` does not exist (not a folder) and
+    // its parent is `f`'s: its components drop the trailing parts.
+    let dir: PathBuf = dir.components().collect();
     match dir.ancestors().find(|d| d.exists()) {
         Some(d) if !d.is_dir() => Err(Error::NotAFolder(d.to_path_buf())),
         _ => Ok(()),

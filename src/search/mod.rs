@@ -1,7 +1,8 @@
 //! Answering a query, one stage per module, each stage's output a named type:
 //! [`request`] (a validated [`Request`]) → [`plan`] (the expanded query: a [`Plan`] of typed
-//! [`clause`]s, Han text cut by [`segment`]) → [`compile`] (tantivy queries) → [`rank`] (best
-//! passages) → [`arrange`] (hits with counterparts, pairs and per-story caps; byte ranges from
+//! [`clause`]s, Han text cut by [`segment`]) → [`compile`] (tantivy queries, put together as
+//! each stage's query by [`queries`]) → [`rank`] (stories, then their best passages) →
+//! [`arrange`] (hits with counterparts, pairs and per-story caps; byte ranges from
 //! [`highlight`]) → [`explain`] (scores by term). [`stored`] reads the open index for them.
 
 pub mod answer;

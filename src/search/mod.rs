@@ -1,7 +1,8 @@
 //! Answering a query, one stage per module, each stage's output a named type:
 //! [`request`] (a validated [`Request`]) → [`plan`] (the expanded query: a [`Plan`] of typed
-//! [`clause`]s, Han text cut by [`segment`]) → [`compile`] (tantivy queries) → [`rank`] (best
-//! passages) → [`arrange`] (hits with counterparts, pairs and per-story caps; byte ranges from
+//! [`clause`]s, Han text cut by [`segment`]) → [`compile`] (tantivy queries, put together as
+//! each stage's query by [`queries`]) → [`rank`] (stories, then their best passages) →
+//! [`arrange`] (hits with counterparts, pairs and per-story caps; byte ranges from
 //! [`highlight`]) → [`explain`] (scores by term). [`stored`] reads the open index for them.
 
 pub mod answer;
@@ -12,6 +13,7 @@ pub mod compile;
 pub mod explain;
 pub mod highlight;
 pub mod plan;
+pub mod queries;
 pub mod rank;
 pub mod request;
 pub mod segment;
@@ -28,7 +30,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::{Occur, Query};
 use tantivy::{DocAddress, Searcher as TantivySearcher};
 
 use crate::analysis::Analyzers;
@@ -44,12 +46,15 @@ pub use clause::{Expansion, ExpansionKind};
 pub use plan::Plan;
 pub use request::{Request, RequestBuilder};
 
-use clause::{Clause, Role};
+use queries::Queries;
 use rank::RankedStory;
 use statistics::Statistics;
 use stored::{Columns, Stored};
 use story_word::SegmentStories;
 use units::Within;
+
+/// Each required clause's query on story documents, in the plan's order.
+type OnStories = Vec<Box<dyn Query>>;
 
 /// Stories whose passages are ranked, at least (more when more hits are asked for).
 const STORY_POOL: usize = 50;
@@ -164,60 +169,58 @@ impl Searcher {
         let f = &self.opened.fields;
         let compiled = compile::compile(&plan, request, f);
         let without = rank::excluded(&self.searcher, &compiled.excluded)?;
-        // Function words (`的`, `吗`, `what`) are never required, unless they are all there is.
-        let weighed = |c: &Clause| c.role == Role::FunctionWord && !plan.only_function_words();
-        let light = |q: &dyn Query| -> Box<dyn Query> {
-            compile::weighted(Role::FunctionWord, q.box_clone())
+        let queries = Queries {
+            plan: &plan,
+            compiled: &compiled,
+            fields: f,
         };
-        // Nested, so that a filter alone never makes a hit.
-        let with_filters = |mut subs: Vec<(Occur, Box<dyn Query>)>| {
-            subs.extend(
-                compiled
-                    .filters
-                    .iter()
-                    .map(|q| (Occur::Must, q.box_clone())),
-            );
-            Box::new(BooleanQuery::new(subs)) as Box<dyn Query>
-        };
-        // Stage 1: stories, by their whole text and title; every word, else some. A story
-        // holding the one word of a query only in a passage scores nothing by it: when the
-        // pool fills with stories holding it in their text, no passage is read to find more.
+        let (mut ranked, on_stories) = self.rank_stories(request, &queries, &statistics)?;
+        self.rank_passages(request, &queries, &statistics, &without, &mut ranked)?;
+        rank::order(&mut ranked);
+        let mut hits = self.arrange(&ranked, request, &plan)?;
+        let shown: HashSet<u64> = hits
+            .iter()
+            .flat_map(|h| self.languages.iter().map(|lang| unit(&h.story, lang)))
+            .collect();
+        let more_stories = ranked.iter().any(|s| !shown.contains(&s.unit));
+        if request.explain() {
+            self.explain(&mut hits, &queries, on_stories)?;
+        }
+        Ok(Answer {
+            partial: !hits.is_empty() && hits.iter().all(|h| h.partial),
+            more_stories,
+            hits,
+            terms: plan.terms(),
+            expansions: plan.expansions,
+        })
+    }
+
+    /// Stage 1: stories, by their whole text and title; every word, else some. Returns the
+    /// ranked stories and each required clause's query on story documents.
+    fn rank_stories(
+        &self,
+        request: &Request,
+        queries: &Queries,
+        statistics: &Statistics,
+    ) -> Result<(Vec<RankedStory>, OnStories)> {
+        let (plan, f) = (queries.plan, queries.fields);
+        // A story holding the one word of a query only in a passage scores nothing by it:
+        // when the pool fills with stories holding it in their text, no passage is read to
+        // find more.
         let one = plan.required.len() == 1;
         let units_of = &self.stored().columns()?.unit;
         let segment_stories = self.segment_stories()?;
         let words: Vec<Box<dyn Query>> = (plan.required.iter())
             .map(|c| stories::on_story(c, f, segment_stories))
             .collect();
-        let on = |members| rank::on_stories(&self.searcher, units_of, &plan, &words, f, members);
+        let on = |members| rank::on_stories(&self.searcher, units_of, plan, &words, f, members);
         let mut on_stories = on(!one)?;
-        let story_query = |on_stories: &[Box<dyn Query>], occur: Occur| {
-            // Story terms are only on story documents (as are the stories `on_stories` adds
-            // for their passages): no filter is needed to find them, and a lone word's query
-            // stands alone, so that a disjunction of terms lets tantivy skip blocks that cannot
-            // make the pool (block-max WAND) instead of scoring every story holding the word.
-            if let ([c], [q]) = (plan.required.as_slice(), on_stories) {
-                if compiled.filters.is_empty() && !weighed(c) && c.role != Role::Joined {
-                    return q.box_clone();
-                }
-            }
-            let words = plan.required.iter().zip(on_stories);
-            let words = words
-                .map(|(c, q)| match (weighed(c), c.role == Role::Joined) {
-                    (true, _) => (Occur::Should, light(&**q)),
-                    // A hyphenated word's phrase only adds to its parts.
-                    (false, true) => (Occur::Should, q.box_clone()),
-                    (false, false) => (occur, q.box_clone()),
-                })
-                .collect();
-            let words = union::boolean(words);
-            with_filters(vec![(Occur::Must, words)])
-        };
         // Bounded by the documents there are (a request may ask for any number).
         let units = (self.searcher.num_docs() as usize).max(1);
         let pool = request.limit().max(STORY_POOL).min(units);
         let all = |on_stories: &[Box<dyn Query>]| {
-            let query = story_query(on_stories, Occur::Must);
-            rank::stories(&self.searcher, &statistics, units_of, &*query, pool, false)
+            let query = queries.stories(on_stories, Occur::Must);
+            rank::stories(&self.searcher, statistics, units_of, &*query, pool, false)
         };
         let mut ranked = all(&on_stories)?;
         let by_passages = !plan.han_runs.is_empty() || plan.required.iter().any(stories::substring);
@@ -227,42 +230,24 @@ impl Searcher {
         }
         if ranked.len() < request.limit() && plan.required.len() > 1 {
             let seen: HashSet<u64> = ranked.iter().map(|s| s.unit).collect();
-            let query = story_query(&on_stories, Occur::Should);
-            let some = rank::stories(&self.searcher, &statistics, units_of, &*query, pool, true)?;
+            let query = queries.stories(&on_stories, Occur::Should);
+            let some = rank::stories(&self.searcher, statistics, units_of, &*query, pool, true)?;
             ranked.extend(some.into_iter().filter(|s| !seen.contains(&s.unit)));
         }
-        // Stage 2: their passages, by BM25 and proximity; a phrase must be in one passage.
-        // Every term is looked for within the chosen stories only.
-        let passage_query = |partial: bool, within: &Within| {
-            let mut subs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for c in &plan.required {
-                let q = compile::query_within(c, f, Some(within));
-                if weighed(c) {
-                    subs.push((Occur::Should, light(&*q)));
-                } else if c.role == Role::Joined {
-                    subs.push((Occur::Should, q));
-                } else if stories::in_one_passage(c) && !partial {
-                    subs.push((Occur::Must, q));
-                } else {
-                    words.push((Occur::Should, q));
-                }
-            }
-            if !words.is_empty() {
-                subs.push((Occur::Must, union::boolean(words)));
-            }
-            let near = stories::proximity(&plan.required, &plan.han_runs, f, Some(within));
-            subs.extend(near.into_iter().map(|q| (Occur::Should, q)));
-            // Each term is within the stories already: a required one keeps the query there,
-            // and the stories' documents, driving it, would seek every word's union at each.
-            if subs.iter().any(|(occur, _)| *occur == Occur::Must) {
-                subs.push((Occur::MustNot, stories::story_documents(f)));
-            } else {
-                subs.push((Occur::Must, stories::passages_of(within, f)));
-            }
-            // No filter: the stories passed them (passages hold no story, language or day).
-            union::boolean(subs)
-        };
+        Ok((ranked, on_stories))
+    }
+
+    /// Stage 2: the passages of the `ranked` stories, by BM25 and proximity (the best
+    /// `--per-story` of each), leaving out those `without` holds.
+    fn rank_passages(
+        &self,
+        request: &Request,
+        queries: &Queries,
+        statistics: &Statistics,
+        without: &HashSet<DocAddress>,
+        ranked: &mut [RankedStory],
+    ) -> Result<()> {
+        let units_of = &self.stored().columns()?.unit;
         let keep = request.per_story().max(1);
         for partial in [false, true] {
             let ranked_documents: Vec<DocAddress> = ranked
@@ -272,43 +257,36 @@ impl Searcher {
                 .collect();
             if !ranked_documents.is_empty() {
                 let within = Within::stories(&self.searcher, units_of, &ranked_documents);
-                let query = passage_query(partial, &within);
-                let (query, without) = (&*query, &without);
-                let (searcher, stats) = (&self.searcher, &statistics);
-                rank::passages(searcher, stats, units_of, query, keep, without, &mut ranked)?;
+                let query = queries.passages(partial, &within);
+                let searcher = &self.searcher;
+                rank::passages(
+                    searcher, statistics, units_of, &*query, keep, without, ranked,
+                )?;
             }
         }
-        rank::order(&mut ranked);
-        let mut hits = self.arrange(&ranked, request, &plan)?;
-        let shown: HashSet<u64> = hits
+        Ok(())
+    }
+
+    /// `--explain`: each clause's scores on each hit, on story documents (`on_stories`, one
+    /// per required clause), on passages, and as proximity.
+    fn explain(&self, hits: &mut [Hit], queries: &Queries, on_stories: OnStories) -> Result<()> {
+        let (plan, f) = (queries.plan, queries.fields);
+        let on_stories: Vec<(String, Box<dyn Query>)> = plan
+            .required
             .iter()
-            .flat_map(|h| self.languages.iter().map(|lang| unit(&h.story, lang)))
+            .map(|c| c.label.clone())
+            .zip(on_stories)
             .collect();
-        let more_stories = ranked.iter().any(|s| !shown.contains(&s.unit));
-        if request.explain() {
-            let on_stories: Vec<(String, Box<dyn Query>)> = plan
-                .required
-                .iter()
-                .map(|c| c.label.clone())
-                .zip(on_stories)
-                .collect();
-            let near = stories::proximity(&plan.required, &plan.han_runs, f, None);
-            let levels = explain::Levels {
-                story: &on_stories,
-                passage: &compiled.clauses,
-                near: &near,
-            };
-            for hit in &mut hits {
-                hit.explain = explain::explain(&self.searcher, f, &levels, hit)?;
-            }
+        let near = stories::proximity(&plan.required, &plan.han_runs, f, None);
+        let levels = explain::Levels {
+            story: &on_stories,
+            passage: &queries.compiled.clauses,
+            near: &near,
+        };
+        for hit in hits {
+            hit.explain = explain::explain(&self.searcher, f, &levels, hit)?;
         }
-        Ok(Answer {
-            partial: !hits.is_empty() && hits.iter().all(|h| h.partial),
-            more_stories,
-            hits,
-            terms: plan.terms(),
-            expansions: plan.expansions,
-        })
+        Ok(())
     }
 
     /// Hits from ranked stories, their best passages in order (see [`arrange::arrange`]).

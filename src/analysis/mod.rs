@@ -259,11 +259,10 @@ pub fn bigrams(run: &str) -> Vec<(usize, usize, &str)> {
 /// [`bigrams`] one at a time: the indexer takes the bigrams of every Han run, where making a
 /// list of its characters' offsets and one of its bigrams was a twentieth of the analysis.
 pub fn each_bigram(run: &str) -> impl Iterator<Item = (usize, usize, &str)> {
-    let mut ends = run.char_indices().map(|(i, c)| (i, i + c.len_utf8()));
-    let mut first = ends.next();
-    ends.map(move |(second, end)| {
-        let (from, _) = first.replace((second, end)).expect("a previous character");
-        (from, end, &run[from..end])
+    let mut previous = None;
+    run.char_indices().filter_map(move |(i, c)| {
+        let end = i + c.len_utf8();
+        previous.replace(i).map(|from| (from, end, &run[from..end]))
     })
 }
 

@@ -38,9 +38,8 @@ pub type SegmentStories = Arc<FxHashMap<SegmentId, Stories>>;
 /// One segment's stories: their story documents, in order (a story's passages are the
 /// documents before its story document and after the one before, [`Fields::story_unit`]), and
 /// their lengths ([`Fields::story_length`]), by the same row: only story documents hold one.
-#[derive(Clone)]
 pub struct Stories {
-    documents: Arc<[DocId]>,
+    documents: Vec<DocId>,
     lengths: Arc<dyn ColumnValues<u64>>,
 }
 
@@ -66,9 +65,12 @@ fn marked(searcher: &Searcher, marker: &Term, length: Field) -> tantivy::Result<
     for reader in searcher.segment_readers() {
         let inverted = reader.inverted_index(marker.field())?;
         let mut docs = Vec::new();
-        if let Some(mut postings) =
-            inverted.read_block_postings(marker, IndexRecordOption::Basic)?
-        {
+        if let Some(info) = inverted.get_term_info(marker)? {
+            // Sized at once: growing a list of 71,000 copies it into fresh pages, each a
+            // page fault, several times.
+            docs.reserve_exact(info.doc_freq as usize);
+            let mut postings =
+                inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::Basic)?;
             while !postings.docs().is_empty() {
                 docs.extend_from_slice(postings.docs());
                 postings.advance();
@@ -85,11 +87,13 @@ fn marked(searcher: &Searcher, marker: &Term, length: Field) -> tantivy::Result<
                 ),
             )));
         }
-        let stories = Stories {
-            documents: docs.into(),
-            lengths,
-        };
-        out.insert(reader.segment_id(), stories);
+        out.insert(
+            reader.segment_id(),
+            Stories {
+                documents: docs,
+                lengths,
+            },
+        );
     }
     Ok(Arc::new(out))
 }
@@ -98,15 +102,16 @@ fn marked(searcher: &Searcher, marker: &Term, length: Field) -> tantivy::Result<
 /// its own, so a title word counts in both).
 const TITLE_WEIGHT: f32 = 1.0;
 
-/// A word's frequency and its field's length (a tantivy fieldnorm id) in one document.
-type Found = (u32, u8);
-
-/// A story holding the word in its text or title: its story document, and the word in each.
+/// A story holding the word in its text or title: its story document, and the word's
+/// frequency in each (0: not there) with that field's length (a tantivy fieldnorm id). Kept
+/// small: a common word is held by tens of thousands of stories.
 #[derive(Clone, Copy, Debug)]
 struct Tally {
     story: DocId,
-    text: Option<Found>,
-    title: Option<Found>,
+    text_freq: u32,
+    title_freq: u32,
+    text_norm: u8,
+    title_norm: u8,
 }
 
 /// A word matching story documents, scored by BM25 over each story's whole text and title.
@@ -119,7 +124,7 @@ pub struct StoryWord {
     /// Each segment's story documents.
     stories: SegmentStories,
     /// Each segment's tallies once read: a search makes a query's weight more than once.
-    read: Arc<Mutex<FxHashMap<SegmentId, Arc<[Tally]>>>>,
+    read: Arc<Mutex<FxHashMap<SegmentId, Arc<Vec<Tally>>>>>,
 }
 
 impl StoryWord {
@@ -140,16 +145,17 @@ impl StoryWord {
     }
 
     /// The stories of `reader`'s segment holding the word, in the order of their documents.
-    fn tallies(&self, reader: &SegmentReader) -> tantivy::Result<Arc<[Tally]>> {
+    fn tallies(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Vec<Tally>>> {
         let id = reader.segment_id();
         if let Some(tallies) = self.read.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
             return Ok(tallies.clone());
         }
-        let text = match self.stories.get(&id) {
+        let mut tallies = match self.stories.get(&id) {
             Some(stories) => in_text(reader, &self.text, stories)?,
             None => Vec::new(),
         };
-        let tallies = joined(text, in_title(reader, &self.title)?);
+        add_titles(&mut tallies, reader, &self.title)?;
+        let tallies = Arc::new(tallies);
         let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
         read.insert(id, tallies.clone());
         Ok(tallies)
@@ -158,48 +164,57 @@ impl StoryWord {
 
 /// Reads the word's postings in one segment and sums them by story: a story's passages are the
 /// documents right before its story document ([`Fields::story_unit`]).
-fn in_text(
-    reader: &SegmentReader,
-    term: &Term,
-    stories: &Stories,
-) -> tantivy::Result<Vec<(DocId, Found)>> {
+fn in_text(reader: &SegmentReader, term: &Term, stories: &Stories) -> tantivy::Result<Vec<Tally>> {
     let inverted = reader.inverted_index(term.field())?;
-    let Some(mut postings) = inverted.read_block_postings(term, IndexRecordOption::WithFreqs)?
-    else {
+    let Some(info) = inverted.get_term_info(term)? else {
         return Ok(Vec::new());
     };
+    let mut postings =
+        inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
     let documents = &stories.documents[..];
-    // Each story holding the word: its row in the story columns, and the word's frequency.
-    let mut sums: Vec<(usize, u32)> = Vec::new();
-    // The story document of the passages at hand (a passage is never one): the row of the
-    // first at or after them.
-    let (mut at, mut story) = (0, None);
+    // At most one story a posting: sized at once, never copied as it grows (the pages not
+    // reached are never touched).
+    let mut out = Vec::with_capacity(documents.len().min(info.doc_freq as usize));
+    // The row of the story document of the passages at hand (a passage is never one): the
+    // first at or after them; and the word's frequency in its passages so far.
+    let mut at: Option<usize> = None;
+    let mut freq = 0;
+    let done = |row: usize, freq: u32, out: &mut Vec<Tally>| {
+        let tokens = u32::try_from(stories.lengths.get_val(row as u32)).unwrap_or(u32::MAX);
+        out.push(Tally {
+            story: documents[row],
+            text_freq: freq,
+            title_freq: 0,
+            text_norm: FieldNormReader::fieldnorm_to_id(tokens),
+            title_norm: 0,
+        });
+    };
     'blocks: while !postings.docs().is_empty() {
-        for (&doc, &freq) in postings.docs().iter().zip(postings.freqs()) {
-            if story.is_none_or(|s| s < doc) {
-                at = next_story(documents, at, doc);
-                let Some(&s) = documents.get(at) else {
-                    break 'blocks;
-                };
-                story = Some(s);
-                sums.push((at, 0));
-            }
-            if let Some(last) = sums.last_mut() {
-                last.1 += freq;
-            }
+        for (&doc, &posted) in postings.docs().iter().zip(postings.freqs()) {
+            let row = match at {
+                Some(row) if doc < documents[row] => row,
+                _ => {
+                    if let Some(row) = at {
+                        done(row, freq, &mut out);
+                    }
+                    freq = 0;
+                    let row = next_story(documents, at.map_or(0, |r| r + 1), doc);
+                    if row >= documents.len() {
+                        at = None;
+                        break 'blocks;
+                    }
+                    row
+                }
+            };
+            at = Some(row);
+            freq += posted;
         }
         postings.advance();
     }
-    Ok(sums
-        .into_iter()
-        .map(|(row, freq)| {
-            let tokens = u32::try_from(stories.lengths.get_val(row as u32)).unwrap_or(u32::MAX);
-            (
-                documents[row],
-                (freq, FieldNormReader::fieldnorm_to_id(tokens)),
-            )
-        })
-        .collect())
+    if let Some(row) = at {
+        done(row, freq, &mut out);
+    }
+    Ok(out)
 }
 
 /// The first of `documents` from `at` on that is `doc` or after it, galloping: the next story
@@ -214,49 +229,42 @@ fn next_story(documents: &[DocId], at: usize, doc: DocId) -> usize {
     from + documents[from..to].partition_point(|&s| s < doc)
 }
 
-/// The story documents whose title holds `term`, with its frequency and the title's length.
-fn in_title(reader: &SegmentReader, term: &Term) -> tantivy::Result<Vec<(DocId, Found)>> {
+/// Adds the word's frequency in the titles of `tallies`' stories and the stories whose title
+/// holds it and whose text does not, keeping them in the order of their documents.
+fn add_titles(
+    tallies: &mut Vec<Tally>,
+    reader: &SegmentReader,
+    term: &Term,
+) -> tantivy::Result<()> {
     let inverted = reader.inverted_index(term.field())?;
     let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::WithFreqs)? else {
-        return Ok(Vec::new());
+        return Ok(());
     };
     let norms = reader.get_fieldnorms_reader(term.field())?;
-    let mut out = Vec::new();
+    let texts = tallies.len();
+    // Titles are few beside the texts: each is found in the texts' list by halving, from
+    // where the one before was.
+    let mut at = 0;
     let mut doc = postings.doc();
     while doc != TERMINATED {
-        out.push((doc, (postings.term_freq(), norms.fieldnorm_id(doc))));
+        let (freq, norm) = (postings.term_freq(), norms.fieldnorm_id(doc));
+        at += tallies[at..texts].partition_point(|t| t.story < doc);
+        match tallies.get_mut(at).filter(|t| at < texts && t.story == doc) {
+            Some(tally) => (tally.title_freq, tally.title_norm) = (freq, norm),
+            None => tallies.push(Tally {
+                story: doc,
+                text_freq: 0,
+                title_freq: freq,
+                text_norm: 0,
+                title_norm: norm,
+            }),
+        }
         doc = postings.advance();
     }
-    Ok(out)
-}
-
-/// Both lists of stories (each in order) as one, in order.
-fn joined(text: Vec<(DocId, Found)>, title: Vec<(DocId, Found)>) -> Arc<[Tally]> {
-    let mut out = Vec::with_capacity(text.len() + title.len());
-    let (mut text, mut title) = (text.into_iter().peekable(), title.into_iter().peekable());
-    loop {
-        let tally = match (text.peek(), title.peek()) {
-            (None, None) => break,
-            (Some(a), Some(b)) if a.0 == b.0 => Tally {
-                story: a.0,
-                text: text.next().map(|a| a.1),
-                title: title.next().map(|b| b.1),
-            },
-            (Some(a), b) if b.is_none_or(|b| a.0 < b.0) => Tally {
-                story: a.0,
-                text: text.next().map(|a| a.1),
-                title: None,
-            },
-            (_, Some(b)) => Tally {
-                story: b.0,
-                text: None,
-                title: title.next().map(|b| b.1),
-            },
-            (Some(_), None) => unreachable!("handled above"),
-        };
-        out.push(tally);
+    if tallies.len() > texts {
+        tallies.sort_unstable_by_key(|t| t.story);
     }
-    out.into()
+    Ok(())
 }
 
 /// The BM25 weights of the word in stories' text and in their titles.
@@ -275,7 +283,7 @@ impl Query for StoryWord {
                 let mut stories = 0;
                 for reader in searcher.segment_readers() {
                     let tallies = self.tallies(reader)?;
-                    stories += tallies.iter().filter(|t| t.text.is_some()).count() as u64;
+                    stories += tallies.iter().filter(|t| t.text_freq > 0).count() as u64;
                 }
                 let documents = statistics.total_num_docs()?;
                 let average = |field| -> tantivy::Result<Score> {
@@ -327,11 +335,11 @@ impl Weight for StoryWordWeight {
         };
         let tally = tallies[at];
         let mut explanation = Explanation::new("story word", score(&tally, weights));
-        if let Some((freq, norm)) = tally.text {
-            explanation.add_detail(weights.text.explain(norm, freq));
+        if tally.text_freq > 0 {
+            explanation.add_detail(weights.text.explain(tally.text_norm, tally.text_freq));
         }
-        if let Some((freq, norm)) = tally.title {
-            explanation.add_detail(weights.title.explain(norm, freq));
+        if tally.title_freq > 0 {
+            explanation.add_detail(weights.title.explain(tally.title_norm, tally.title_freq));
         }
         Ok(explanation)
     }
@@ -341,18 +349,18 @@ impl Weight for StoryWordWeight {
 /// queries adds them.
 fn score(tally: &Tally, weights: &Weights) -> Score {
     let mut score = 0.0;
-    if let Some((freq, norm)) = tally.text {
-        score += weights.text.score(norm, freq);
+    if tally.text_freq > 0 {
+        score += weights.text.score(tally.text_norm, tally.text_freq);
     }
-    if let Some((freq, norm)) = tally.title {
-        score += weights.title.score(norm, freq);
+    if tally.title_freq > 0 {
+        score += weights.title.score(tally.title_norm, tally.title_freq);
     }
     score
 }
 
 /// The stories of one segment holding the word, as a scorer.
 struct StoryScorer {
-    tallies: Arc<[Tally]>,
+    tallies: Arc<Vec<Tally>>,
     at: usize,
     weights: Option<Weights>,
 }

@@ -68,7 +68,9 @@ pub struct Fields {
     /// The number that pairs a passage with its counterparts in the story's other languages:
     /// its alignment marker's, else (in a file without markers) its own passage number;
     /// [`UNPAIRED`] plus its number for a passage without a marker in a file with markers. On
-    /// a story document: 0 when its file has markers, else nothing.
+    /// a story document: 0 when its file has markers, else nothing. A passage holds it only
+    /// when it is not the passage's own number (`search::stored::Stored::align`): opening a
+    /// column decodes its block index, which grew with every passage of the archive.
     pub align: Field,
 }
 

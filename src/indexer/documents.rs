@@ -127,7 +127,11 @@ impl<'a> Maker<'a> {
                 None => n,
                 Some(marker) => marker.unwrap_or(schema::UNPAIRED + n),
             };
-            d.add_u64(fields.align, align);
+            // Only a number other than its own is kept: a search opens the column, at a
+            // cost that grows with its values (a passage's own is read off its place).
+            if align != n {
+                d.add_u64(fields.align, align);
+            }
             let analysed = self.passages.analyse(
                 text,
                 |word| Known::note(&mut self.known.han, &mut han, word),

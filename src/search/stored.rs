@@ -51,22 +51,21 @@ pub struct Stored<'a> {
 pub struct Columns {
     /// [`crate::schema::Fields::story_unit`].
     pub unit: Vec<UnitColumn>,
-    /// [`crate::schema::Fields::align`].
-    pub align: Vec<Column<u64>>,
+    /// [`crate::schema::Fields::align`], where any document of the segment holds one.
+    pub align: Vec<Option<Column<u64>>>,
 }
 
 impl Columns {
     /// Opens the columns of every segment of `searcher`.
     pub fn open(searcher: &TantivySearcher) -> Result<Columns> {
-        let column = |name: &str| -> Result<Vec<Column<u64>>> {
-            let segments = searcher.segment_readers().iter();
-            Ok(segments
-                .map(|s| s.fast_fields().u64(name))
-                .collect::<tantivy::Result<_>>()?)
-        };
+        let segments = || searcher.segment_readers().iter();
         Ok(Columns {
-            unit: column("story_unit")?.into_iter().map(UnitColumn).collect(),
-            align: column("align")?,
+            unit: segments()
+                .map(|s| Ok(UnitColumn(s.fast_fields().u64("story_unit")?)))
+                .collect::<tantivy::Result<_>>()?,
+            align: segments()
+                .map(|s| s.fast_fields().column_opt("align"))
+                .collect::<tantivy::Result<_>>()?,
         })
     }
 }
@@ -251,12 +250,20 @@ impl<'a> Stored<'a> {
             let Some(mut postings) = postings.map_err(TantivyError::from)? else {
                 continue;
             };
-            let align = &columns.align[ord];
+            let (align, unit) = (&columns.align[ord], &columns.unit[ord]);
+            // The story's first live document is its first passage (or its story document,
+            // when it has none): the others follow it in order, numbered from it.
+            let mut first = None;
             let finished = live_docs(&mut postings, segment, |doc| {
-                each(
-                    DocAddress::new(ord as SegmentOrdinal, doc),
-                    align.first(doc),
-                )
+                let &mut (first, story) =
+                    first.get_or_insert_with(|| (doc, unit.story_document(doc)));
+                let held = align.as_ref().and_then(|a| a.first(doc));
+                let align = if story == Some(doc) {
+                    held
+                } else {
+                    held.or(Some(u64::from(doc - first) + 1))
+                };
+                each(DocAddress::new(ord as SegmentOrdinal, doc), align)
             });
             if !finished {
                 return Ok(());
@@ -265,15 +272,64 @@ impl<'a> Stored<'a> {
         Ok(())
     }
 
-    /// The align number of the passage at `address` (0 when it has none).
-    pub fn align(&self, address: DocAddress) -> Result<u64> {
+    /// The align number `address` holds, if any ([`crate::schema::Fields::align`]: a
+    /// passage holds one only when it is not its number).
+    fn held_align(&self, address: DocAddress) -> Result<Option<u64>> {
         let column = &self.columns()?.align[address.segment_ord as usize];
-        Ok(column.first(address.doc_id).unwrap_or(0))
+        Ok(column.as_ref().and_then(|c| c.first(address.doc_id)))
     }
 
-    /// The align numbers of the passages at `addresses`, in order.
+    /// The align numbers of the passages at `addresses`, in order: the one each holds, else
+    /// its number, its place from its story's first live document (that of its `unit` term:
+    /// a story's documents are one batch, in order).
     pub fn aligns(&self, addresses: &[DocAddress]) -> Result<Vec<u64>> {
-        addresses.iter().map(|a| self.align(*a)).collect()
+        let columns = self.columns()?;
+        // The first live document of the last story asked about, by its story document.
+        let mut first: Option<(DocAddress, DocId)> = None;
+        let mut out = Vec::with_capacity(addresses.len());
+        for &address in addresses {
+            if let Some(align) = self.held_align(address)? {
+                out.push(align);
+                continue;
+            }
+            let (ord, doc) = (address.segment_ord, address.doc_id);
+            let unit = &columns.unit[ord as usize];
+            let Some(story) = unit.story_document(doc).filter(|&s| s != doc) else {
+                out.push(0);
+                continue;
+            };
+            let story = DocAddress::new(ord, story);
+            let start = match first {
+                Some((s, start)) if s == story => start,
+                _ => {
+                    let start = self.first_live(story, unit)?.unwrap_or(doc);
+                    first = Some((story, start));
+                    start
+                }
+            };
+            out.push(u64::from(doc.saturating_sub(start)) + 1);
+        }
+        Ok(out)
+    }
+
+    /// The first live document holding the `unit` term of the story document at `story`.
+    fn first_live(&self, story: DocAddress, units: &UnitColumn) -> Result<Option<DocId>> {
+        let Some(value) = units.of(story.doc_id) else {
+            return Ok(None);
+        };
+        let segment = self.searcher.segment_reader(story.segment_ord);
+        let term = Term::from_field_u64(self.fields.unit, value);
+        let inverted = segment.inverted_index(self.fields.unit)?;
+        let postings = inverted.read_postings(&term, IndexRecordOption::Basic);
+        let Some(mut postings) = postings.map_err(TantivyError::from)? else {
+            return Ok(None);
+        };
+        let mut first = None;
+        live_docs(&mut postings, segment, |doc| {
+            first = Some(doc);
+            false
+        });
+        Ok(first)
     }
 
     /// The number and text of the passage at `address` (its story's fields not read).
@@ -298,6 +354,10 @@ impl<'a> Stored<'a> {
             .transpose()?;
         let about: &TantivyDocument = story.as_ref().unwrap_or(&doc);
         let f = self.fields;
+        let number = doc
+            .get_first(f.passage)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
         let text = |doc: &TantivyDocument, field: Field| {
             doc.get_first(field)
                 .and_then(|v| v.as_str())
@@ -307,11 +367,12 @@ impl<'a> Stored<'a> {
         Ok(Passage {
             story: text(about, f.stored_story),
             lang: text(about, f.stored_lang),
-            passage: doc
-                .get_first(f.passage)
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0),
-            align: self.align(address)?,
+            passage: number,
+            // A passage's own number unless it holds another.
+            align: match self.held_align(address)? {
+                Some(align) => align,
+                None => number,
+            },
             text: text(&doc, f.written),
             title: text(about, f.title),
             date: text(about, f.date),

@@ -95,6 +95,52 @@ fn only_the_first_passage_with_a_repeated_marker_pairs() {
     assert!(hit.counterpart.is_none(), "{:?}", hit.counterpart);
 }
 
+/// The `align` numbers `show --json` gives `story`'s passages in `lang`.
+fn shown_aligns(env: &Env, story: &str, lang: &str) -> Vec<u64> {
+    let out = env.run(&["show", "--json", story, "--lang", lang]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let story: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let passages = story["passages"].as_array().unwrap().iter();
+    passages.map(|p| p["align"].as_u64().unwrap()).collect()
+}
+
+#[test]
+fn passages_without_markers_pair_by_their_numbers_after_edits() {
+    // The index keeps a passage's align number only when a marker gives it another: the
+    // others are read off their places, which edits (old documents deleted, new ones added
+    // after them) must not shift.
+    let env = Env::bundled();
+    let en = "Ostrich one.\n\nOstrich two.\n\nThe ostrich slept.\n";
+    env.write("archive/plain/en.md", en);
+    env.write(
+        "archive/plain/zh.md",
+        "鸵鸟一。\n\n鸵鸟二。\n\n鸵鸟睡了。\n",
+    );
+    for round in 0..2 {
+        assert_eq!(
+            shown_aligns(&env, "plain", "en"),
+            [1, 2, 3],
+            "round {round}"
+        );
+        assert_eq!(
+            shown_aligns(&env, "plain", "zh"),
+            [1, 2, 3],
+            "round {round}"
+        );
+        let hits = env.json(&["search", "--json", "--lang", "en", "slept"]);
+        let hit = hits.iter().find(|h| h.story == "plain").expect("a hit");
+        let counterpart = hit.counterpart.as_ref().expect("a counterpart");
+        assert_eq!((hit.passage, counterpart.passage), (3, 3), "round {round}");
+        assert_eq!(counterpart.text, "鸵鸟睡了。");
+        // Edited in place: the same passages, other words.
+        env.write("archive/plain/en.md", &en.replace("one", "uno"));
+        env.write(
+            "archive/plain/zh.md",
+            "鸵鸟甲。\n\n鸵鸟乙。\n\n鸵鸟睡了。\n",
+        );
+    }
+}
+
 #[test]
 fn one_passage_is_singular() {
     let env = Env::bundled();

@@ -44,7 +44,7 @@ use tantivy::tokenizer::{
 /// `body` field: stories are ranked from their passages' postings and a `story_length` column;
 /// 8: the `story`, `lang` and `day` terms on story documents only, no `path` field: a file's
 /// documents are removed by their `unit`; 9: `align` on a passage only when it is not its
-/// number).
+/// number, [`crate::schema::RESERVED_TERM`] on vocabulary documents).
 pub const ANALYZER_VERSION: u32 = 9;
 /// Longest word the analyzers keep, in bytes. Longer tokens (a base64 blob, a 100,000-letter
 /// "word") are dropped alike at index and at query time; tantivy could not index a term over

@@ -21,7 +21,8 @@ use crate::schema::{self, day_number, Fields};
 /// Most terms a vocabulary document gathers before it is filed (bounded memory).
 const VOCABULARY_TERMS: usize = 200_000;
 
-/// The distinct words of a run's files, for its vocabulary document. Hash sets: the order of
+/// The distinct words of a run's files, for its vocabulary document, which also holds
+/// [`schema::RESERVED_TERM`] in each field it fills and in `grams`. Hash sets: the order of
 /// a field's terms within one document changes nothing in the index, and hashing was cheaper
 /// than a tree's comparisons.
 #[derive(Default)]
@@ -53,8 +54,13 @@ impl Vocabulary {
             return None;
         }
         let mut d = TantivyDocument::default();
-        d.add_text(fields.words, listed(self.latin.drain()));
-        d.add_text(fields.pinyin, listed(self.readings.drain()));
+        let reserved = || std::iter::once(schema::RESERVED_TERM.to_string());
+        d.add_text(fields.words, listed(self.latin.drain().chain(reserved())));
+        d.add_text(
+            fields.pinyin,
+            listed(self.readings.drain().chain(reserved())),
+        );
+        d.add_text(fields.grams, listed(reserved()));
         Some(d)
     }
 }
@@ -202,4 +208,44 @@ fn located(fields: &Fields, doc: &Document, unit: u64, n: u64) -> TantivyDocumen
         d.add_u64(fields.story_unit, unit);
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::tokens::TokensTokenizer;
+    use tantivy::schema::Value;
+    use tantivy::tokenizer::{TokenStream, Tokenizer};
+
+    /// The terms `field` of `doc` carries.
+    fn terms(doc: &TantivyDocument, field: tantivy::schema::Field) -> Vec<String> {
+        let carried = doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+        let mut out = Vec::new();
+        let mut tokenizer = TokensTokenizer;
+        let mut stream = tokenizer.token_stream(carried);
+        stream.process(&mut |t: &Token| out.push(t.text.clone()));
+        out
+    }
+
+    #[test]
+    fn a_vocabulary_document_holds_the_reserved_term_in_each_looked_up_field() {
+        let (_, fields) = Fields::schema();
+        // English words only: no reading and no bigram, which an update of English files
+        // alone gives its segment.
+        let mut vocabulary = Vocabulary::default();
+        let doc = vocabulary.add(&fields, vec!["ostrich".into()], Vec::new());
+        assert!(doc.is_none(), "filed before the end of the run");
+        let doc = vocabulary.document(&fields).expect("a vocabulary document");
+        let reserved = schema::RESERVED_TERM.to_string();
+        assert_eq!(
+            terms(&doc, fields.words),
+            ["ostrich", schema::RESERVED_TERM]
+        );
+        assert_eq!(terms(&doc, fields.pinyin), [reserved.clone()]);
+        assert_eq!(terms(&doc, fields.grams), [reserved]);
+        assert!(
+            vocabulary.document(&fields).is_none(),
+            "nothing left to file"
+        );
+    }
 }

@@ -133,7 +133,7 @@ fn passages_without_markers_pair_by_their_numbers_after_edits() {
         assert_eq!((hit.passage, counterpart.passage), (3, 3), "round {round}");
         assert_eq!(counterpart.text, "鸵鸟睡了。");
         // Edited in place: the same passages, other words.
-        env.write("archive/plain/en.md", &en.replace("one", "uno"));
+        env.write("archive/plain/en.md", en.replace("one", "uno"));
         env.write(
             "archive/plain/zh.md",
             "鸵鸟甲。\n\n鸵鸟乙。\n\n鸵鸟睡了。\n",

@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use rustix::fd::OwnedFd;
-use rustix::fs::{AtFlags, Mode, OFlags};
+use rustix::fs::{AtFlags, Mode};
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{Scan, SourceFile};
+use crate::corpus::{stat_times, Scan, SourceFile, FOLDER};
 use crate::error::Result;
 use crate::manifest::{self, FOLDERS};
 
@@ -184,8 +184,6 @@ struct OpenFolders<'a> {
     open: HashMap<&'a str, Option<OwnedFd>>,
 }
 
-const FOLDER: OFlags = OFlags::PATH.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
-
 impl<'a> OpenFolders<'a> {
     fn new(archive: &Path) -> Option<OpenFolders<'a>> {
         Some(OpenFolders {
@@ -199,7 +197,8 @@ impl<'a> OpenFolders<'a> {
     fn folder_times(&self, rel: &str) -> Option<(u64, u64)> {
         let rel = if rel.is_empty() { "." } else { rel };
         let stat = rustix::fs::statat(&self.archive, rel, AtFlags::empty()).ok()?;
-        Some((nanos(&stat), status_changed(&stat)))
+        let (_, mtime, ctime) = stat_times(&stat);
+        Some((mtime, ctime))
     }
 
     /// The size, modification and status change times (ns since the epoch) of the file `rel`
@@ -213,22 +212,8 @@ impl<'a> OpenFolders<'a> {
             _ => rustix::fs::openat(archive, folder, FOLDER, Mode::empty()).ok(),
         });
         let stat = rustix::fs::statat(open.as_ref()?, name, AtFlags::empty()).ok()?;
-        Some((stat.st_size as u64, nanos(&stat), status_changed(&stat)))
+        Some(stat_times(&stat))
     }
-}
-
-/// A modification time in ns since the epoch; as `corpus::nanos`, a time before the epoch
-/// counts as 0.
-fn nanos(stat: &rustix::fs::Stat) -> u64 {
-    u64::try_from(stat.st_mtime).map_or(0, |secs| {
-        secs.saturating_mul(1_000_000_000)
-            .saturating_add(stat.st_mtime_nsec)
-    })
-}
-
-/// The status change time in ns since the epoch.
-fn status_changed(stat: &rustix::fs::Stat) -> u64 {
-    crate::corpus::status_changed(stat.st_ctime, stat.st_ctime_nsec)
 }
 
 #[cfg(test)]

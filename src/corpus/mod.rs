@@ -4,7 +4,10 @@
 
 mod walk;
 
-pub use self::walk::{leads_outside, nanos, resolved, scan, status_changed, walk, OUTSIDE};
+pub(crate) use self::walk::FOLDER;
+pub use self::walk::{
+    leads_outside, nanos, resolved, scan, stat_times, status_changed, walk, OUTSIDE,
+};
 
 use std::path::PathBuf;
 

@@ -5,6 +5,8 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use rustix::fd::OwnedFd;
+use rustix::fs::{AtFlags, Mode, OFlags};
 use walkdir::WalkDir;
 
 use super::{Scan, SourceFile, MAX_FILE_BYTES, VARIANTS_FILE, WORDS_FILE};
@@ -82,50 +84,96 @@ pub fn scan(root: &Path) -> Result<Scan> {
     }
     let metadata = metadata_of(&files);
     for ((rel, entry), meta) in files.into_iter().zip(metadata) {
-        let meta = match meta {
+        let (size, mtime, ctime) = match meta {
             Ok(m) => m,
             Err(e) => {
                 scan.skipped.push((rel, e.to_string()));
                 continue;
             }
         };
-        if meta.len() > MAX_FILE_BYTES {
+        if size > MAX_FILE_BYTES {
             scan.skipped.push((
                 rel,
                 format!("larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024),
             ));
             continue;
         }
-        let mtime = nanos(meta.modified().ok());
         scan.files.push(SourceFile {
             rel,
             abs: entry.into_path(),
-            size: meta.len(),
-            mtime,
-            ctime: status_changed(meta.ctime(), meta.ctime_nsec().unsigned_abs()),
+            size,
+            mtime: u128::from(mtime),
+            ctime,
         });
     }
     scan.skipped.extend(outside.into_inner());
     Ok(scan)
 }
 
-/// The metadata of each entry, in order. On a large archive the `stat` calls are most of a
-/// walk's time, all of it in the kernel, which serves several threads at once.
-fn metadata_of(
-    files: &[(String, walkdir::DirEntry)],
-) -> Vec<std::result::Result<std::fs::Metadata, walkdir::Error>> {
+/// The size and times of each entry ([`stat_times`]), in order. On a large archive the `stat`
+/// calls are most of a walk's time, all of it in the kernel, which serves several threads at
+/// once.
+fn metadata_of(files: &[(String, walkdir::DirEntry)]) -> Vec<std::io::Result<(u64, u64, u64)>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let chunk = files.len().div_ceil(threads).max(STAT_CHUNK);
     std::thread::scope(|scope| {
         let parts: Vec<_> = files
             .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(|(_, e)| e.metadata()).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(|| {
+                    let mut folder = None;
+                    (part.iter())
+                        .map(|(_, e)| stat_in_folder(&mut folder, e.path()))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         parts
             .into_iter()
             .flat_map(|part| part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     })
+}
+
+/// The size and times of the file at `path` (following links, as `std::fs::metadata` does),
+/// looked up by its name in its folder, which `folder` keeps open while the files are its: a
+/// whole path looked up for every file was a tenth of the CPU time of an update of 71,000
+/// files, all in the kernel.
+fn stat_in_folder<'a>(
+    folder: &mut Option<(&'a [u8], OwnedFd)>,
+    path: &'a Path,
+) -> std::io::Result<(u64, u64, u64)> {
+    // Cut at the last `/` as bytes: the walk joins plain names to the root (`Path::parent`
+    // parses components, as many instructions as the `stat` itself).
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let cut = memchr::memrchr(b'/', bytes).filter(|&cut| cut > 0);
+    let Some((parent, name)) = cut.map(|cut| (&bytes[..cut], &bytes[cut + 1..])) else {
+        return std::fs::metadata(path).map(|m| {
+            let ctime = status_changed(m.ctime(), m.ctime_nsec().unsigned_abs());
+            (m.len(), nanos(m.modified().ok()) as u64, ctime)
+        });
+    };
+    let fd = match folder.take() {
+        Some((open, fd)) if open == parent => fd,
+        _ => rustix::fs::open(parent, FOLDER, Mode::empty())?,
+    };
+    let stat = rustix::fs::statat(&fd, name, AtFlags::empty());
+    *folder = Some((parent, fd));
+    Ok(stat_times(&stat?))
+}
+
+/// How a folder is opened only to look names up in it.
+pub(crate) const FOLDER: OFlags = OFlags::PATH.union(OFlags::DIRECTORY).union(OFlags::CLOEXEC);
+
+/// A file's size, modification time and status change time (ns since the epoch; a time
+/// before the epoch counts as 0) from its `stat`.
+pub fn stat_times(stat: &rustix::fs::Stat) -> (u64, u64, u64) {
+    let mtime = u64::try_from(stat.st_mtime).map_or(0, |secs| {
+        secs.saturating_mul(1_000_000_000)
+            .saturating_add(stat.st_mtime_nsec)
+    });
+    let ctime = status_changed(stat.st_ctime, stat.st_ctime_nsec);
+    (stat.st_size as u64, mtime, ctime)
 }
 
 /// Fewest files a thread of [`metadata_of`] is started for.

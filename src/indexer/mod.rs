@@ -200,10 +200,7 @@ fn write(
     let rebuilt = old.analyzer != fingerprint;
     let mut manifest = if rebuilt {
         writer.delete_all_documents()?;
-        Manifest {
-            analyzer: fingerprint,
-            files: Default::default(),
-        }
+        Manifest::new(fingerprint)
     } else {
         old
     };
@@ -225,7 +222,7 @@ fn write(
         ));
     };
     for rel in &plan.remove {
-        if let Some(e) = manifest.files.remove(rel) {
+        if let Some(e) = manifest.remove(rel) {
             remove(&writer, &e);
         }
         report.removed += 1;
@@ -238,7 +235,7 @@ fn write(
         .load
         .iter()
         .map(|file| {
-            let old = manifest.files.remove(&file.rel);
+            let old = manifest.remove(&file.rel);
             if let Some(e) = &old {
                 remove(&writer, e);
             }
@@ -256,7 +253,7 @@ fn write(
                 report
                     .indexed
                     .push((added.entry.story.clone(), added.entry.lang.clone()));
-                manifest.files.insert(file.rel.clone(), added.entry);
+                manifest.insert(file.rel.clone(), added.entry);
                 // A file read again only for its unit was counted unchanged.
                 if !existed {
                     report.added += 1;
@@ -278,7 +275,9 @@ fn write(
         return Err(Error::Interrupted);
     }
     let committed = !report.nothing_to_do() || !plan.touched.is_empty();
-    manifest.files.extend(plan.touched);
+    for (rel, entry) in plan.touched {
+        manifest.insert(rel, entry);
+    }
     report.warnings.extend(misaligned(&manifest, &plan.load));
     report.warnings.extend(clashing(&manifest, &plan.load));
     report.skipped.extend(failed.iter().cloned());
@@ -287,17 +286,15 @@ fn write(
     if committed {
         let mut commit = writer.prepare_commit()?;
         let stamp = commit.opstamp();
-        manifest.save(index_dir, stamp)?;
+        let payload = Payload {
+            analyzer: manifest.analyzer.clone(),
+            stamp,
+            base: manifest.save(index_dir, stamp)?,
+        };
         snapshot.save(index_dir, stamp)?;
-        commit.set_payload(
-            &Payload {
-                analyzer: manifest.analyzer.clone(),
-                stamp,
-            }
-            .to_json(),
-        );
+        commit.set_payload(&payload.to_json());
         commit.commit()?;
-        manifest::remove_others(index_dir, Some(stamp));
+        manifest::remove_others(index_dir, Some(&payload));
     } else if Snapshot::load(index_dir, payload.stamp).is_none_or(|s| s.outdated_by(&snapshot)) {
         // Nothing to index, but folder times moved (a file saved unchanged, a temporary file
         // come and gone): renewing the snapshot keeps the searches' check quick.

@@ -205,8 +205,8 @@ fn remove_leftovers(index: &Index, dir: &Path, writer: &mut Writer) -> Result<()
     }
     // A damaged payload is not read here: the run then starts afresh, and its commit removes
     // them.
-    let committed = Payload::of(index).ok().flatten().map(|p| p.stamp);
-    manifest::remove_others(dir, committed);
+    let committed = Payload::of(index).ok().flatten();
+    manifest::remove_others(dir, committed.as_ref());
     Ok(())
 }
 

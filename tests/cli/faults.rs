@@ -82,12 +82,21 @@ fn stray_files(index: &Path) -> Vec<String> {
             living.insert(format!("{id}.{stamp}.del"));
         }
     }
-    // The commit's file list and folder snapshot, named by the stamp in its payload.
+    // The commit's folder snapshot, named by the stamp in its payload, and its file list: the
+    // whole list of that commit, or that of its base and the journal of changes since.
     if let Some(payload) = meta["payload"].as_str() {
         let payload: serde_json::Value = serde_json::from_str(payload).unwrap();
         let stamp = payload["stamp"].as_u64().unwrap();
-        living.insert(format!("archive-files-{stamp}.bin"));
         living.insert(format!("archive-folders-{stamp}.bin"));
+        match payload["base"].as_u64() {
+            Some(base) => {
+                living.insert(format!("archive-files-{base}.bin"));
+                living.insert(format!("archive-journal-{stamp}.bin"));
+            }
+            None => {
+                living.insert(format!("archive-files-{stamp}.bin"));
+            }
+        }
     }
     let mut stray = Vec::new();
     for e in std::fs::read_dir(index).unwrap().flatten() {
@@ -174,6 +183,8 @@ fn files_of_ours_left_by_a_killed_run_are_removed_by_the_next_run() {
         "archive-folders-7.999.tmp",
         "archive-files-7.bin",
         "archive-folders-7.bin",
+        "archive-journal-7.999.tmp",
+        "archive-journal-7.bin",
     ] {
         std::fs::write(index.join(name), "cut off").unwrap();
     }
@@ -805,4 +816,75 @@ fn new_file_times_are_recorded_and_whole_hour_shifts_are_taken_as_unchanged() {
     // Any other shift is read and hashed: the change is found.
     set_mtime(&en, later + Duration::from_secs(3 * 3600 + 1));
     assert_eq!(env.run(&["search", "--exact", "Khorgoz"]).code, 0);
+}
+
+/// An update of a few files writes the changes since the last whole file list (a journal),
+/// not the list: the index then lists and finds what a fresh build of the same archive does,
+/// and a commit whose journal is lost is rebuilt from the archive.
+#[test]
+fn updates_kept_in_a_journal_read_as_a_fresh_build_does() {
+    let env = Env::bundled();
+    many_stories(&env, 30);
+    assert_eq!(env.run(&["index"]).code, 0);
+    let index = env.root().join("index");
+    for round in 0..3 {
+        // A story changed, one added, one removed, and a file touched without a change.
+        env.write(
+            &format!("archive/story-{round:03}/en.md"),
+            format!("Zharkent round {round}\n"),
+        );
+        env.write(
+            &format!("archive/extra-{round}.txt"),
+            format!("Yining extra {round}\n"),
+        );
+        let gone = env.root().join(format!("archive/story-{:03}", 10 + round));
+        std::fs::remove_dir_all(gone).unwrap();
+        let touched = env.root().join("archive/story-020/en.md");
+        std::fs::write(&touched, std::fs::read(&touched).unwrap()).unwrap();
+        let out = env.run(&["index"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("1 added, 1 changed, "),
+            "{}",
+            out.stderr
+        );
+    }
+    let journal = |index: &Path| {
+        std::fs::read_dir(index).unwrap().flatten().find(|e| {
+            let name = e.file_name();
+            name.to_string_lossy().starts_with("archive-journal-")
+        })
+    };
+    let journal = journal(&index).expect("a journal").path();
+    assert_eq!(stray_files(&index), Vec::<String>::new());
+    // The stories listed, and the passages each search finds (their scores differ: an updated
+    // index's statistics still count removed documents until they are merged away).
+    let answers = || {
+        let mut all = vec![env.run(&["list", "--json"]).stdout];
+        for query in [
+            "Zharkent",
+            "Yining",
+            "Report 12",
+            "霍尔果斯",
+            "report 21 Almaty",
+        ] {
+            let out = env.run(&["search", "--no-update", "--json", "--limit", "100", query]);
+            let mut found: Vec<String> = (out.stdout.lines())
+                .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+                .map(|hit| format!("{} {}", hit["path"], hit["passage"]))
+                .collect();
+            found.sort();
+            all.push(found.join("\n"));
+        }
+        all
+    };
+    let updated = answers();
+    assert_eq!(updated[1].lines().count(), 3);
+    assert_eq!(updated[2].lines().count(), 3);
+    // Without its journal, the commit's file list is not read: the index is built afresh.
+    std::fs::remove_file(journal).unwrap();
+    let out = env.run(&["index"]);
+    assert!(out.stderr.contains("(full build)"), "{}", out.stderr);
+    assert_eq!(answers(), updated);
+    assert_eq!(stray_files(&index), Vec::<String>::new());
 }

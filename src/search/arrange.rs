@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
-use crate::schema::loc;
+use crate::schema::{loc, UNPAIRED};
 
 use super::answer::{Counterpart, Hit, Passage};
 use super::clause::Marks;
@@ -163,6 +163,11 @@ fn counterpart(
     (ranked, every_match): (&HashSet<String>, &HashSet<&Matched>),
     stories: &impl Counterparts,
 ) -> Result<Option<Counterpart>> {
+    // A passage without a marker in a file with markers, or with a marker used before,
+    // pairs with nothing (its align number is above every marker's).
+    if p.align >= UNPAIRED {
+        return Ok(None);
+    }
     let Some(lang) = stories.other_language(&p.story, &p.lang)? else {
         return Ok(None);
     };

@@ -251,14 +251,17 @@ impl<'a> Stored<'a> {
                 continue;
             };
             let (align, unit) = (&columns.align[ord], &columns.unit[ord]);
-            // The story's first live document is its first passage (or its story document,
-            // when it has none): the others follow it in order, numbered from it.
-            let mut first = None;
+            // A file's documents are one batch: its passages in order, then its story
+            // document. A batch's first live document is its first passage (or its story
+            // document, when it has none), and its passages are numbered from it; two files
+            // of one story and language make two batches.
+            let mut batch = None;
             let finished = live_docs(&mut postings, segment, |doc| {
                 let &mut (first, story) =
-                    first.get_or_insert_with(|| (doc, unit.story_document(doc)));
+                    batch.get_or_insert_with(|| (doc, unit.story_document(doc)));
                 let held = align.as_ref().and_then(|a| a.first(doc));
                 let align = if story == Some(doc) {
+                    batch = None;
                     held
                 } else {
                     held.or(Some(u64::from(doc - first) + 1))
@@ -280,8 +283,8 @@ impl<'a> Stored<'a> {
     }
 
     /// The align numbers of the passages at `addresses`, in order: the one each holds, else
-    /// its number, its place from its story's first live document (that of its `unit` term:
-    /// a story's documents are one batch, in order).
+    /// its number, its place from the first live document of its file's batch (see
+    /// [`Stored::batch_start`]).
     pub fn aligns(&self, addresses: &[DocAddress]) -> Result<Vec<u64>> {
         let columns = self.columns()?;
         // The first live document of the last story asked about, by its story document.
@@ -302,7 +305,7 @@ impl<'a> Stored<'a> {
             let start = match first {
                 Some((s, start)) if s == story => start,
                 _ => {
-                    let start = self.first_live(story, unit)?.unwrap_or(doc);
+                    let start = self.batch_start(story, unit)?.unwrap_or(doc);
                     first = Some((story, start));
                     start
                 }
@@ -312,8 +315,11 @@ impl<'a> Stored<'a> {
         Ok(out)
     }
 
-    /// The first live document holding the `unit` term of the story document at `story`.
-    fn first_live(&self, story: DocAddress, units: &UnitColumn) -> Result<Option<DocId>> {
+    /// The first live document of the batch that ends at the story document `story`: a
+    /// file's documents are one batch (its passages, then its story document), and two files
+    /// of one story and language make two batches of one `unit` term, whose first ends at its
+    /// own story document.
+    fn batch_start(&self, story: DocAddress, units: &UnitColumn) -> Result<Option<DocId>> {
         let Some(value) = units.of(story.doc_id) else {
             return Ok(None);
         };
@@ -326,8 +332,14 @@ impl<'a> Stored<'a> {
         };
         let mut first = None;
         live_docs(&mut postings, segment, |doc| {
-            first = Some(doc);
-            false
+            if doc > story.doc_id {
+                return false;
+            }
+            first.get_or_insert(doc);
+            if doc != story.doc_id && units.story_document(doc) == Some(doc) {
+                first = None;
+            }
+            doc != story.doc_id
         });
         Ok(first)
     }

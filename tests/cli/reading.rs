@@ -142,6 +142,53 @@ fn passages_without_markers_pair_by_their_numbers_after_edits() {
 }
 
 #[test]
+fn two_files_of_one_story_and_language_keep_their_own_passage_numbers_for_pairing() {
+    // `report.txt` beside `report/en.md` is one story in en, passages mixed (README): each
+    // file's passages are numbered from 1, and pair by those numbers.
+    let env = Env::empty();
+    env.write(
+        "archive/report/en.md",
+        "zebra report one\n\nzebra report two\n",
+    );
+    env.write("archive/report.txt", "zebra notes one\n\nzebra notes two\n");
+    env.write(
+        "archive/report/zh.md",
+        "<!-- ¶ 1 -->\n斑马一\n\n<!-- ¶ 2 -->\n斑马二\n\n<!-- ¶ 4 -->\n斑马四\n",
+    );
+    // No English passage is numbered 4.
+    let hits = env.json(&["search", "--json", "--exact", "斑马四"]);
+    let hit = hits.iter().find(|h| h.passage == 3).expect("zh ¶3");
+    assert!(hit.counterpart.is_none(), "{:?}", hit.counterpart);
+    let hits = env.json(&["search", "--json", "--exact", "\"notes one\""]);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].more_in_story, 0);
+    let counterpart = hits[0].counterpart.as_ref().expect("a counterpart");
+    assert_eq!((hits[0].passage, counterpart.passage), (1, 1));
+    assert_eq!(counterpart.text, "斑马一");
+}
+
+#[test]
+fn passages_a_marked_file_leaves_unpaired_pair_with_nothing() {
+    // An unmarked passage and a repeated marker's later passage, at the same places in both
+    // versions: neither pairs.
+    let env = Env::empty();
+    env.write(
+        "archive/s/en.md",
+        "<!-- ¶ 1 -->\nzebra one\n\nzebra two\n\n<!-- ¶ 1 -->\nzebra three\n",
+    );
+    env.write(
+        "archive/s/zh.md",
+        "<!-- ¶ 1 -->\n斑马一\n\n斑马二\n\n<!-- ¶ 1 -->\n斑马三\n",
+    );
+    let hits = env.json(&["search", "--json", "--lang", "en", "zebra"]);
+    let pairs: Vec<(u64, Option<u64>)> = hits
+        .iter()
+        .map(|h| (h.passage, h.counterpart.as_ref().map(|c| c.passage)))
+        .collect();
+    assert_eq!(pairs, [(1, Some(1)), (2, None), (3, None)]);
+}
+
+#[test]
 fn one_passage_is_singular() {
     let env = Env::bundled();
     let file = env.root().join("note.md");

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::Result;
+use crate::schema::UNPAIRED;
 use crate::search::answer::Passage;
 
 use super::{Counterparts, Matched};
@@ -40,7 +41,7 @@ impl<'a, 'p, C: Counterparts> Groups<'a, 'p, C> {
     }
 
     fn group(story: &'p str, lang: &'p str, align: u64, lined: bool) -> Group<'p> {
-        if lined {
+        if lined && align < UNPAIRED {
             Group::Paired(story, align)
         } else {
             Group::Alone(story, lang, align)

@@ -22,7 +22,7 @@ pub fn highlight(text: &str, marks: &Marks) -> Vec<[usize; 2]> {
 /// marked: the passages shown share many words, and stemming them was most of marking.
 pub struct Marker<'m> {
     marks: &'m Marks,
-    /// Each stem, and all of it but its last two letters.
+    /// Each stem, and the start every word stemmed to it begins with ([`stem_start`]).
     stems: Vec<(&'m str, &'m str)>,
     /// Words stemmed, and whether their stem is marked.
     stemmed: FxHashMap<String, bool>,
@@ -34,7 +34,7 @@ impl<'m> Marker<'m> {
         Marker {
             marks,
             stems: (marks.stems.iter())
-                .map(|s| (s.as_str(), all_but_two(s)))
+                .map(|s| (s.as_str(), stem_start(s)))
                 .collect(),
             stemmed: FxHashMap::default(),
         }
@@ -46,14 +46,14 @@ impl<'m> Marker<'m> {
         let (marks, stems, stemmed) = (self.marks, &self.stems, &mut self.stemmed);
         if !stems.is_empty() {
             // An English stem is never longer than its word (Snowball shortens or rewrites
-            // endings) and begins with its first letter; all of it but its last two letters
-            // begins the word (an ending rewritten adds at most two: `ability` → `able`,
-            // `dying` → `die`).
+            // endings) and begins with its first letter and with `stem_start`.
             each_word(text, |from, to, word| {
-                let first = first_char(word);
                 let unquoted = word.trim_start_matches('\'');
-                let may_match = stems.iter().any(|(s, kept)| {
-                    s.len() <= word.len() && s.starts_with(first) && unquoted.starts_with(kept)
+                // A word beginning with a stem's start begins with its first letter too.
+                let may_match = stems.iter().any(|(s, start)| {
+                    s.len() <= word.len()
+                        && unquoted.starts_with(start)
+                        && (!start.is_empty() || s.starts_with(first_char(word)))
                 });
                 if !may_match {
                     return;
@@ -110,10 +110,16 @@ fn first_char(word: &str) -> &str {
     &word[..word.chars().next().map_or(0, char::len_utf8)]
 }
 
-/// `stem` without its last two characters.
-fn all_but_two(stem: &str) -> &str {
-    let end = stem.char_indices().rev().nth(1).map_or(0, |(i, _)| i);
-    &stem[..end]
+/// The start of every word the English Snowball stemmer stems to `stem`: the stem without
+/// the letters an ending it rewrites may add. Its steps remove endings, or replace them with
+/// endings whose last letters are new at most as `e` (`hoping` → `hope`, `ation` → `ate`,
+/// `anci` → `ance`), `i` (`y` → `i`), `l` or `le` (`biliti` → `ble`, then `bl`: `possibility`
+/// → `possibl`), `ie` (`dying` → `die`) or `y` (`skies` → `sky`).
+fn stem_start(stem: &str) -> &str {
+    if let Some(start) = stem.strip_suffix("ie").or_else(|| stem.strip_suffix("le")) {
+        return start;
+    }
+    stem.strip_suffix(['e', 'i', 'l', 'y']).unwrap_or(stem)
 }
 
 /// `ranges` sorted, overlapping ones merged.
@@ -147,17 +153,12 @@ const TIDY_CHARS: usize = 20;
 /// highlight, with cut points moved off the middle of a word (by fewer than
 /// [`TIDY_CHARS`] characters, never past the first highlight; Han text may be cut anywhere).
 fn excerpt(text: &str, highlights: &[[usize; 2]], chars: usize) -> [usize; 2] {
-    // Where each character starts (and the text's end); an ASCII text's are its bytes.
     let ascii = text.is_ascii();
-    let bounds: Vec<usize> = if ascii {
-        Vec::new()
+    let total = if ascii {
+        text.len()
     } else {
-        (text.char_indices().map(|(i, _)| i))
-            .chain(std::iter::once(text.len()))
-            .collect()
+        text.chars().count()
     };
-    let bound = |i: usize| if ascii { i } else { bounds[i] };
-    let total = if ascii { text.len() } else { bounds.len() - 1 };
     if total <= chars {
         return [0, text.len()];
     }
@@ -165,10 +166,26 @@ fn excerpt(text: &str, highlights: &[[usize; 2]], chars: usize) -> [usize; 2] {
     let first_char = if ascii {
         first
     } else {
-        bounds.partition_point(|&b| b < first)
+        text[..first].chars().count()
     };
     let mut start = first_char.saturating_sub(chars / 4).min(total - chars);
     let mut end = start + chars;
+    // Where the characters the cuts may fall on start (and the text's end), from the one
+    // before `start` on: the cuts move by fewer than `TIDY_CHARS` inside `start..=end`. An
+    // ASCII text's are its bytes.
+    let from = start.saturating_sub(1);
+    let window: Vec<usize> = if ascii {
+        Vec::new()
+    } else {
+        (text
+            .char_indices()
+            .skip(from)
+            .take(end + 1 - from)
+            .map(|(i, _)| i))
+        .chain(std::iter::once(text.len()))
+        .collect()
+    };
+    let bound = |i: usize| if ascii { i } else { window[i - from] };
     // A letter of a word (Latin, Cyrillic, …); Han text may be cut between any characters.
     let letter = |i: usize| {
         text[bound(i)..]

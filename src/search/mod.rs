@@ -249,15 +249,23 @@ impl Searcher {
     ) -> Result<()> {
         let units_of = &self.stored().columns()?.unit;
         let keep = request.per_story().max(1);
-        for partial in [false, true] {
+        // Partial stories' passages are found as the others' but for phrases, which need not
+        // be within one passage there: without such a phrase, one query finds both.
+        let apart = queries.plan.required.iter().any(stories::in_one_passage);
+        let runs: &[Option<bool>] = if apart {
+            &[Some(false), Some(true)]
+        } else {
+            &[None]
+        };
+        for &partial in runs {
             let ranked_documents: Vec<DocAddress> = ranked
                 .iter()
-                .filter(|s| s.partial == partial)
+                .filter(|s| partial.is_none_or(|p| s.partial == p))
                 .map(|s| s.document)
                 .collect();
             if !ranked_documents.is_empty() {
                 let within = Within::stories(&self.searcher, units_of, &ranked_documents);
-                let query = queries.passages(partial, &within);
+                let query = queries.passages(partial.unwrap_or(false), &within);
                 let searcher = &self.searcher;
                 rank::passages(
                     searcher, statistics, units_of, &*query, keep, without, ranked,

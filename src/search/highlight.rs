@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::analysis::{each_word, fold_han, has_han, is_han, runs, RunKind};
+use crate::analysis::{each_word_starting, fold_han, has_han, is_han, runs, RunKind};
 
 use super::clause::Marks;
 
@@ -24,6 +24,8 @@ pub struct Marker<'m> {
     marks: &'m Marks,
     /// Each stem, and the start every word stemmed to it begins with ([`stem_start`]).
     stems: Vec<(&'m str, &'m str)>,
+    /// The first bytes of the stems (bit `b` for byte `b` under 128).
+    firsts: u128,
     /// Words stemmed, and whether their stem is marked.
     stemmed: FxHashMap<String, bool>,
 }
@@ -36,6 +38,9 @@ impl<'m> Marker<'m> {
             stems: (marks.stems.iter())
                 .map(|s| (s.as_str(), stem_start(s)))
                 .collect(),
+            firsts: (marks.stems.iter())
+                .filter_map(|s| s.bytes().next().filter(u8::is_ascii))
+                .fold(0, |bits, b| bits | 1 << b),
             stemmed: FxHashMap::default(),
         }
     }
@@ -47,7 +52,8 @@ impl<'m> Marker<'m> {
         if !stems.is_empty() {
             // An English stem is never longer than its word (Snowball shortens or rewrites
             // endings) and begins with its first letter and with `stem_start`.
-            each_word(text, |from, to, word| {
+            let first = |b: u8| self.firsts & 1 << b != 0;
+            each_word_starting(text, first, |from, to, word| {
                 let unquoted = word.trim_start_matches('\'');
                 // A word beginning with a stem's start begins with its first letter too.
                 let may_match = stems.iter().any(|(s, start)| {
@@ -170,22 +176,39 @@ fn excerpt(text: &str, highlights: &[[usize; 2]], chars: usize) -> [usize; 2] {
     };
     let mut start = first_char.saturating_sub(chars / 4).min(total - chars);
     let mut end = start + chars;
-    // Where the characters the cuts may fall on start (and the text's end), from the one
-    // before `start` on: the cuts move by fewer than `TIDY_CHARS` inside `start..=end`. An
-    // ASCII text's are its bytes.
-    let from = start.saturating_sub(1);
-    let window: Vec<usize> = if ascii {
-        Vec::new()
-    } else {
-        (text
+    // Where character `i` starts: found from the cut, start or end, it is near (a cut moves
+    // by fewer than `TIDY_CHARS`); an ASCII text's are its bytes.
+    let at = |from: usize, n: usize| {
+        text[from..]
             .char_indices()
-            .skip(from)
-            .take(end + 1 - from)
-            .map(|(i, _)| i))
-        .chain(std::iter::once(text.len()))
-        .collect()
+            .nth(n)
+            .map_or(text.len(), |c| from + c.0)
     };
-    let bound = |i: usize| if ascii { i } else { window[i - from] };
+    let anchors = if ascii {
+        [(0, 0); 2]
+    } else {
+        let start_byte = at(0, start);
+        [(start, start_byte), (end, at(start_byte, chars))]
+    };
+    let bound = |i: usize| {
+        if ascii {
+            return i;
+        }
+        let nearer = i.abs_diff(anchors[0].0) > i.abs_diff(anchors[1].0);
+        let (mut c, mut b) = anchors[usize::from(nearer)];
+        while c < i {
+            b += text[b..].chars().next().map_or(1, char::len_utf8);
+            c += 1;
+        }
+        while c > i {
+            b -= 1;
+            while !text.is_char_boundary(b) {
+                b -= 1;
+            }
+            c -= 1;
+        }
+        b
+    };
     // A letter of a word (Latin, Cyrillic, …); Han text may be cut between any characters.
     let letter = |i: usize| {
         text[bound(i)..]

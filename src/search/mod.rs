@@ -30,8 +30,8 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use tantivy::query::{Occur, Query};
-use tantivy::{DocAddress, Searcher as TantivySearcher};
+use tantivy::query::{Bm25StatisticsProvider, Occur, Query};
+use tantivy::{DocAddress, Searcher as TantivySearcher, Term};
 
 use crate::analysis::Analyzers;
 use crate::error::{Error, Result};
@@ -178,9 +178,11 @@ impl Searcher {
         self.rank_passages(request, &queries, &statistics, &without, &mut ranked)?;
         rank::order(&mut ranked);
         let mut hits = self.arrange(&ranked, request, &plan)?;
-        let shown: HashSet<u64> = hits
-            .iter()
-            .flat_map(|h| self.languages.iter().map(|lang| unit(&h.story, lang)))
+        // A story's hits come together (each unit is a hash to compute).
+        let mut stories: Vec<&str> = hits.iter().map(|h| h.story.as_str()).collect();
+        stories.dedup();
+        let shown: HashSet<u64> = (stories.iter())
+            .flat_map(|story| self.languages.iter().map(|lang| unit(story, lang)))
             .collect();
         let more_stories = ranked.iter().any(|s| !shown.contains(&s.unit));
         if request.explain() {
@@ -228,7 +230,13 @@ impl Searcher {
             on_stories = on(true)?;
             ranked = all(&on_stories)?;
         }
-        if ranked.len() < request.limit() && plan.required.len() > 1 {
+        // Stories holding some words are looked for when fewer than the limit hold all, and
+        // some story is not ranked yet (every story document is, in a small archive).
+        let stories = Term::from_field_u64(f.passage, 0);
+        if ranked.len() < request.limit()
+            && plan.required.len() > 1
+            && (ranked.len() as u64) < statistics.doc_freq(&stories)?
+        {
             let seen: HashSet<u64> = ranked.iter().map(|s| s.unit).collect();
             let query = queries.stories(&on_stories, Occur::Should);
             let some = rank::stories(&self.searcher, statistics, units_of, &*query, pool, true)?;

@@ -120,6 +120,10 @@ impl Iterator for WordRuns<'_> {
         while let Some(&b) = bytes.get(self.at) {
             let (word, len) = if b.is_ascii() {
                 (b.is_ascii_alphanumeric(), 1)
+            } else if (0xE5..=0xE9).contains(&b) {
+                // U+5000 to U+9FFF, Han ideographs all: most of a Chinese text, told by its
+                // first byte.
+                (false, 3)
             } else {
                 let c = self.text[self.at..].chars().next().expect("a character");
                 // Han first: most of a Chinese text, told by its range (`is_alphanumeric`

@@ -30,14 +30,15 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
-use tantivy::query::{Bm25StatisticsProvider, Occur, Query};
-use tantivy::{DocAddress, Searcher as TantivySearcher, Term};
+use rustc_hash::FxHashMap;
+use tantivy::query::{Occur, Query};
+use tantivy::{DocAddress, Searcher as TantivySearcher};
 
 use crate::analysis::Analyzers;
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, Payload};
 use crate::query::parse;
-use crate::schema::{loc, unit};
+use crate::schema::unit;
 use crate::store::{self, Opened};
 use crate::variants::Variants;
 
@@ -230,13 +231,7 @@ impl Searcher {
             on_stories = on(true)?;
             ranked = all(&on_stories)?;
         }
-        // Stories holding some words are looked for when fewer than the limit hold all, and
-        // some story is not ranked yet (every story document is, in a small archive).
-        let stories = Term::from_field_u64(f.passage, 0);
-        if ranked.len() < request.limit()
-            && plan.required.len() > 1
-            && (ranked.len() as u64) < statistics.doc_freq(&stories)?
-        {
+        if ranked.len() < request.limit() && plan.required.len() > 1 {
             let seen: HashSet<u64> = ranked.iter().map(|s| s.unit).collect();
             let query = queries.stories(&on_stories, Occur::Should);
             let some = rank::stories(&self.searcher, statistics, units_of, &*query, pool, true)?;
@@ -293,10 +288,14 @@ impl Searcher {
             .map(|c| c.label.clone())
             .zip(on_stories)
             .collect();
+        // Each required clause alone on passages, with its label.
+        let passage: Vec<(String, Box<dyn Query>)> = (plan.required.iter())
+            .map(|c| (c.label.clone(), compile::query(c, f)))
+            .collect();
         let near = stories::proximity(&plan.required, &plan.han_runs, f, None);
         let levels = explain::Levels {
             story: &on_stories,
-            passage: &queries.compiled.clauses,
+            passage: &passage,
             near: &near,
         };
         for hit in hits {
@@ -310,7 +309,8 @@ impl Searcher {
         let stored = self.stored();
         let mut passages: Vec<(f32, Passage)> = Vec::new();
         let mut matched = Vec::new();
-        let mut parts = HashMap::new();
+        // Each passage read: its story, and its score.
+        let mut parts = Vec::new();
         // A story's passages, a story's counterpart and the per-story cap bound what is read:
         // each passage read is at least one hit, or half of one when its story's other
         // language also ranked (a pair counts once); every story read is a stored block to
@@ -332,7 +332,7 @@ impl Searcher {
                     .iter()
                     .any(|lang| *lang != p.lang && units.contains_key(&unit(&p.story, lang)));
                 halves += if pairs { 1 } else { 2 };
-                parts.insert(loc(&p.story, &p.lang, p.passage), (story, *score));
+                parts.push((story, *score));
                 passages.push((story.score(), p));
             }
         }
@@ -357,8 +357,16 @@ impl Searcher {
         let mut hits = arrange::arrange(
             &passages, &matched, limit, per_story, marks, excluded, &arranging,
         )?;
+        // By place (the last read of a place, as two files of a story and language may both
+        // have a passage 1).
+        let read: FxHashMap<(&str, &str, u64), (&RankedStory, f32)> = (passages.iter())
+            .zip(parts)
+            .map(|((_, p), part)| ((p.story.as_str(), p.lang.as_str(), p.passage), part))
+            .collect();
         for hit in &mut hits {
-            if let Some((story, score)) = parts.get(&loc(&hit.story, &hit.lang, hit.passage)) {
+            if let Some((story, score)) =
+                read.get(&(hit.story.as_str(), hit.lang.as_str(), hit.passage))
+            {
                 hit.story_score = story.story_score;
                 hit.passage_score = *score;
                 hit.partial = story.partial;

@@ -54,8 +54,10 @@ impl Bm25StatisticsProvider for Statistics<'_> {
             return Ok(n);
         }
         let n = self.searcher.doc_freq(term)?;
-        // A term the index lacks is asked again too: a variant or a bigram in every stage.
-        self.doc_freqs.borrow_mut().insert(term.clone(), n);
+        // Only held terms are asked again: cutting Han text asks for many that are not.
+        if n > 0 {
+            self.doc_freqs.borrow_mut().insert(term.clone(), n);
+        }
         Ok(n)
     }
 }

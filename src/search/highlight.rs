@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::analysis::{each_word_starting, fold_han, has_han, is_han, runs, RunKind};
+use crate::analysis::{each_word_starting, fold_han, has_han, is_han};
 
 use super::clause::Marks;
 
@@ -84,12 +84,10 @@ impl<'m> Marker<'m> {
         // Folding keeps byte lengths, so a match in the folded text is a range in the original.
         let mut folded = String::with_capacity(text.len());
         let mut last = 0;
-        for (kind, start, run) in runs(text) {
-            if kind == RunKind::Han {
-                folded.push_str(&text[last..start]);
-                folded.push_str(&fold_han(run));
-                last = start + run.len();
-            }
+        for (start, run) in han_runs(text) {
+            folded.push_str(&text[last..start]);
+            folded.push_str(&fold_han(run));
+            last = start + run.len();
         }
         folded.push_str(&text[last..]);
         for han in &marks.han {
@@ -101,6 +99,33 @@ impl<'m> Marker<'m> {
         }
         merged(ranges)
     }
+}
+
+/// The runs of Han ideographs of `text` (`analysis::runs`' Han runs) as `(start, run)`, told
+/// without asking what the other characters are (that was most of marking a Chinese passage).
+fn han_runs(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while let Some(&b) = text.as_bytes().get(at) {
+            let (han, len) = match b {
+                0..=0x7F => (false, 1),
+                // U+5000 to U+9FFF, Han ideographs all.
+                0xE5..=0xE9 => (true, 3),
+                _ => {
+                    let c = text[at..].chars().next()?;
+                    (is_han(c), c.len_utf8())
+                }
+            };
+            match (han, start) {
+                (true, None) => start = Some(at),
+                (false, Some(s)) => return Some((s, &text[s..at])),
+                _ => {}
+            }
+            at += len;
+        }
+        start.map(|s| (s, &text[s..at]))
+    })
 }
 
 /// A word as the index stems it: the analyzer's Snowball stemmer, as
@@ -317,6 +342,30 @@ mod tests {
             marked += usize::from(!ranges.is_empty());
         }
         assert!(marked > 10, "{marked} passages marked");
+    }
+
+    #[test]
+    fn han_runs_are_the_analyzers() {
+        use crate::analysis::{runs, RunKind};
+        let text = "Khorgos 霍尔果斯（霍爾果斯）、〇一二 㐀 龥豈 𠀀x，。Ürümqi 々中文 end丶";
+        let expected: Vec<(usize, &str)> = (runs(text))
+            .filter(|r| r.0 == RunKind::Han)
+            .map(|(_, start, run)| (start, run))
+            .collect();
+        assert_eq!(han_runs(text).collect::<Vec<_>>(), expected);
+        assert_eq!(expected.len(), 8);
+    }
+
+    #[test]
+    fn a_number_is_marked_whole_or_not_at_all() {
+        // `1,700` is one word, `1700`: the `700` in it is no word of its own, whichever
+        // first bytes the marks keep.
+        let marks = Marks {
+            stems: ["700".to_string()].into(),
+            ..Marks::default()
+        };
+        let text = "1,700 km, then 700 more";
+        assert_eq!(highlight(text, &marks), vec![[15, 18]]);
     }
 
     #[test]

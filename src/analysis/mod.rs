@@ -21,7 +21,7 @@ pub mod tokens;
 
 pub use self::passage::{Analysed, PassageAnalyzer};
 pub use self::segmenter::Segmenter;
-pub use self::spans::{each_word, latin_spans_where};
+pub use self::spans::{each_word, each_word_starting, latin_spans_where};
 use self::t2s::fold_chars;
 
 use std::borrow::Cow;

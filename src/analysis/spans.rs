@@ -32,7 +32,17 @@ pub fn latin_spans_where(
 /// The text is read a byte at a time (a character is decoded only past ASCII), and numbers are
 /// joined only where a run of digits is followed by `,` or `.` and more digits: marking reads
 /// every passage it shows, and this is most of a search's marking.
-pub fn each_word(text: &str, mut each: impl FnMut(usize, usize, &str)) {
+pub fn each_word(text: &str, each: impl FnMut(usize, usize, &str)) {
+    each_word_starting(text, |_| true, each)
+}
+
+/// [`each_word`] of only the words whose first byte, lowercased, `first` keeps (a word
+/// beginning past ASCII is always given): a word left out is neither copied nor lowercased.
+pub fn each_word_starting(
+    text: &str,
+    first: impl Fn(u8) -> bool,
+    mut each: impl FnMut(usize, usize, &str),
+) {
     let mut filters: Option<TextAnalyzer> = None;
     let mut word = String::new();
     let mut piece = |start: usize, end: usize, piece: &str| {
@@ -61,9 +71,12 @@ pub fn each_word(text: &str, mut each: impl FnMut(usize, usize, &str)) {
     let bytes = text.as_bytes();
     let digits = |s: usize, e: usize| bytes[s..e].iter().all(u8::is_ascii_digit);
     let mut words = WordRuns { text, at: 0 };
+    let kept = |b: u8| !b.is_ascii() || first(b.to_ascii_lowercase());
     while let Some((start, end)) = words.next() {
         if !digits(start, end) {
-            piece(start, end, &text[start..end]);
+            if kept(bytes[start]) {
+                piece(start, end, &text[start..end]);
+            }
             continue;
         }
         // A run of digits and the runs of digits after it, each after one `,` or `.`: all
@@ -84,7 +97,9 @@ pub fn each_word(text: &str, mut each: impl FnMut(usize, usize, &str)) {
         }
         words.at = last;
         for p in numbers::join_numbers(text, &chain) {
-            piece(p.start, p.end, &p.text);
+            if kept(bytes[p.start]) {
+                piece(p.start, p.end, &p.text);
+            }
         }
     }
 }
@@ -105,6 +120,10 @@ impl Iterator for WordRuns<'_> {
         while let Some(&b) = bytes.get(self.at) {
             let (word, len) = if b.is_ascii() {
                 (b.is_ascii_alphanumeric(), 1)
+            } else if (0xE5..=0xE9).contains(&b) {
+                // U+5000 to U+9FFF, Han ideographs all: most of a Chinese text, told by its
+                // first byte.
+                (false, 3)
             } else {
                 let c = self.text[self.at..].chars().next().expect("a character");
                 // Han first: most of a Chinese text, told by its range (`is_alphanumeric`

@@ -6,8 +6,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use crate::error::Result;
-use crate::schema::{loc, UNPAIRED};
+use crate::schema::UNPAIRED;
 
 use super::answer::{Counterpart, Hit, Passage};
 use super::clause::Marks;
@@ -57,15 +59,15 @@ pub fn arrange(
 ) -> Result<Vec<Hit>> {
     let stories = &Remembered::new(stories);
     let ranked = by_story(ranked);
-    let position: HashSet<String> = ranked
-        .iter()
-        .map(|(_, p)| loc(&p.story, &p.lang, p.passage))
+    // Each ranked passage's place, and where it is in `ranked`.
+    let position: FxHashMap<Place, usize> = (ranked.iter().enumerate())
+        .map(|(i, (_, p))| ((p.story.as_str(), p.lang.as_str(), p.passage), i))
         .collect();
     let every_match: HashSet<&Matched> = matched.iter().collect();
     let mut groups = Groups::new(stories);
     let mut shown: HashMap<&str, usize> = HashMap::new();
-    // A matched counterpart's place, and the rank of the hit it is paired with.
-    let mut pairs: HashMap<String, usize> = HashMap::new();
+    // A ranked counterpart's place, and the rank of the hit it is paired with.
+    let mut pairs: FxHashMap<Place, usize> = FxHashMap::default();
     let mut hits: Vec<Hit> = Vec::new();
     let mut number = 0;
     // Each passage's marks, found once: a pair shows each of its passages twice, as a hit and
@@ -82,8 +84,8 @@ pub fn arrange(
         marked.push((text.to_string(), ranges.clone()));
         ranges
     };
-    for (score, p) in ranked {
-        let first = pairs.remove(&loc(&p.story, &p.lang, p.passage));
+    for &(score, ref p) in &ranked {
+        let first = pairs.remove(&(p.story.as_str(), p.lang.as_str(), p.passage));
         // Past the caps nothing is read (a counterpart is a stored document).
         if first.is_none()
             && (number >= limit
@@ -105,7 +107,11 @@ pub fn arrange(
         }
         let rank = hits.len() + 1;
         if let (Some(c), None) = (counterpart.as_ref().filter(|c| c.matched), first) {
-            pairs.insert(loc(&p.story, &c.lang, c.passage), rank);
+            // Only a ranked passage comes up to be paired.
+            if let Some(&i) = position.get(&(p.story.as_str(), c.lang.as_str(), c.passage)) {
+                let other = &ranked[i].1;
+                pairs.insert((&other.story, &other.lang, other.passage), rank);
+            }
         }
         if let Some(first) = first {
             hits[first - 1].paired_with = Some(rank);
@@ -142,6 +148,9 @@ pub fn arrange(
     Ok(hits)
 }
 
+/// A passage's story, language and number.
+type Place<'p> = (&'p str, &'p str, u64);
+
 /// The ranked passages with each story's together, stories in the order of their best.
 fn by_story(ranked: &[(f32, Passage)]) -> Vec<&(f32, Passage)> {
     let mut order: HashMap<&str, usize> = HashMap::new();
@@ -160,7 +169,7 @@ fn by_story(ranked: &[(f32, Passage)]) -> Vec<&(f32, Passage)> {
 fn counterpart(
     p: &Passage,
     mark: &mut impl FnMut(&str) -> Vec<[usize; 2]>,
-    (ranked, every_match): (&HashSet<String>, &HashSet<&Matched>),
+    (ranked, every_match): (&FxHashMap<Place, usize>, &HashSet<&Matched>),
     stories: &impl Counterparts,
 ) -> Result<Option<Counterpart>> {
     // A passage without a marker in a file with markers, or with a marker used before,
@@ -177,7 +186,7 @@ fn counterpart(
     let Some((passage, text)) = stories.aligned(&p.story, &lang, p.align)? else {
         return Ok(None);
     };
-    let matched = ranked.contains(&loc(&p.story, &lang, passage))
+    let matched = ranked.contains_key(&(p.story.as_str(), lang.as_str(), passage))
         || every_match.contains(&Matched {
             story: p.story.clone(),
             lang: lang.clone(),

@@ -38,8 +38,6 @@ const TRANSLATION_WEIGHT: f32 = 0.6;
 pub struct Compiled {
     /// Passages matching any of these are dropped.
     pub excluded: Vec<Box<dyn Query>>,
-    /// Each required clause alone on passages, with its label (ranking and `--explain`).
-    pub clauses: Vec<(String, Box<dyn Query>)>,
     /// The request's filters, scoring nothing. They match story documents only (only those
     /// hold a story's id, language and day): a passage passes through its story.
     pub filters: Vec<Box<dyn Query>>,
@@ -49,11 +47,6 @@ pub struct Compiled {
 pub fn compile(plan: &Plan, request: &Request, fields: &Fields) -> Compiled {
     Compiled {
         excluded: plan.excluded.iter().map(|c| query(c, fields)).collect(),
-        clauses: plan
-            .required
-            .iter()
-            .map(|c| (c.label.clone(), query(c, fields)))
-            .collect(),
         filters: filters(request, fields),
     }
 }

@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::analysis::{each_word, fold_han, has_han, is_han, runs, RunKind};
+use crate::analysis::{each_word_starting, fold_han, has_han, is_han};
 
 use super::clause::Marks;
 
@@ -22,8 +22,10 @@ pub fn highlight(text: &str, marks: &Marks) -> Vec<[usize; 2]> {
 /// marked: the passages shown share many words, and stemming them was most of marking.
 pub struct Marker<'m> {
     marks: &'m Marks,
-    /// Each stem, and all of it but its last two letters.
+    /// Each stem, and the start every word stemmed to it begins with ([`stem_start`]).
     stems: Vec<(&'m str, &'m str)>,
+    /// The first bytes of the stems (bit `b` for byte `b` under 128).
+    firsts: u128,
     /// Words stemmed, and whether their stem is marked.
     stemmed: FxHashMap<String, bool>,
 }
@@ -34,8 +36,11 @@ impl<'m> Marker<'m> {
         Marker {
             marks,
             stems: (marks.stems.iter())
-                .map(|s| (s.as_str(), all_but_two(s)))
+                .map(|s| (s.as_str(), stem_start(s)))
                 .collect(),
+            firsts: (marks.stems.iter())
+                .filter_map(|s| s.bytes().next().filter(u8::is_ascii))
+                .fold(0, |bits, b| bits | 1 << b),
             stemmed: FxHashMap::default(),
         }
     }
@@ -46,14 +51,15 @@ impl<'m> Marker<'m> {
         let (marks, stems, stemmed) = (self.marks, &self.stems, &mut self.stemmed);
         if !stems.is_empty() {
             // An English stem is never longer than its word (Snowball shortens or rewrites
-            // endings) and begins with its first letter; all of it but its last two letters
-            // begins the word (an ending rewritten adds at most two: `ability` → `able`,
-            // `dying` → `die`).
-            each_word(text, |from, to, word| {
-                let first = first_char(word);
+            // endings) and begins with its first letter and with `stem_start`.
+            let first = |b: u8| self.firsts & 1 << b != 0;
+            each_word_starting(text, first, |from, to, word| {
                 let unquoted = word.trim_start_matches('\'');
-                let may_match = stems.iter().any(|(s, kept)| {
-                    s.len() <= word.len() && s.starts_with(first) && unquoted.starts_with(kept)
+                // A word beginning with a stem's start begins with its first letter too.
+                let may_match = stems.iter().any(|(s, start)| {
+                    s.len() <= word.len()
+                        && unquoted.starts_with(start)
+                        && (!start.is_empty() || s.starts_with(first_char(word)))
                 });
                 if !may_match {
                     return;
@@ -78,12 +84,10 @@ impl<'m> Marker<'m> {
         // Folding keeps byte lengths, so a match in the folded text is a range in the original.
         let mut folded = String::with_capacity(text.len());
         let mut last = 0;
-        for (kind, start, run) in runs(text) {
-            if kind == RunKind::Han {
-                folded.push_str(&text[last..start]);
-                folded.push_str(&fold_han(run));
-                last = start + run.len();
-            }
+        for (start, run) in han_runs(text) {
+            folded.push_str(&text[last..start]);
+            folded.push_str(&fold_han(run));
+            last = start + run.len();
         }
         folded.push_str(&text[last..]);
         for han in &marks.han {
@@ -95,6 +99,33 @@ impl<'m> Marker<'m> {
         }
         merged(ranges)
     }
+}
+
+/// The runs of Han ideographs of `text` (`analysis::runs`' Han runs) as `(start, run)`, told
+/// without asking what the other characters are (that was most of marking a Chinese passage).
+fn han_runs(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let mut start = None;
+        while let Some(&b) = text.as_bytes().get(at) {
+            let (han, len) = match b {
+                0..=0x7F => (false, 1),
+                // U+5000 to U+9FFF, Han ideographs all.
+                0xE5..=0xE9 => (true, 3),
+                _ => {
+                    let c = text[at..].chars().next()?;
+                    (is_han(c), c.len_utf8())
+                }
+            };
+            match (han, start) {
+                (true, None) => start = Some(at),
+                (false, Some(s)) => return Some((s, &text[s..at])),
+                _ => {}
+            }
+            at += len;
+        }
+        start.map(|s| (s, &text[s..at]))
+    })
 }
 
 /// A word as the index stems it: the analyzer's Snowball stemmer, as
@@ -110,10 +141,16 @@ fn first_char(word: &str) -> &str {
     &word[..word.chars().next().map_or(0, char::len_utf8)]
 }
 
-/// `stem` without its last two characters.
-fn all_but_two(stem: &str) -> &str {
-    let end = stem.char_indices().rev().nth(1).map_or(0, |(i, _)| i);
-    &stem[..end]
+/// The start of every word the English Snowball stemmer stems to `stem`: the stem without
+/// the letters an ending it rewrites may add. Its steps remove endings, or replace them with
+/// endings whose last letters are new at most as `e` (`hoping` → `hope`, `ation` → `ate`,
+/// `anci` → `ance`), `i` (`y` → `i`), `l` or `le` (`biliti` → `ble`, then `bl`: `possibility`
+/// → `possibl`), `ie` (`dying` → `die`) or `y` (`skies` → `sky`).
+fn stem_start(stem: &str) -> &str {
+    if let Some(start) = stem.strip_suffix("ie").or_else(|| stem.strip_suffix("le")) {
+        return start;
+    }
+    stem.strip_suffix(['e', 'i', 'l', 'y']).unwrap_or(stem)
 }
 
 /// `ranges` sorted, overlapping ones merged.
@@ -147,17 +184,12 @@ const TIDY_CHARS: usize = 20;
 /// highlight, with cut points moved off the middle of a word (by fewer than
 /// [`TIDY_CHARS`] characters, never past the first highlight; Han text may be cut anywhere).
 fn excerpt(text: &str, highlights: &[[usize; 2]], chars: usize) -> [usize; 2] {
-    // Where each character starts (and the text's end); an ASCII text's are its bytes.
     let ascii = text.is_ascii();
-    let bounds: Vec<usize> = if ascii {
-        Vec::new()
+    let total = if ascii {
+        text.len()
     } else {
-        (text.char_indices().map(|(i, _)| i))
-            .chain(std::iter::once(text.len()))
-            .collect()
+        text.chars().count()
     };
-    let bound = |i: usize| if ascii { i } else { bounds[i] };
-    let total = if ascii { text.len() } else { bounds.len() - 1 };
     if total <= chars {
         return [0, text.len()];
     }
@@ -165,10 +197,43 @@ fn excerpt(text: &str, highlights: &[[usize; 2]], chars: usize) -> [usize; 2] {
     let first_char = if ascii {
         first
     } else {
-        bounds.partition_point(|&b| b < first)
+        text[..first].chars().count()
     };
     let mut start = first_char.saturating_sub(chars / 4).min(total - chars);
     let mut end = start + chars;
+    // Where character `i` starts: found from the cut, start or end, it is near (a cut moves
+    // by fewer than `TIDY_CHARS`); an ASCII text's are its bytes.
+    let at = |from: usize, n: usize| {
+        text[from..]
+            .char_indices()
+            .nth(n)
+            .map_or(text.len(), |c| from + c.0)
+    };
+    let anchors = if ascii {
+        [(0, 0); 2]
+    } else {
+        let start_byte = at(0, start);
+        [(start, start_byte), (end, at(start_byte, chars))]
+    };
+    let bound = |i: usize| {
+        if ascii {
+            return i;
+        }
+        let nearer = i.abs_diff(anchors[0].0) > i.abs_diff(anchors[1].0);
+        let (mut c, mut b) = anchors[usize::from(nearer)];
+        while c < i {
+            b += text[b..].chars().next().map_or(1, char::len_utf8);
+            c += 1;
+        }
+        while c > i {
+            b -= 1;
+            while !text.is_char_boundary(b) {
+                b -= 1;
+            }
+            c -= 1;
+        }
+        b
+    };
     // A letter of a word (Latin, Cyrillic, …); Han text may be cut between any characters.
     let letter = |i: usize| {
         text[bound(i)..]
@@ -277,6 +342,30 @@ mod tests {
             marked += usize::from(!ranges.is_empty());
         }
         assert!(marked > 10, "{marked} passages marked");
+    }
+
+    #[test]
+    fn han_runs_are_the_analyzers() {
+        use crate::analysis::{runs, RunKind};
+        let text = "Khorgos 霍尔果斯（霍爾果斯）、〇一二 㐀 龥豈 𠀀x，。Ürümqi 々中文 end丶";
+        let expected: Vec<(usize, &str)> = (runs(text))
+            .filter(|r| r.0 == RunKind::Han)
+            .map(|(_, start, run)| (start, run))
+            .collect();
+        assert_eq!(han_runs(text).collect::<Vec<_>>(), expected);
+        assert_eq!(expected.len(), 8);
+    }
+
+    #[test]
+    fn a_number_is_marked_whole_or_not_at_all() {
+        // `1,700` is one word, `1700`: the `700` in it is no word of its own, whichever
+        // first bytes the marks keep.
+        let marks = Marks {
+            stems: ["700".to_string()].into(),
+            ..Marks::default()
+        };
+        let text = "1,700 km, then 700 more";
+        assert_eq!(highlight(text, &marks), vec![[15, 18]]);
     }
 
     #[test]

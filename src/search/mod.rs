@@ -30,6 +30,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
 use tantivy::query::{Occur, Query};
 use tantivy::{DocAddress, Searcher as TantivySearcher};
 
@@ -37,7 +38,7 @@ use crate::analysis::Analyzers;
 use crate::error::{Error, Result};
 use crate::manifest::{Manifest, Payload};
 use crate::query::parse;
-use crate::schema::{loc, unit};
+use crate::schema::unit;
 use crate::store::{self, Opened};
 use crate::variants::Variants;
 
@@ -178,9 +179,11 @@ impl Searcher {
         self.rank_passages(request, &queries, &statistics, &without, &mut ranked)?;
         rank::order(&mut ranked);
         let mut hits = self.arrange(&ranked, request, &plan)?;
-        let shown: HashSet<u64> = hits
-            .iter()
-            .flat_map(|h| self.languages.iter().map(|lang| unit(&h.story, lang)))
+        // A story's hits come together (each unit is a hash to compute).
+        let mut stories: Vec<&str> = hits.iter().map(|h| h.story.as_str()).collect();
+        stories.dedup();
+        let shown: HashSet<u64> = (stories.iter())
+            .flat_map(|story| self.languages.iter().map(|lang| unit(story, lang)))
             .collect();
         let more_stories = ranked.iter().any(|s| !shown.contains(&s.unit));
         if request.explain() {
@@ -249,15 +252,23 @@ impl Searcher {
     ) -> Result<()> {
         let units_of = &self.stored().columns()?.unit;
         let keep = request.per_story().max(1);
-        for partial in [false, true] {
+        // Partial stories' passages are found as the others' but for phrases, which need not
+        // be within one passage there: without such a phrase, one query finds both.
+        let apart = queries.plan.required.iter().any(stories::in_one_passage);
+        let runs: &[Option<bool>] = if apart {
+            &[Some(false), Some(true)]
+        } else {
+            &[None]
+        };
+        for &partial in runs {
             let ranked_documents: Vec<DocAddress> = ranked
                 .iter()
-                .filter(|s| s.partial == partial)
+                .filter(|s| partial.is_none_or(|p| s.partial == p))
                 .map(|s| s.document)
                 .collect();
             if !ranked_documents.is_empty() {
                 let within = Within::stories(&self.searcher, units_of, &ranked_documents);
-                let query = queries.passages(partial, &within);
+                let query = queries.passages(partial.unwrap_or(false), &within);
                 let searcher = &self.searcher;
                 rank::passages(
                     searcher, statistics, units_of, &*query, keep, without, ranked,
@@ -277,10 +288,14 @@ impl Searcher {
             .map(|c| c.label.clone())
             .zip(on_stories)
             .collect();
+        // Each required clause alone on passages, with its label.
+        let passage: Vec<(String, Box<dyn Query>)> = (plan.required.iter())
+            .map(|c| (c.label.clone(), compile::query(c, f)))
+            .collect();
         let near = stories::proximity(&plan.required, &plan.han_runs, f, None);
         let levels = explain::Levels {
             story: &on_stories,
-            passage: &queries.compiled.clauses,
+            passage: &passage,
             near: &near,
         };
         for hit in hits {
@@ -294,7 +309,8 @@ impl Searcher {
         let stored = self.stored();
         let mut passages: Vec<(f32, Passage)> = Vec::new();
         let mut matched = Vec::new();
-        let mut parts = HashMap::new();
+        // Each passage read: its story, and its score.
+        let mut parts = Vec::new();
         // A story's passages, a story's counterpart and the per-story cap bound what is read:
         // each passage read is at least one hit, or half of one when its story's other
         // language also ranked (a pair counts once); every story read is a stored block to
@@ -316,7 +332,7 @@ impl Searcher {
                     .iter()
                     .any(|lang| *lang != p.lang && units.contains_key(&unit(&p.story, lang)));
                 halves += if pairs { 1 } else { 2 };
-                parts.insert(loc(&p.story, &p.lang, p.passage), (story, *score));
+                parts.push((story, *score));
                 passages.push((story.score(), p));
             }
         }
@@ -341,8 +357,16 @@ impl Searcher {
         let mut hits = arrange::arrange(
             &passages, &matched, limit, per_story, marks, excluded, &arranging,
         )?;
+        // By place (the last read of a place, as two files of a story and language may both
+        // have a passage 1).
+        let read: FxHashMap<(&str, &str, u64), (&RankedStory, f32)> = (passages.iter())
+            .zip(parts)
+            .map(|((_, p), part)| ((p.story.as_str(), p.lang.as_str(), p.passage), part))
+            .collect();
         for hit in &mut hits {
-            if let Some((story, score)) = parts.get(&loc(&hit.story, &hit.lang, hit.passage)) {
+            if let Some((story, score)) =
+                read.get(&(hit.story.as_str(), hit.lang.as_str(), hit.passage))
+            {
                 hit.story_score = story.story_score;
                 hit.passage_score = *score;
                 hit.partial = story.partial;

@@ -16,7 +16,7 @@ use super::{stories, union};
 pub struct Queries<'a> {
     /// The plan.
     pub plan: &'a Plan,
-    /// Its compiled clauses and the request's filters.
+    /// Its compiled exclusions and the request's filters.
     pub compiled: &'a Compiled,
     /// The index's fields.
     pub fields: &'a Fields,

@@ -23,6 +23,7 @@ use tantivy::{Index, TantivyError};
 
 use crate::error::{Error, Result};
 
+mod journal;
 mod list;
 
 /// File-name prefixes of the files a commit's stamp names.
@@ -136,22 +137,24 @@ impl Manifest {
         }
     }
 
-    /// The manifest of the commit `payload` describes, in the index folder `dir`. A missing or
-    /// damaged file list or journal gives an empty manifest with no analyzer: the next update
-    /// rebuilds.
-    pub fn load(dir: &Path, payload: &Payload) -> Manifest {
+    /// The manifest of the commit `payload` describes, in the index folder `dir`; which file
+    /// is missing or damaged (whose checksum or stamps do not hold) when it cannot be read.
+    pub fn load(dir: &Path, payload: &Payload) -> std::result::Result<Manifest, String> {
         let base = payload.base.unwrap_or(payload.stamp);
+        let damaged = |name: String| format!("{name} is missing or damaged");
         let journal = match payload.base {
-            Some(_) => {
-                read::<Vec<(String, Option<FileEntry>)>>(dir, &stamped(JOURNAL, payload.stamp))
+            Some(base) => {
+                let name = stamped(JOURNAL, payload.stamp);
+                let bytes = std::fs::read(dir.join(&name)).ok();
+                let read = bytes.and_then(|b| journal::unpack(&b, payload.stamp, base));
+                read.ok_or_else(|| damaged(name))?
             }
-            None => Some(Vec::new()),
+            None => Vec::new(),
         };
-        let packed = std::fs::read(dir.join(stamped(FILES, base))).ok();
+        let name = stamped(FILES, base);
+        let packed = std::fs::read(dir.join(&name)).ok();
         let list = packed.and_then(|packed| list::unpack(&packed));
-        let (Some((files, sized)), Some(journal)) = (list, journal) else {
-            return Manifest::default();
-        };
+        let (files, sized) = list.ok_or_else(|| damaged(name))?;
         let mut manifest = Manifest {
             analyzer: payload.analyzer.clone(),
             files,
@@ -167,7 +170,7 @@ impl Manifest {
                 }
             }
         }
-        manifest
+        Ok(manifest)
     }
 
     /// True when the files of the commit `payload` describes are there (without reading them).
@@ -197,7 +200,8 @@ impl Manifest {
     pub fn save(&self, dir: &Path, stamp: u64) -> Result<Option<u64>> {
         match self.base {
             Some(base) if self.changes.len() <= JOURNAL_ENTRIES + self.files.len() / 32 => {
-                write(dir, &stamped(JOURNAL, stamp), &self.changes)?;
+                let journal = journal::pack(stamp, base, &self.changes);
+                write_bytes(dir, &stamped(JOURNAL, stamp), &journal)?;
                 Ok(Some(base))
             }
             _ => {
@@ -331,7 +335,7 @@ mod tests {
         let manifest = listing(&["b/zh.md", "a.txt", "a/en.md", "霍尔果斯.md"]);
         assert_eq!(manifest.save(dir.path(), 9).unwrap(), None);
         assert_eq!(
-            Manifest::load(dir.path(), &payload(9, None)).files,
+            Manifest::load(dir.path(), &payload(9, None)).unwrap().files,
             manifest.files
         );
         // A list that does not state its size (written as a stream, before lists were written
@@ -342,13 +346,15 @@ mod tests {
         encoder.write_all(&bytes).unwrap();
         let packed = encoder.finish().unwrap();
         write_bytes(dir.path(), &stamped(FILES, 10), &packed).unwrap();
-        let mut streamed = Manifest::load(dir.path(), &payload(10, None));
+        let mut streamed = Manifest::load(dir.path(), &payload(10, None)).unwrap();
         assert_eq!(streamed.files, manifest.files);
         // The next update writes it whole, stating its size, instead of a journal.
         streamed.remove("a.txt");
         assert_eq!(streamed.save(dir.path(), 11).unwrap(), None);
         assert_eq!(
-            Manifest::load(dir.path(), &payload(11, None)).files,
+            Manifest::load(dir.path(), &payload(11, None))
+                .unwrap()
+                .files,
             streamed.files
         );
     }
@@ -359,20 +365,20 @@ mod tests {
         let rels: Vec<String> = (0..200).map(|i| format!("s{i:03}.txt")).collect();
         let rels: Vec<&str> = rels.iter().map(String::as_str).collect();
         listing(&rels).save(dir.path(), 9).unwrap();
-        let mut manifest = Manifest::load(dir.path(), &payload(9, None));
+        let mut manifest = Manifest::load(dir.path(), &payload(9, None)).unwrap();
         // Changed, removed, added, and added then removed again.
         manifest.insert("s001.txt".into(), entry("changed"));
         manifest.remove("s002.txt");
         manifest.insert("new.txt".into(), entry("new"));
         manifest.insert("gone.txt".into(), entry("gone"));
         assert_eq!(manifest.save(dir.path(), 12).unwrap(), Some(9));
-        let mut read = Manifest::load(dir.path(), &payload(12, Some(9)));
+        let mut read = Manifest::load(dir.path(), &payload(12, Some(9))).unwrap();
         assert_eq!(read.files, manifest.files);
         // The next journal holds this run's changes and the last one's.
         read.remove("gone.txt");
         read.insert("s003.txt".into(), entry("again"));
         assert_eq!(read.save(dir.path(), 15).unwrap(), Some(9));
-        let again = Manifest::load(dir.path(), &payload(15, Some(9)));
+        let again = Manifest::load(dir.path(), &payload(15, Some(9))).unwrap();
         assert_eq!(again.files, read.files);
         assert_eq!(again.files["s001.txt"], entry("changed"));
         assert!(!again.files.contains_key("s002.txt") && !again.files.contains_key("gone.txt"));
@@ -380,16 +386,37 @@ mod tests {
         remove_others(dir.path(), Some(&payload(15, Some(9))));
         assert!(Manifest::exists(dir.path(), &payload(15, Some(9))));
         assert!(!Manifest::exists(dir.path(), &payload(12, Some(9))));
-        assert!(Manifest::load(dir.path(), &payload(12, Some(9)))
-            .files
-            .is_empty());
+        assert_eq!(
+            Manifest::load(dir.path(), &payload(12, Some(9))).err(),
+            Some("archive-journal-12.bin is missing or damaged".to_string())
+        );
+        // Nor is one whose bytes changed, or another commit's journal in its place.
+        let journal = dir.path().join(stamped(JOURNAL, 15));
+        let mut bytes = std::fs::read(&journal).unwrap();
+        std::fs::write(dir.path().join(stamped(JOURNAL, 16)), &bytes).unwrap();
+        assert!(Manifest::load(dir.path(), &payload(16, Some(9))).is_err());
+        bytes[20] ^= 1;
+        std::fs::write(&journal, &bytes).unwrap();
+        assert!(Manifest::load(dir.path(), &payload(15, Some(9))).is_err());
+        bytes[20] ^= 1;
+        std::fs::write(&journal, &bytes).unwrap();
+        assert!(Manifest::load(dir.path(), &payload(15, Some(9))).is_ok());
+        // Nor a whole list whose bytes changed (its checksum).
+        let list = dir.path().join(stamped(FILES, 9));
+        let mut bytes = std::fs::read(&list).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x10;
+        std::fs::write(&list, &bytes).unwrap();
+        assert!(Manifest::load(dir.path(), &payload(15, Some(9))).is_err());
+        bytes[middle] ^= 0x10;
+        std::fs::write(&list, &bytes).unwrap();
         // Past its bound, the list is written whole and the journal starts again.
         let mut many = again;
         for i in 0..JOURNAL_ENTRIES + 10 {
             many.insert(format!("more{i}.txt"), entry("more"));
         }
         assert_eq!(many.save(dir.path(), 20).unwrap(), None);
-        let whole = Manifest::load(dir.path(), &payload(20, None));
+        let whole = Manifest::load(dir.path(), &payload(20, None)).unwrap();
         assert_eq!(whole.files, many.files);
         remove_others(dir.path(), Some(&payload(20, None)));
         let mut left: Vec<String> = std::fs::read_dir(dir.path())

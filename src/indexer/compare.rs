@@ -48,7 +48,8 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
     let changed = |ctime: u64| last.as_ref().is_none_or(|s| s.changed_since(ctime));
     let none = Held::default();
     let last_held = last.as_ref().map_or(&none, |s| &s.held);
-    let manifest = &Manifest::load(index_dir, payload);
+    // A missing or damaged list: the update that follows rebuilds, and says why.
+    let manifest = &Manifest::load(index_dir, payload).unwrap_or_default();
     if manifest.analyzer != payload.analyzer {
         return Ok(Freshness::Changed);
     }

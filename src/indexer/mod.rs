@@ -191,12 +191,17 @@ fn write(
             }
         }
     }
-    let old = if damaged.is_some() {
+    let fingerprint = analyzers.fingerprint();
+    let mut damaged = damaged;
+    // Another analyzer's index is rebuilt whatever its list; this one's must read whole.
+    let old = if damaged.is_some() || payload.analyzer != fingerprint {
         Manifest::default()
     } else {
-        Manifest::load(index_dir, &payload)
+        Manifest::load(index_dir, &payload).unwrap_or_else(|why| {
+            damaged = Some(why);
+            Manifest::default()
+        })
     };
-    let fingerprint = analyzers.fingerprint();
     let rebuilt = old.analyzer != fingerprint;
     let mut manifest = if rebuilt {
         writer.delete_all_documents()?;

@@ -1,4 +1,5 @@
-//! The whole file list: bincode, compressed with zstd in one frame that states its size.
+//! The whole file list: bincode, compressed with zstd in one frame that states its size and
+//! holds a checksum of its content.
 
 use std::collections::BTreeMap;
 
@@ -18,7 +19,10 @@ const MAX_RATIO: u64 = 64;
 /// less.
 pub(super) fn pack(files: &BTreeMap<String, FileEntry>) -> Vec<u8> {
     let bytes = bincode::serialize(files).expect("manifest serializes");
-    zstd::bulk::compress(&bytes, LEVEL).expect("compressing in memory")
+    // With its checksum, which decompressing checks: a damaged list is found out.
+    let mut compressor = zstd::bulk::Compressor::new(LEVEL).expect("a zstd context");
+    compressor.include_checksum(true).expect("a zstd parameter");
+    compressor.compress(&bytes).expect("compressing in memory")
 }
 
 /// The whole file list `packed` holds, and whether it states its size; `None` when it is

@@ -103,8 +103,9 @@ impl Searcher {
     }
 
     /// Every indexed file, read from disk on each call: searching does not need it.
-    pub fn manifest(&self) -> Manifest {
+    pub fn manifest(&self) -> Result<Manifest> {
         Manifest::load(&self.opened.dir, &self.opened.payload)
+            .map_err(|why| Error::damaged(&self.opened.dir, why))
     }
 
     /// The languages the index holds stories in.

@@ -881,10 +881,32 @@ fn updates_kept_in_a_journal_read_as_a_fresh_build_does() {
     let updated = answers();
     assert_eq!(updated[1].lines().count(), 3);
     assert_eq!(updated[2].lines().count(), 3);
-    // Without its journal, the commit's file list is not read: the index is built afresh.
+    // A journal whose bytes changed is found out (its checksum), and one lost too: the
+    // commit's file list is not read, and the index is built afresh, saying why.
+    let mut bytes = std::fs::read(&journal).unwrap();
+    bytes[12] ^= 1;
+    std::fs::write(&journal, &bytes).unwrap();
+    // Where the index is not updated, a story cannot be looked up: one line says why.
+    let out = env.run(&["search", "--no-update", "--story", "story-000", "Zharkent"]);
+    let named = journal.file_name().unwrap().to_string_lossy().to_string();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("{named} is missing or damaged")),
+        "{}",
+        out.stderr
+    );
     std::fs::remove_file(journal).unwrap();
     let out = env.run(&["index"]);
     assert!(out.stderr.contains("(full build)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "the index was damaged ({named} is missing or damaged); rebuilt it"
+        )),
+        "{}",
+        out.stderr
+    );
     assert_eq!(answers(), updated);
     assert_eq!(stray_files(&index), Vec::<String>::new());
 }

@@ -24,7 +24,7 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<u8> {
     // path's language restricts the search as --lang does, unless --lang is given.
     let request = match &args.story {
         Some(s) => {
-            let named = super::named(&searcher.manifest(), s)?;
+            let named = super::named(&searcher.manifest()?, s)?;
             match named.lang.filter(|_| args.lang.is_none()) {
                 Some(lang) => request.story(named.story).lang(lang),
                 None => request.story(named.story),

@@ -11,7 +11,7 @@ use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, args: ShowArgs) -> Result<u8> {
     let searcher = super::search::open_fresh(paths, false)?;
-    let manifest = searcher.manifest();
+    let manifest = searcher.manifest()?;
     // A path names a version and ` ¶N` a passage; --lang and --passage say otherwise.
     let named = super::named(&manifest, &args.story)?;
     let id = named.story;

@@ -118,7 +118,7 @@ fn search(site: &Site, query: &str) -> Reply {
         // As on the command line: a story by id or by path, whose language restricts the
         // search unless `lang` is given; an unknown story is a 404, as in `/api/story`.
         let request = match p.get("story") {
-            Some(name) => match catalog::resolve(&s.manifest(), name) {
+            Some(name) => match catalog::resolve(&s.manifest()?, name) {
                 None => return Ok(None),
                 Some(named) => match named.lang.filter(|_| !p.contains_key("lang")) {
                     Some(lang) => request.story(named.story).lang(lang),

@@ -32,7 +32,7 @@ pub fn run(paths: &Resolved, args: ServeArgs) -> Result<u8> {
     let searcher = super::open(paths)?;
     // Listed once (the manifest is read here and never again), so the start page's cost per
     // request does not grow with the archive.
-    let catalog = Catalog::new(&searcher.manifest());
+    let catalog = Catalog::new(&searcher.manifest()?);
     warn_if_stale(paths);
     let wanted = SocketAddr::new(args.listen, args.port);
     let listener =

@@ -313,10 +313,7 @@ impl<'a> Stored<'a> {
             lang: text(about, f.stored_lang),
             passage: number,
             // A passage's own number unless it holds another.
-            align: match self.held_align(address)? {
-                Some(align) => align,
-                None => number,
-            },
+            align: self.held_align(address)?.unwrap_or(number),
             text: text(&doc, f.written),
             title: text(about, f.title),
             date: text(about, f.date),

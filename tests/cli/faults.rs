@@ -849,13 +849,16 @@ fn updates_kept_in_a_journal_read_as_a_fresh_build_does() {
             out.stderr
         );
     }
-    let journal = |index: &Path| {
-        std::fs::read_dir(index).unwrap().flatten().find(|e| {
-            let name = e.file_name();
-            name.to_string_lossy().starts_with("archive-journal-")
+    let journal = std::fs::read_dir(&index)
+        .unwrap()
+        .flatten()
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("archive-journal-")
         })
-    };
-    let journal = journal(&index).expect("a journal").path();
+        .expect("a journal")
+        .path();
     assert_eq!(stray_files(&index), Vec::<String>::new());
     // The stories listed, and the passages each search finds (their scores differ: an updated
     // index's statistics still count removed documents until they are merged away).

@@ -84,6 +84,19 @@ fn search_sees_stories_added_replaced_edited_and_removed() {
 }
 
 #[test]
+fn a_search_run_beside_the_check_is_redone_when_the_check_finds_a_change() {
+    // The search runs while the freshness check does; what it found (here: no story `s2`,
+    // and no passage with the word) must give way to the updated index's answer.
+    let env = Env::bundled();
+    assert_eq!(env.run(&["index"]).code, 0);
+    env.write("archive/s2/en.md", "Zorblax\n");
+    let run = env.run(&["search", "--story", "s2", "--json", "Zorblax"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\"story\":\"s2\""), "{}", run.stdout);
+    assert!(run.stderr.contains("updating the index"), "{}", run.stderr);
+}
+
+#[test]
 fn an_old_story_rewritten_in_place_waits_for_archive_index() {
     let env = Env::empty();
     for i in 0..600 {

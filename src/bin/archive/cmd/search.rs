@@ -1,11 +1,12 @@
 //! `archive search`: bring the index up to date if it can, search, print hits.
 
 use std::io::{IsTerminal, Write};
+use std::thread::JoinHandle;
 
 use anyhow::Result;
 use archive::indexer::{self, Freshness};
 use archive::search::request::MAX_LIMIT;
-use archive::{store, Error, RequestBuilder, Searcher};
+use archive::{store, Answer, Error, RequestBuilder, Searcher};
 
 use crate::cli::{SearchArgs, DEFAULT_LIMIT, DEFAULT_PER_STORY};
 use crate::output;
@@ -17,23 +18,34 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<u8> {
     // opened (or built).
     let request = request(args.query.join(" "), &args);
     request.check()?;
-    // Never dropped: the process ends with this search, and unmapping the index file by file
-    // costs more than leaving it to the kernel at exit.
-    let searcher = std::mem::ManuallyDrop::new(open_fresh(paths, args.no_update)?);
-    // A story may be named as results show it: by a file's path as well as by its id; a
-    // path's language restricts the search as --lang does, unless --lang is given.
-    let request = match &args.story {
-        Some(s) => {
-            let named = super::named(&searcher.manifest()?, s)?;
-            match named.lang.filter(|_| args.lang.is_none()) {
-                Some(lang) => request.story(named.story).lang(lang),
-                None => request.story(named.story),
+    let (searcher, answer) = match open_checking(paths, args.no_update)? {
+        Opened::Ready(searcher) => {
+            let answer = answer(&searcher, request, &args);
+            (searcher, answer)
+        }
+        // Searched beside the check (on the other core), and shown only when the check finds
+        // the index current: the check's time hides behind the search's.
+        Opened::Checking(searcher, check) => {
+            let speculative = answer(&searcher, request.clone(), &args);
+            match wait(check)? {
+                freshness if searchable(paths, freshness) => (searcher, speculative),
+                freshness => {
+                    let searcher = settled(paths, Some((searcher, freshness)))?;
+                    let answer = answer(&searcher, request, &args);
+                    (searcher, answer)
+                }
             }
         }
-        None => request,
+        Opened::Missing => {
+            let searcher = settled(paths, None)?;
+            let answer = answer(&searcher, request, &args);
+            (searcher, answer)
+        }
     };
-    let request = searcher.request(request)?;
-    let answer = searcher.search(&request)?;
+    // Never dropped: the process ends with this search, and unmapping the index file by file
+    // costs more than leaving it to the kernel at exit.
+    let _searcher = std::mem::ManuallyDrop::new(searcher);
+    let answer = answer?;
     let note_width = output::width_of(std::io::stderr());
     for e in &answer.expansions {
         let (from, to) = (&e.from, e.to.join(", "));
@@ -66,6 +78,24 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<u8> {
         eprintln!("no passage matched \"{query}\"; {}", hint(&args));
     }
     Ok(1)
+}
+
+/// The answer to `request` from `searcher`.
+fn answer(searcher: &Searcher, request: RequestBuilder, args: &SearchArgs) -> Result<Answer> {
+    // A story may be named as results show it: by a file's path as well as by its id; a
+    // path's language restricts the search as --lang does, unless --lang is given.
+    let request = match &args.story {
+        Some(s) => {
+            let named = super::named(&searcher.manifest()?, s)?;
+            match named.lang.filter(|_| args.lang.is_none()) {
+                Some(lang) => request.story(named.story).lang(lang),
+                None => request.story(named.story),
+            }
+        }
+        None => request,
+    };
+    let request = searcher.request(request)?;
+    Ok(searcher.search(&request)?)
 }
 
 /// What to try when nothing matched, from what narrowed the search.
@@ -190,37 +220,79 @@ fn request(query: String, args: &SearchArgs) -> RequestBuilder {
     b
 }
 
-/// Opens the index, building it when it is missing and updating it when the archive changed
-/// (unless `no_update`); on read-only storage, on a full disk, or while another `archive index`
-/// is writing, searches the last commit and says so. The index is opened once.
-pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
+/// What opening the index found.
+enum Opened {
+    /// Searchable as it is (no archive to compare with, or `--no-update`).
+    Ready(Searcher),
+    /// Searchable if the freshness check, running on a thread of its own, finds it current.
+    Checking(Searcher, JoinHandle<archive::Result<Freshness>>),
+    /// No index yet, and an archive to build it from.
+    Missing,
+}
+
+/// Opens the index and starts comparing it with the archive (unless `no_update`).
+fn open_checking(paths: &Resolved, no_update: bool) -> Result<Opened> {
     store::check_folder(&paths.index)?;
     let archive_there = paths.archive.is_dir() && !no_update;
-    let stale = match super::open(paths) {
+    match super::open(paths) {
+        Ok(searcher) if !archive_there => Ok(Opened::Ready(searcher)),
         Ok(searcher) => {
-            if !archive_there {
-                return Ok(searcher);
-            }
-            match indexer::freshness(&paths.archive, &paths.index, searcher.payload())? {
-                Freshness::Current => return Ok(searcher),
-                // Same content, new times: recorded when possible, so the next search need
-                // not read the files again.
-                Freshness::Retimed if store::is_read_only(&paths.index) => return Ok(searcher),
-                Freshness::Retimed => Some((searcher, Freshness::Retimed)),
-                Freshness::Changed => Some((searcher, Freshness::Changed)),
-            }
+            let (archive, index) = (paths.archive.clone(), paths.index.clone());
+            let payload = searcher.payload().clone();
+            let check = std::thread::Builder::new()
+                .name("freshness".into())
+                .spawn(move || indexer::freshness(&archive, &index, &payload))?;
+            Ok(Opened::Checking(searcher, check))
         }
-        Err(Error::NoIndex(_)) if archive_there => None,
+        Err(Error::NoIndex(_)) if archive_there => Ok(Opened::Missing),
         // Neither an index nor an archive: the place is wrong, not the index missing.
         Err(Error::NoIndex(_)) if !paths.archive.is_dir() => {
-            return Err(Error::NoArchive(paths.archive.clone()).into())
+            Err(Error::NoArchive(paths.archive.clone()).into())
         }
         // A folder of the user's given as the index is not a damaged index.
         Err(e) => {
             store::check_place(&paths.index, &paths.archive)?;
-            return Err(e.into());
+            Err(e.into())
         }
-    };
+    }
+}
+
+/// The freshness check's answer.
+fn wait(check: JoinHandle<archive::Result<Freshness>>) -> Result<Freshness> {
+    match check.join() {
+        Ok(freshness) => Ok(freshness?),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// True when the index may be searched as it is after the check answered `freshness`: it is
+/// current, or only times moved and it cannot record them (read-only).
+fn searchable(paths: &Resolved, freshness: Freshness) -> bool {
+    match freshness {
+        Freshness::Current => true,
+        Freshness::Retimed => store::is_read_only(&paths.index),
+        Freshness::Changed => false,
+    }
+}
+
+/// Opens the index, building it when it is missing and updating it when the archive changed
+/// (unless `no_update`); on read-only storage, on a full disk, or while another `archive index`
+/// is writing, searches the last commit and says so. The index is opened once.
+pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
+    match open_checking(paths, no_update)? {
+        Opened::Ready(searcher) => Ok(searcher),
+        Opened::Checking(searcher, check) => match wait(check)? {
+            freshness if searchable(paths, freshness) => Ok(searcher),
+            freshness => settled(paths, Some((searcher, freshness))),
+        },
+        Opened::Missing => settled(paths, None),
+    }
+}
+
+/// The index brought up to date: built when `stale` is `None`, else updated from the searcher
+/// of its last commit and what the check found (on read-only storage, on a full disk, or while
+/// another `archive index` is writing, that searcher, said so).
+fn settled(paths: &Resolved, stale: Option<(Searcher, Freshness)>) -> Result<Searcher> {
     if store::is_read_only(&paths.index) {
         let Some((searcher, _)) = stale else {
             return Err(Error::NoIndex(paths.index.clone()).into());

@@ -191,19 +191,23 @@ pub fn make_readable(dir: &Path) -> Result<()> {
 }
 
 /// Stored passages are compressed with zstd (Chinese text compresses poorly with lz4) in
-/// blocks of 8 KiB: a search decompresses the whole block of every passage it shows, which with
+/// blocks of 4 KiB: a search decompresses the whole block of every passage it shows, which with
 /// 32 KiB blocks was a third of a Chinese query's instructions (`软件包`: 7.2 million in all with
 /// 32 KiB, 5.4 with 16, 4.9 with 8), for a store 18% larger (the Chinese set's: 5.3 MB, 6.2 with
-/// 8 KiB). Level 1: with blocks this small, zstd spends much of its time setting up each block,
-/// and the store thread (beside the writing) took 8% of an indexing run's instructions at level
-/// 3 (6% at 1) for a store 3% smaller; level 6's was 2% smaller again (benches/README.md,
-/// "Index design, seventh pass", "Indexing speed, eighth pass").
+/// 8 KiB). 4 KiB took 4–13% off the compare.sh sets' English searches and 2–10% off the
+/// Chinese (`"garbage collection"` 4.19 → 3.64 million) for a store 9% larger (6.5 → 7.1 MB:
+/// the Chinese index 1.38 → 1.43× its text). Level 1: with blocks this small, zstd spends much
+/// of its time setting up each block, and the store thread (beside the writing) took 8% of an
+/// indexing run's instructions at level 3 (6% at 1) for a store 3% smaller; level 6's was 2%
+/// smaller again (benches/README.md, "Index design, seventh pass", "Indexing speed, eighth
+/// pass", "Per-process costs, fifteenth pass"). An index made with 8 KiB blocks keeps them: it
+/// is not rebuilt for this (the blocks are read either way).
 fn settings() -> IndexSettings {
     IndexSettings {
         docstore_compression: Compressor::Zstd(ZstdCompressor {
             compression_level: Some(1),
         }),
-        docstore_blocksize: 8 * 1024,
+        docstore_blocksize: 4 * 1024,
         ..Default::default()
     }
 }

@@ -106,6 +106,9 @@ pub enum Error {
     /// Indexing was interrupted (Ctrl-C or a termination signal) and rolled back.
     #[error("interrupted: nothing of this run was kept; the index is as it was before")]
     Interrupted,
+    /// No thread could be started: the system's limit on processes (or memory) is reached.
+    #[error("could not start a thread ({0}): the system's limit on processes is reached; close some programs and try again")]
+    NoThreads(String),
     /// An error inside tantivy.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -238,7 +241,7 @@ impl Error {
     pub fn fault(&self) -> Fault {
         match self {
             Error::QuerySyntax { .. } | Error::Invalid(_) | Error::NotAFolder(_) => Fault::Input,
-            Error::Busy(_) => Fault::Busy,
+            Error::Busy(_) | Error::NoThreads(_) => Fault::Busy,
             Error::NoIndex(_)
             | Error::NoArchive(_)
             | Error::NoArchiveToRebuild { .. }

@@ -116,21 +116,30 @@ pub fn scan(root: &Path) -> Result<Scan> {
 fn metadata_of(files: &[(String, walkdir::DirEntry)]) -> Vec<std::io::Result<(u64, u64, u64)>> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
     let chunk = files.len().div_ceil(threads).max(STAT_CHUNK);
+    let stat_part = |part: &[(String, walkdir::DirEntry)]| {
+        let mut folder = None;
+        (part.iter())
+            .map(|(_, e)| stat_in_folder(&mut folder, e.path()))
+            .collect::<Vec<_>>()
+    };
     std::thread::scope(|scope| {
         let parts: Vec<_> = files
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(|| {
-                    let mut folder = None;
-                    (part.iter())
-                        .map(|(_, e)| stat_in_folder(&mut folder, e.path()))
-                        .collect::<Vec<_>>()
-                })
+                // Without a thread to spare (a process limit reached), this one does the part.
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || stat_part(part))
+                    .map_err(|_| part)
             })
             .collect();
         parts
             .into_iter()
-            .flat_map(|part| part.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .flat_map(|part| match part {
+                Ok(running) => running
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(part) => stat_part(part),
+            })
             .collect()
     })
 }

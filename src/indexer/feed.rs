@@ -55,10 +55,11 @@ pub(super) fn add_files(
     let (sender, receiver) = mpsc::channel::<(usize, Result<Outcome>)>();
     let mut outcomes: Vec<Option<Outcome>> = files.iter().map(|_| None).collect();
     let mut failure = None;
+    let mut started = 0;
     std::thread::scope(|scope| {
         for _ in 0..THREADS.min(files.len()) {
             let sender = sender.clone();
-            scope.spawn(move || {
+            let read = move || {
                 let mut maker = Maker::new(fields, analyzers, vocabulary);
                 while !stop.load(Ordering::Relaxed) {
                     let Some((i, doc)) = reading.next() else {
@@ -72,7 +73,15 @@ pub(super) fn add_files(
                         break;
                     }
                 }
-            });
+            };
+            // Fewer threads when no more can start (a limit on processes); none is an error.
+            if let Err(e) = std::thread::Builder::new().spawn_scoped(scope, read) {
+                if started == 0 {
+                    failure = Some(Error::NoThreads(e.to_string()));
+                }
+                break;
+            }
+            started += 1;
         }
         drop(sender);
         loop {
@@ -221,7 +230,8 @@ pub(super) fn prepare(archive: &Path, index_dir: &Path, segmenter: &Arc<Segmente
     }
     let archive = archive.to_path_buf();
     let segmenter = segmenter.clone();
-    std::thread::spawn(move || {
+    // Without a thread to spare, the first reading thread to meet Han text builds it.
+    let _ = std::thread::Builder::new().spawn(move || {
         if begins_chinese(&archive) {
             segmenter.build();
         }

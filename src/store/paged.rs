@@ -101,7 +101,8 @@ impl PagedDirectory {
     pub(super) fn releasing<T>(&self, work: impl FnOnce() -> T) -> T {
         let done = AtomicBool::new(false);
         std::thread::scope(|scope| {
-            scope.spawn(|| {
+            // Without a thread to spare, the pages stay mapped until the work ends.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, || {
                 while !done.load(Ordering::Relaxed) {
                     self.maps.release();
                     std::thread::sleep(RELEASE_PERIOD);

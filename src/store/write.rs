@@ -46,6 +46,11 @@ pub fn open_write(
             .writer_with_num_threads(threads, memory)
             .map_err(|e| match e {
                 TantivyError::LockFailure(LockError::LockBusy, _) => Error::Busy(dir.to_path_buf()),
+                // Threads it could not start (a limit on processes): not damage.
+                TantivyError::SystemError(why) => Error::NoThreads(why),
+                TantivyError::IoError(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    Error::NoThreads(e.to_string())
+                }
                 e => e.into(),
             })?;
         // Merges run after the commit, one at a time (`indexer::merge_stepwise`), never beside
@@ -76,7 +81,7 @@ pub fn open_write(
                             damaged,
                         });
                     }
-                    Err(e @ Error::Busy(_)) => return Err(e),
+                    Err(e @ (Error::Busy(_) | Error::NoThreads(_))) => return Err(e),
                     Err(e) => damaged = Some(bounded(&e.to_string(), 160)),
                 }
             }

@@ -228,6 +228,41 @@ impl Env {
         Self::output_of(cmd)
     }
 
+    /// [`Env::run`] with no thread to spare: the limit on the user's processes is 1, which
+    /// the program itself uses up. Root ignores that limit, so as root it runs as `nobody`,
+    /// with the test's folder opened to every user first.
+    pub fn run_without_threads(&self, args: &[&str]) -> Output {
+        use std::os::unix::process::CommandExt;
+        if unsafe { libc::geteuid() } == 0 {
+            let status = Command::new("chmod")
+                .args(["-R", "a+rwX"])
+                .arg(self.root())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+        let mut cmd = self.command(args);
+        // SAFETY: the closure only calls setrlimit, setgid and setuid, which are
+        // async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                let one = libc::rlimit {
+                    rlim_cur: 1,
+                    rlim_max: 1,
+                };
+                let nobody = 65534;
+                if libc::setrlimit(libc::RLIMIT_NPROC, &one) != 0
+                    || (libc::geteuid() == 0
+                        && (libc::setgid(nobody) != 0 || libc::setuid(nobody) != 0))
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        Self::output_of(cmd)
+    }
+
     fn output_of(mut cmd: Command) -> Output {
         let out = cmd.output().expect("the binary runs");
         let result = Output {

@@ -913,3 +913,31 @@ fn updates_kept_in_a_journal_read_as_a_fresh_build_does() {
     assert_eq!(answers(), updated);
     assert_eq!(stray_files(&index), Vec::<String>::new());
 }
+
+#[test]
+fn a_run_that_cannot_start_its_threads_leaves_the_index_as_it_was() {
+    // It took the writer's failure to start its threads for damage, and emptied the index.
+    let env = Env::bundled();
+    assert_eq!(env.run(&["index"]).code, 0);
+    let before = env.run(&["search", "--no-update", "--json", "Khorgos"]);
+    env.write("archive/s2/en.md", "Zorblax\n");
+    let run = env.run_without_threads(&["index"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("could not start a thread") && !run.stderr.contains("damaged"),
+        "{}",
+        run.stderr
+    );
+    let after = env.run(&["search", "--no-update", "--json", "Khorgos"]);
+    assert_eq!((after.code, &after.stdout), (0, &before.stdout));
+    // A search says so and answers from the last commit.
+    let search = env.run_without_threads(&["search", "--json", "Khorgos"]);
+    assert_eq!((search.code, &search.stdout), (0, &before.stdout));
+    assert!(
+        search.stderr.contains("could not be updated"),
+        "{}",
+        search.stderr
+    );
+    // With threads again, the change is indexed.
+    assert_eq!(env.run(&["search", "Zorblax"]).code, 0);
+}

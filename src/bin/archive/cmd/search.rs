@@ -225,7 +225,7 @@ enum Opened {
     /// Searchable as it is (no archive to compare with, or `--no-update`).
     Ready(Searcher),
     /// Searchable if the freshness check, running on a thread of its own, finds it current.
-    Checking(Searcher, JoinHandle<archive::Result<Freshness>>),
+    Checking(Searcher, Check),
     /// No index yet, and an archive to build it from.
     Missing,
 }
@@ -239,9 +239,15 @@ fn open_checking(paths: &Resolved, no_update: bool) -> Result<Opened> {
         Ok(searcher) => {
             let (archive, index) = (paths.archive.clone(), paths.index.clone());
             let payload = searcher.payload().clone();
-            let check = std::thread::Builder::new()
+            let check = move || indexer::freshness(&archive, &index, &payload);
+            // Without a thread to spare (a process limit reached), the check runs first.
+            let check = match std::thread::Builder::new()
                 .name("freshness".into())
-                .spawn(move || indexer::freshness(&archive, &index, &payload))?;
+                .spawn(check.clone())
+            {
+                Ok(running) => Check::Running(running),
+                Err(_) => Check::Done(check()),
+            };
             Ok(Opened::Checking(searcher, check))
         }
         Err(Error::NoIndex(_)) if archive_there => Ok(Opened::Missing),
@@ -257,11 +263,20 @@ fn open_checking(paths: &Resolved, no_update: bool) -> Result<Opened> {
     }
 }
 
+/// The freshness check, running or done.
+enum Check {
+    Running(JoinHandle<archive::Result<Freshness>>),
+    Done(archive::Result<Freshness>),
+}
+
 /// The freshness check's answer.
-fn wait(check: JoinHandle<archive::Result<Freshness>>) -> Result<Freshness> {
-    match check.join() {
-        Ok(freshness) => Ok(freshness?),
-        Err(panic) => std::panic::resume_unwind(panic),
+fn wait(check: Check) -> Result<Freshness> {
+    match check {
+        Check::Running(running) => match running.join() {
+            Ok(freshness) => Ok(freshness?),
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        Check::Done(freshness) => Ok(freshness?),
     }
 }
 
@@ -314,6 +329,10 @@ fn settled(paths: &Resolved, stale: Option<(Searcher, Freshness)>) -> Result<Sea
                 return Ok(searcher);
             }
             // The run removed what it wrote; the last commit is intact.
+            (Some(Error::NoThreads(_)), Some((searcher, _))) => {
+                eprintln!("archive: warning: the index could not be updated (no thread could be started: the system's limit on processes is reached); results may be out of date");
+                return Ok(searcher);
+            }
             (Some(full), Some((searcher, _)))
                 if matches!(full, Error::DiskFull { .. }) || full.is_disk_full() =>
             {

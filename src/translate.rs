@@ -72,6 +72,9 @@ impl Dictionary {
     /// character, those the archive uses most first: a word the index lacks would take the place
     /// of one it holds (`format` is first `队形`, formation, then `格式`).
     pub fn chinese_in(&self, stems: &[String], frequency: impl Fn(&str) -> u64) -> Vec<String> {
+        // Each folded word with its frequency, held or not: a word may be filed more than once
+        // under one key (as a sense, and as the last word of a two-word sense), and is asked
+        // about once.
         let mut out: Vec<(u64, String)> = Vec::new();
         // The index is asked last: a lookup costs more than the other checks together.
         for word in self.chinese_of(stems) {
@@ -82,11 +85,9 @@ impl Dictionary {
             if out.iter().any(|(_, w)| *w == word) {
                 continue;
             }
-            let n = frequency(&word);
-            if n > 0 {
-                out.push((n, word));
-            }
+            out.push((frequency(&word), word));
         }
+        out.retain(|&(n, _)| n > 0);
         out.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
         out.into_iter()
             .take(MAX_TRANSLATIONS)

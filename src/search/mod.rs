@@ -309,6 +309,8 @@ impl Searcher {
     fn arrange(&self, ranked: &[RankedStory], request: &Request, plan: &Plan) -> Result<Vec<Hit>> {
         let stored = self.stored();
         let mut passages: Vec<(f32, Passage)> = Vec::new();
+        // Each passage's address, for counterparts among them.
+        let mut addresses = Vec::new();
         let mut matched = Vec::new();
         // Each passage read: its story, and its score.
         let mut parts = Vec::new();
@@ -322,21 +324,28 @@ impl Searcher {
             .saturating_mul(2)
             .saturating_add(request.per_story());
         let mut halves = 0usize;
+        let mut last = stored::LastStory::default();
         for story in ranked {
             if halves >= enough {
                 break;
             }
             for (score, address) in &story.passages {
-                let p = stored.passage(*address)?;
+                let p = stored.passage(*address, &mut last)?;
                 let pairs = self
                     .languages
                     .iter()
                     .any(|lang| *lang != p.lang && units.contains_key(&unit(&p.story, lang)));
                 halves += if pairs { 1 } else { 2 };
                 parts.push((story, *score));
+                addresses.push(*address);
                 passages.push((story.score(), p));
             }
         }
+        let read = addresses
+            .into_iter()
+            .zip(&passages)
+            .map(|(a, (_, p))| (a, p));
+        let arranging = stored::Arranging::new(stored, read.collect());
         // Every matched passage of the stories that may be shown, in every language (a
         // story's version ranked too low to be read above still counts).
         let stories: BTreeSet<&str> = passages.iter().map(|(_, p)| p.story.as_str()).collect();
@@ -345,7 +354,7 @@ impl Searcher {
                 let Some(version) = units.get(&unit(story, lang)) else {
                     continue;
                 };
-                for align in stored.aligns(&version.matched)? {
+                for align in arranging.aligns(story, lang, &version.matched)? {
                     let (story, lang) = (story.to_string(), lang.clone());
                     matched.push(arrange::Matched { story, lang, align });
                 }
@@ -354,7 +363,6 @@ impl Searcher {
         let (limit, per_story) = (request.limit(), request.per_story());
         let marks = &plan.marks;
         let excluded = &plan.excluded_marks;
-        let arranging = stored::Arranging::new(stored);
         let mut hits = arrange::arrange(
             &passages, &matched, limit, per_story, marks, excluded, &arranging,
         )?;

@@ -2,6 +2,7 @@
 //! near spellings, Han words segmented against the index, function words marked — and the
 //! words to highlight. This is what `--explain` shows; nothing here knows tantivy's queries.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use crate::analysis::{bigrams, fold_han, latin_terms, latin_words, runs, RunKind};
@@ -14,6 +15,7 @@ use super::clause::{
 use super::segment::segment;
 
 mod expand;
+mod syllables;
 
 /// Shortest word (in letters) that near spellings are looked up for.
 const MIN_SPELLING_LETTERS: usize = 5;
@@ -60,6 +62,7 @@ impl Plan {
             expansions: Vec::new(),
             marks: Marks::default(),
             han_runs: Vec::new(),
+            terms: RefCell::default(),
         };
         let (groups, hyphenated) = expand::split_hyphens(&parsed.groups);
         let groups = if exact {
@@ -93,6 +96,7 @@ impl Plan {
             expansions: Vec::new(),
             marks: Marks::default(),
             han_runs: Vec::new(),
+            terms: RefCell::default(),
         };
         let excluded = parsed
             .excluded
@@ -190,9 +194,24 @@ struct Planner<'a, V> {
     expansions: Vec<Expansion>,
     marks: Marks,
     han_runs: Vec<String>,
+    /// Texts' [`latin_terms`], each stemmed once: a typed word is asked about by its clause,
+    /// by the runs read as pinyin or translated, and by each English phrase it may begin or end.
+    terms: RefCell<Vec<(String, Vec<String>)>>,
 }
 
 impl<V: Vocabulary> Planner<'_, V> {
+    /// [`latin_terms`] of `text`, remembered.
+    fn latin_terms(&self, text: &str) -> Vec<String> {
+        if let Some((_, terms)) = self.terms.borrow().iter().find(|(t, _)| t == text) {
+            return terms.clone();
+        }
+        let terms = latin_terms(text);
+        self.terms
+            .borrow_mut()
+            .push((text.to_string(), terms.clone()));
+        terms
+    }
+
     fn expanded(&mut self, from: String, to: Vec<String>, kind: ExpansionKind) {
         let e = Expansion { from, to, kind };
         if !self.expansions.contains(&e) {
@@ -272,7 +291,7 @@ impl<V: Vocabulary> Planner<'_, V> {
 
     /// Latin text from a bare word: one word, or a compound searched as a phrase.
     fn latin(&mut self, text: &str) -> Option<Clause> {
-        let stems = latin_terms(text);
+        let stems = self.latin_terms(text);
         match stems.len() {
             0 => None,
             1 => {

@@ -6,6 +6,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Term};
 
+use super::stored::LastStory;
 use super::units::Within;
 use super::{highlight, Request, Searcher, Story, StoryPassage};
 use crate::error::Result;
@@ -56,8 +57,9 @@ impl Searcher {
             .collect();
         let within = Within::stories(&self.searcher, &stored.columns()?.unit, &found);
         let mut passages = Vec::new();
+        let mut last = LastStory::default();
         for address in self.searcher.search(&within, &DocSetCollector)? {
-            passages.push(stored.passage(address)?);
+            passages.push(stored.passage(address, &mut last)?);
         }
         passages.retain(|p| p.passage > 0);
         passages.sort_by_key(|p| p.passage);

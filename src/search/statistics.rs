@@ -3,17 +3,25 @@
 //! asks again for its weight: each ask is a term dictionary lookup per segment.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::Field;
-use tantivy::{Searcher, Term};
+use tantivy::{InvertedIndexReader, Searcher, Term};
+
+/// A field's inverted index in every segment.
+type Indexes = Rc<[Arc<InvertedIndexReader>]>;
 
 /// [`Bm25StatisticsProvider`] of a searcher, remembering what it was asked (the same values:
 /// scores do not change).
 pub struct Statistics<'a> {
     searcher: &'a Searcher,
     doc_freqs: RefCell<FxHashMap<Term, u64>>,
+    /// Each asked field's inverted index in every segment: tantivy's `Searcher::doc_freq`
+    /// takes a lock and a map lookup per segment for each term, a fifth of a lookup's cost.
+    indexes: RefCell<Vec<(Field, Indexes)>>,
     tokens: RefCell<FxHashMap<Field, u64>>,
     docs: Cell<Option<u64>>,
 }
@@ -24,9 +32,23 @@ impl<'a> Statistics<'a> {
         Statistics {
             searcher,
             doc_freqs: RefCell::default(),
+            indexes: RefCell::default(),
             tokens: RefCell::default(),
             docs: Cell::new(None),
         }
+    }
+
+    /// The inverted index of `field` in every segment, opened once (a search asks of a few
+    /// fields).
+    fn indexes(&self, field: Field) -> tantivy::Result<Indexes> {
+        if let Some((_, held)) = self.indexes.borrow().iter().find(|(f, _)| *f == field) {
+            return Ok(held.clone());
+        }
+        let opened: Indexes = (self.searcher.segment_readers().iter())
+            .map(|segment| segment.inverted_index(field))
+            .collect::<tantivy::Result<_>>()?;
+        self.indexes.borrow_mut().push((field, opened.clone()));
+        Ok(opened)
     }
 }
 
@@ -53,7 +75,11 @@ impl Bm25StatisticsProvider for Statistics<'_> {
         if let Some(&n) = self.doc_freqs.borrow().get(term) {
             return Ok(n);
         }
-        let n = self.searcher.doc_freq(term)?;
+        // As tantivy's `Searcher::doc_freq` counts.
+        let mut n = 0;
+        for index in self.indexes(term.field())?.iter() {
+            n += u64::from(index.doc_freq(term)?);
+        }
         // Only held terms are asked again: cutting Han text asks for many that are not.
         if n > 0 {
             self.doc_freqs.borrow_mut().insert(term.clone(), n);

@@ -9,23 +9,23 @@ use tantivy::columnar::column_index::Set;
 use tantivy::columnar::{Column, ColumnIndex, RowId};
 use tantivy::postings::SegmentPostings;
 use tantivy::query::{Bm25StatisticsProvider, FuzzyTermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{
     DocAddress, DocId, DocSet, Searcher as TantivySearcher, SegmentOrdinal, SegmentReader,
-    TantivyDocument, TantivyError, Term, TERMINATED,
+    TantivyError, Term, TERMINATED,
 };
 
 use crate::analysis::{latin_terms, pinyin};
 use crate::error::Result;
 use crate::schema::{unit, Fields};
 
-use super::answer::Passage;
 use super::clause::Vocabulary;
 
-mod aligns;
 mod counterparts;
+mod passages;
 
 pub use counterparts::Arranging;
+pub use passages::LastStory;
 
 /// Most words one reading is looked up for (a one-syllable reading has hundreds).
 const MAX_READINGS_LOOKED_UP: usize = 64;
@@ -274,51 +274,6 @@ impl<'a> Stored<'a> {
             }
         }
         Ok(())
-    }
-
-    /// The number and text of the passage at `address` (its story's fields not read).
-    fn number_and_text(&self, address: DocAddress) -> Result<(u64, String)> {
-        let doc: TantivyDocument = self.searcher.doc(address)?;
-        let f = self.fields;
-        let number = doc.get_first(f.passage).and_then(|v| v.as_u64());
-        let text = doc.get_first(f.written).and_then(|v| v.as_str());
-        Ok((number.unwrap_or(0), text.unwrap_or("").to_string()))
-    }
-
-    /// The passage at `address`, with its story's stored fields from its story document
-    /// (usually in the same block of stored text, or the next, which tantivy keeps
-    /// decompressed).
-    pub fn passage(&self, address: DocAddress) -> Result<Passage> {
-        let doc: TantivyDocument = self.searcher.doc(address)?;
-        let column = &self.columns()?.unit[address.segment_ord as usize];
-        let story = column
-            .story_document(address.doc_id)
-            .filter(|&d| d != address.doc_id)
-            .map(|d| self.searcher.doc(DocAddress::new(address.segment_ord, d)))
-            .transpose()?;
-        let about: &TantivyDocument = story.as_ref().unwrap_or(&doc);
-        let f = self.fields;
-        let number = doc
-            .get_first(f.passage)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0);
-        let text = |doc: &TantivyDocument, field: Field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or("")
-                .to_string()
-        };
-        Ok(Passage {
-            story: text(about, f.stored_story),
-            lang: text(about, f.stored_lang),
-            passage: number,
-            // A passage's own number unless it holds another.
-            align: self.held_align(address)?.unwrap_or(number),
-            text: text(&doc, f.written),
-            title: text(about, f.title),
-            date: text(about, f.date),
-            path: text(about, f.stored_path),
-        })
     }
 }
 

@@ -7,6 +7,7 @@ use crate::analysis::pinyin;
 use crate::analysis::{has_han, is_han, latin_terms};
 use crate::query::Item;
 
+use super::syllables::may_be_reading;
 use super::{
     all_of, any_of, is_function_word, Clause, ExpansionKind, Node, Planner, Role, Vocabulary,
 };
@@ -49,7 +50,7 @@ impl<V: Vocabulary> Planner<'_, V> {
             .iter()
             .map(|g| match g.as_slice() {
                 [Item::Word(w)] if !has_han(w) => {
-                    let stems = latin_terms(w);
+                    let stems = self.latin_terms(w);
                     (!stems.is_empty() && !stems.iter().any(|s| is_function_word(s)))
                         .then_some(w.as_str())
                 }
@@ -98,11 +99,11 @@ impl<V: Vocabulary> Planner<'_, V> {
         let mut out = Vec::new();
         let mut covered = vec![false; typed.len()];
         if keys.len() == typed.len() {
-            for (from, to, reading) in
-                pinyin::join_known(&keys, |k| !self.vocabulary.pinyin(k).is_empty())
-            {
+            let known = |k: &str| may_be_reading(k) && !self.vocabulary.pinyin(k).is_empty();
+            for (from, to, reading) in pinyin::join_known(&keys, known) {
                 let single_known = to - from == 1
-                    && latin_terms(typed[from])
+                    && self
+                        .latin_terms(typed[from])
                         .iter()
                         .all(|s| self.vocabulary.knows(s));
                 if single_known {
@@ -138,7 +139,11 @@ impl<V: Vocabulary> Planner<'_, V> {
                 if to > typed.len() || covered[from..to].iter().any(|c| *c) {
                     return None;
                 }
-                let stems = latin_terms(&typed[from..to].join(" "));
+                // The words' terms in order, as the joined words' would be: a space ends every
+                // word and number the analyzer reads.
+                let stems: Vec<String> = (typed[from..to].iter())
+                    .flat_map(|w| self.latin_terms(w))
+                    .collect();
                 let words = self
                     .vocabulary
                     .dictionary()?

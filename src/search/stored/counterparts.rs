@@ -1,6 +1,7 @@
 //! Arranging's questions about stories, answered from the index: each version of a story (its
 //! documents and their align numbers) read once per arrangement, though every hit's
-//! counterpart and every pair of versions asks for it.
+//! counterpart, every pair of versions and the story's languages ask for it; a counterpart
+//! among the passages already read is not read again.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,6 +11,7 @@ use tantivy::DocAddress;
 
 use crate::error::Result;
 
+use super::super::answer::Passage;
 use super::super::arrange::Counterparts;
 use super::Stored;
 
@@ -23,15 +25,37 @@ type Version = Rc<[(DocAddress, Option<u64>)]>;
 pub struct Arranging<'a> {
     stored: Stored<'a>,
     versions: RefCell<FxHashMap<(String, String), Version>>,
+    /// The passages read already, by address.
+    read: FxHashMap<DocAddress, &'a Passage>,
 }
 
 impl<'a> Arranging<'a> {
-    /// Arranging hits from `stored`.
-    pub fn new(stored: Stored<'a>) -> Self {
+    /// Arranging hits from `stored`, `read` being the passages read already and their addresses.
+    pub fn new(stored: Stored<'a>, read: FxHashMap<DocAddress, &'a Passage>) -> Self {
         Arranging {
             stored,
             versions: RefCell::default(),
+            read,
         }
+    }
+
+    /// The align numbers of the passages of `story` in `lang` at `addresses`, in order (0 for
+    /// a document the version lacks), from the version read once: a passage's number in its
+    /// file's batch when it holds none.
+    pub fn aligns(&self, story: &str, lang: &str, addresses: &[DocAddress]) -> Result<Vec<u64>> {
+        // A version's documents are in order: by segment, then by document.
+        let version = self.version(story, lang)?;
+        let align = |a: &DocAddress| version.binary_search_by_key(a, |d| d.0).ok();
+        Ok((addresses.iter())
+            .map(|a| align(a).and_then(|i| version[i].1).unwrap_or(0))
+            .collect())
+    }
+
+    /// True when the story has a passage in `lang`: a document with an align number (its
+    /// story document has none, or 0), as [`Stored::story_langs`] decides.
+    fn has_passage(&self, story: &str, lang: &str) -> Result<bool> {
+        let version = self.version(story, lang)?;
+        Ok(version.iter().any(|d| d.1.is_some_and(|a| a > 0)))
     }
 
     /// [`Stored::version`], read once.
@@ -48,15 +72,20 @@ impl<'a> Arranging<'a> {
 
 impl Counterparts for Arranging<'_> {
     /// `zh` for `en`, `en` for `zh`, else any other language the story is in.
+    /// Read from the versions (which [`Counterparts::lines_up`] reads next), the preferred
+    /// one first.
     fn other_language(&self, story: &str, lang: &str) -> Result<Option<String>> {
-        let mut langs = self.stored.story_langs(story)?;
-        langs.remove(lang);
         let preferred = if lang == "zh" { "en" } else { "zh" };
-        Ok(if langs.contains(preferred) {
-            Some(preferred.to_string())
-        } else {
-            langs.into_iter().next()
-        })
+        let languages = self.stored.languages;
+        if languages.contains(preferred) && self.has_passage(story, preferred)? {
+            return Ok(Some(preferred.to_string()));
+        }
+        for other in languages.iter().filter(|&l| l != lang && l != preferred) {
+            if self.has_passage(story, other)? {
+                return Ok(Some(other.clone()));
+            }
+        }
+        Ok(None)
     }
 
     fn lines_up(&self, story: &str, a: &str, b: &str) -> Result<bool> {
@@ -76,7 +105,10 @@ impl Counterparts for Arranging<'_> {
         let version = self.version(story, lang)?;
         let found = version.iter().filter(|&&(_, a)| a == Some(align));
         for &(address, _) in found.take(MAX_SAME_MARKER) {
-            let p = self.stored.number_and_text(address)?;
+            let p = match self.read.get(&address) {
+                Some(p) => (p.passage, p.text.clone()),
+                None => self.stored.number_and_text(address)?,
+            };
             if first.as_ref().is_none_or(|f| p.0 < f.0) {
                 first = Some(p);
             }

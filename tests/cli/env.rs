@@ -228,10 +228,15 @@ impl Env {
         Self::output_of(cmd)
     }
 
-    /// [`Env::run`] with no thread to spare: the limit on the user's processes is 1, which
-    /// the program itself uses up. Root ignores that limit, so as root it runs as `nobody`,
-    /// with the test's folder opened to every user first.
+    /// [`Env::run`] with no thread to spare ([`Env::without_threads`]).
     pub fn run_without_threads(&self, args: &[&str]) -> Output {
+        Self::output_of(self.without_threads(self.command(args)))
+    }
+
+    /// `cmd` with no thread to spare: the limit on the user's processes is 1, which the
+    /// program itself uses up. Root ignores that limit, so as root it runs as `nobody`, with
+    /// the test's folder opened to every user first.
+    fn without_threads(&self, mut cmd: Command) -> Command {
         use std::os::unix::process::CommandExt;
         if unsafe { libc::geteuid() } == 0 {
             let status = Command::new("chmod")
@@ -241,7 +246,6 @@ impl Env {
                 .unwrap();
             assert!(status.success());
         }
-        let mut cmd = self.command(args);
         // SAFETY: the closure only calls setrlimit, setgid and setuid, which are
         // async-signal-safe.
         unsafe {
@@ -260,7 +264,7 @@ impl Env {
                 Ok(())
             });
         }
-        Self::output_of(cmd)
+        cmd
     }
 
     fn output_of(mut cmd: Command) -> Output {
@@ -374,6 +378,11 @@ impl Env {
             .current_dir(self.root())
             .stdin(Stdio::null());
         self.spawn_served(limited)
+    }
+
+    /// `archive serve --port 0` with no thread to spare ([`Env::without_threads`]).
+    pub fn serve_without_threads(&self) -> Served {
+        self.spawn_served(self.without_threads(self.command(&["serve", "--port", "0"])))
     }
 
     fn spawn_served(&self, mut command: Command) -> Served {

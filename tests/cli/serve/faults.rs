@@ -121,6 +121,28 @@ fn serve_survives_running_out_of_file_descriptors() {
 }
 
 #[test]
+fn serve_without_a_thread_to_spare_answers_one_connection_at_a_time() {
+    // It said it was serving, then closed every connection unanswered.
+    let env = indexed();
+    let served = env.serve_without_threads();
+    for _ in 0..2 {
+        let r = answer_within(
+            &served.addr,
+            get(&served.addr, "/api/search?q=Khorgos"),
+            Duration::from_secs(20),
+        )
+        .unwrap_or_else(|| panic!("no answer: {}", served.log()));
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert!(!r.json::<Vec<JsonHit>>().is_empty());
+    }
+    assert!(
+        served.log().contains("cannot start a thread"),
+        "{}",
+        served.log()
+    );
+}
+
+#[test]
 fn serve_answers_a_raw_utf8_target_and_refuses_what_is_not_http_1_1() {
     let env = indexed();
     let served = env.serve(&[]);

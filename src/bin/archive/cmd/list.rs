@@ -12,7 +12,7 @@ use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, json: bool) -> Result<u8> {
     let searcher = super::search::open_fresh(paths, false)?;
-    let stories = catalog::stories(&searcher.manifest()?);
+    let stories = catalog::stories(&super::manifest_of(paths, &searcher)?.1);
     let stdout = std::io::stdout();
     // On a terminal: the ids in a column as wide as the longest, each line cut to the width
     // (the title ends in `…`). Elsewhere one line each, as it is.

@@ -65,6 +65,32 @@ fn open(paths: &Resolved) -> Result<Searcher, archive::Error> {
     })
 }
 
+/// The file list of `searcher`'s commit, or, when an `archive index` committed since it was
+/// opened (and so removed that list), the new commit's, with a searcher of the new commit: a
+/// reader never fails because of a running `archive index`. A few commits in a row at most are
+/// followed; a list missing from the index's last commit is damage.
+fn manifest_of(
+    paths: &Resolved,
+    searcher: &Searcher,
+) -> Result<(Option<Searcher>, Manifest), archive::Error> {
+    let mut newer: Option<Searcher> = None;
+    let mut followed = 0;
+    loop {
+        let current = newer.as_ref().unwrap_or(searcher);
+        let failure = match current.manifest() {
+            Ok(found) => return Ok((newer, found)),
+            Err(e) => e,
+        };
+        let stamp = current.payload().stamp;
+        let reopened = open(paths)?;
+        if reopened.payload().stamp == stamp || followed == 3 {
+            return Err(failure);
+        }
+        followed += 1;
+        newer = Some(reopened);
+    }
+}
+
 /// The story a user names (by id, or by a path as results show it); an unknown one is the
 /// user's error.
 fn named(manifest: &Manifest, name: &str) -> Result<Named, archive::Error> {
@@ -73,4 +99,41 @@ fn named(manifest: &Manifest, name: &str) -> Result<Named, archive::Error> {
             "no story {name:?} in the index (`archive list` shows them)"
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use archive::indexer::NoProgress;
+
+    #[test]
+    fn a_list_that_a_newer_commit_removed_is_read_from_that_commit() {
+        // `list` and `search --story` said the index was damaged when an `archive index`
+        // committed between their opening it and reading its file list.
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Resolved {
+            archive: dir.path().join("archive"),
+            index: dir.path().join("index"),
+        };
+        let commit = |name: &str| {
+            let story = paths.archive.join(name);
+            std::fs::create_dir_all(&story).unwrap();
+            std::fs::write(story.join("en.md"), format!("The {name} story.\n")).unwrap();
+            let analyzers = Analyzers::new(Vec::new());
+            archive::update(&paths.archive, &paths.index, &analyzers, &NoProgress).unwrap();
+        };
+        commit("one");
+        commit("two");
+        let opened = open(&paths).unwrap();
+        // Its journal replaced by the next commit's.
+        commit("three");
+        assert!(opened.manifest().is_err());
+        let (newer, manifest) = manifest_of(&paths, &opened).unwrap();
+        assert!(newer.is_some());
+        let ids: Vec<String> = catalog::stories(&manifest)
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert!(ids.contains(&"three".to_string()), "{ids:?}");
+    }
 }

@@ -20,25 +20,25 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<u8> {
     request.check()?;
     let (searcher, answer) = match open_checking(paths, args.no_update)? {
         Opened::Ready(searcher) => {
-            let answer = answer(&searcher, request, &args);
+            let answer = answer(paths, &searcher, request, &args);
             (searcher, answer)
         }
         // Searched beside the check (on the other core), and shown only when the check finds
         // the index current: the check's time hides behind the search's.
         Opened::Checking(searcher, check) => {
-            let speculative = answer(&searcher, request.clone(), &args);
+            let speculative = answer(paths, &searcher, request.clone(), &args);
             match wait(check)? {
                 freshness if searchable(paths, freshness) => (searcher, speculative),
                 freshness => {
                     let searcher = settled(paths, Some((searcher, freshness)))?;
-                    let answer = answer(&searcher, request, &args);
+                    let answer = answer(paths, &searcher, request, &args);
                     (searcher, answer)
                 }
             }
         }
         Opened::Missing => {
             let searcher = settled(paths, None)?;
-            let answer = answer(&searcher, request, &args);
+            let answer = answer(paths, &searcher, request, &args);
             (searcher, answer)
         }
     };
@@ -81,12 +81,18 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<u8> {
 }
 
 /// The answer to `request` from `searcher`.
-fn answer(searcher: &Searcher, request: RequestBuilder, args: &SearchArgs) -> Result<Answer> {
+fn answer(
+    paths: &Resolved,
+    searcher: &Searcher,
+    request: RequestBuilder,
+    args: &SearchArgs,
+) -> Result<Answer> {
     // A story may be named as results show it: by a file's path as well as by its id; a
     // path's language restricts the search as --lang does, unless --lang is given.
     let request = match &args.story {
         Some(s) => {
-            let named = super::named(&searcher.manifest()?, s)?;
+            // Only the name is looked up (in a newer commit's list if one replaced this one).
+            let named = super::named(&super::manifest_of(paths, searcher)?.1, s)?;
             match named.lang.filter(|_| args.lang.is_none()) {
                 Some(lang) => request.story(named.story).lang(lang),
                 None => request.story(named.story),
@@ -328,11 +334,14 @@ fn settled(paths: &Resolved, stale: Option<(Searcher, Freshness)>) -> Result<Sea
                 eprintln!("archive: an update is in progress (another `archive index`); searching the last commit");
                 return Ok(searcher);
             }
-            // The run removed what it wrote; the last commit is intact.
-            (Some(Error::NoThreads(_)), Some((searcher, _))) => {
-                eprintln!("archive: warning: the index could not be updated (no thread could be started: the system's limit on processes is reached); results may be out of date");
+            // Times that moved alone leave the last commit current.
+            (Some(Error::NoThreads(_)), Some((searcher, freshness))) => {
+                if freshness == Freshness::Changed {
+                    eprintln!("archive: warning: the index could not be updated (no thread could be started: the system's limit on processes is reached); results may be out of date");
+                }
                 return Ok(searcher);
             }
+            // The run removed what it wrote; the last commit is intact.
             (Some(full), Some((searcher, _)))
                 if matches!(full, Error::DiskFull { .. }) || full.is_disk_full() =>
             {

@@ -10,8 +10,9 @@ use crate::pager;
 use crate::paths::Resolved;
 
 pub fn run(paths: &Resolved, args: ShowArgs) -> Result<u8> {
-    let searcher = super::search::open_fresh(paths, false)?;
-    let manifest = searcher.manifest()?;
+    let opened = super::search::open_fresh(paths, false)?;
+    let (newer, manifest) = super::manifest_of(paths, &opened)?;
+    let searcher = newer.unwrap_or(opened);
     // A path names a version and ` ¶N` a passage; --lang and --passage say otherwise.
     let named = super::named(&manifest, &args.story)?;
     let id = named.story;

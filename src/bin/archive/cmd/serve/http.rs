@@ -37,7 +37,7 @@ pub fn serve(listener: &TcpListener, site: &Arc<Site>) -> ! {
         let failure = match listener.accept() {
             Ok((stream, peer)) => match start(stream, peer, site, &open) {
                 Ok(()) => None,
-                Err(e) => Some(format!("cannot start a thread for a connection: {e}")),
+                Err(e) => Some(format!("cannot take a connection: {e}")),
             },
             Err(e) => Some(format!("cannot accept a connection: {e}")),
         };
@@ -76,14 +76,21 @@ fn start(
         return Ok(());
     }
     let slot = Slot(open.clone());
-    let site = site.clone();
-    std::thread::Builder::new()
+    let spare = stream.try_clone()?;
+    let shared = site.clone();
+    let started = std::thread::Builder::new()
         .name("connection".into())
         .spawn(move || {
             let _slot = slot;
-            Connection::new(stream, peer).serve(&site);
-        })
-        .map(drop)
+            Connection::new(stream, peer).serve(&shared);
+        });
+    // Without a thread to spare (a limit on processes), connections are served here, one at a
+    // time, rather than not at all.
+    if let Err(e) = started {
+        eprintln!("archive: warning: cannot start a thread for a connection ({e}); serving it on the accepting thread");
+        Connection::new(spare, peer).serve(site);
+    }
+    Ok(())
 }
 
 /// One counted connection; uncounted when its thread ends, however it ends.

@@ -251,7 +251,10 @@ fn open_checking(paths: &Resolved, no_update: bool) -> Result<Opened> {
                 .name("freshness".into())
                 .spawn(check.clone())
             {
-                Ok(running) => Check::Running(running),
+                Ok(running) => {
+                    elsewhere(&running);
+                    Check::Running(running)
+                }
                 Err(_) => Check::Done(check()),
             };
             Ok(Opened::Checking(searcher, check))
@@ -265,6 +268,26 @@ fn open_checking(paths: &Resolved, no_update: bool) -> Result<Opened> {
         Err(e) => {
             store::check_place(&paths.index, &paths.archive)?;
             Err(e.into())
+        }
+    }
+}
+
+/// Moves the thread `running` to the other CPUs this process may use, if any: a new thread
+/// starts on its parent's CPU, where it would wait for the search to block (the scheduler's
+/// balancing comes after a check this short is over).
+fn elsewhere<T>(running: &JoinHandle<T>) {
+    use std::os::unix::thread::JoinHandleExt;
+    // SAFETY: plain calls on a CPU set owned here and a thread that is still joinable.
+    unsafe {
+        let mut allowed: libc::cpu_set_t = std::mem::zeroed();
+        let size = std::mem::size_of::<libc::cpu_set_t>();
+        let current = libc::sched_getcpu();
+        if current < 0 || libc::sched_getaffinity(0, size, &mut allowed) != 0 {
+            return;
+        }
+        libc::CPU_CLR(current as usize, &mut allowed);
+        if libc::CPU_COUNT(&allowed) > 0 {
+            libc::pthread_setaffinity_np(running.as_pthread_t(), size, &allowed);
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Walking an archive folder: its story files with their sizes and times, in a stable order,
 //! and its folders' times for the freshness check.
 
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
@@ -157,10 +156,7 @@ fn stat_in_folder<'a>(
     let bytes = path.as_os_str().as_encoded_bytes();
     let cut = memchr::memrchr(b'/', bytes).filter(|&cut| cut > 0);
     let Some((parent, name)) = cut.map(|cut| (&bytes[..cut], &bytes[cut + 1..])) else {
-        return std::fs::metadata(path).map(|m| {
-            let ctime = status_changed(m.ctime(), m.ctime_nsec().unsigned_abs());
-            (m.len(), nanos(m.modified().ok()) as u64, ctime)
-        });
+        return Ok(stat_times(&rustix::fs::stat(path)?));
     };
     let fd = match folder.take() {
         Some((open, fd)) if open == parent => fd,

@@ -18,29 +18,15 @@ pub fn run(paths: &Resolved, args: SearchArgs) -> Result<u8> {
     // opened (or built).
     let request = request(args.query.join(" "), &args);
     request.check()?;
-    let (searcher, answer) = match open_checking(paths, args.no_update)? {
-        Opened::Ready(searcher) => {
-            let answer = answer(paths, &searcher, request, &args);
-            (searcher, answer)
-        }
-        // Searched beside the check (on the other core), and shown only when the check finds
-        // the index current: the check's time hides behind the search's.
-        Opened::Checking(searcher, check) => {
-            let speculative = answer(paths, &searcher, request.clone(), &args);
-            match wait(check)? {
-                freshness if searchable(paths, freshness) => (searcher, speculative),
-                freshness => {
-                    let searcher = settled(paths, Some((searcher, freshness)))?;
-                    let answer = answer(paths, &searcher, request, &args);
-                    (searcher, answer)
-                }
-            }
-        }
-        Opened::Missing => {
-            let searcher = settled(paths, None)?;
-            let answer = answer(paths, &searcher, request, &args);
-            (searcher, answer)
-        }
+    // Searched beside the freshness check (on the other core): the check's time hides behind
+    // the search's, and the answer stands when the index it came from does.
+    let opened = open_checking(paths, args.no_update)?;
+    let (searcher, early) = ready(paths, opened, |searcher| {
+        answer(paths, searcher, request.clone(), &args)
+    })?;
+    let answer = match early {
+        Some(answer) => answer,
+        None => answer(paths, &searcher, request, &args),
     };
     // Never dropped: the process ends with this search, and unmapping the index file by file
     // costs more than leaving it to the kernel at exit.
@@ -323,13 +309,31 @@ fn searchable(paths: &Resolved, freshness: Freshness) -> bool {
 /// (unless `no_update`); on read-only storage, on a full disk, or while another `archive index`
 /// is writing, searches the last commit and says so. The index is opened once.
 pub fn open_fresh(paths: &Resolved, no_update: bool) -> Result<Searcher> {
-    match open_checking(paths, no_update)? {
-        Opened::Ready(searcher) => Ok(searcher),
-        Opened::Checking(searcher, check) => match wait(check)? {
-            freshness if searchable(paths, freshness) => Ok(searcher),
-            freshness => settled(paths, Some((searcher, freshness))),
-        },
-        Opened::Missing => settled(paths, None),
+    Ok(ready(paths, open_checking(paths, no_update)?, |_| ())?.0)
+}
+
+/// The searcher once the freshness check (if any) has answered and the index is up to date,
+/// and what `meanwhile` gave on the index as opened, run beside the check: `None` when the
+/// index had to be built or updated (then `meanwhile` was run on an index now replaced, or
+/// not at all).
+fn ready<T>(
+    paths: &Resolved,
+    opened: Opened,
+    meanwhile: impl FnOnce(&Searcher) -> T,
+) -> Result<(Searcher, Option<T>)> {
+    match opened {
+        Opened::Ready(searcher) => {
+            let done = meanwhile(&searcher);
+            Ok((searcher, Some(done)))
+        }
+        Opened::Checking(searcher, check) => {
+            let done = meanwhile(&searcher);
+            match wait(check)? {
+                freshness if searchable(paths, freshness) => Ok((searcher, Some(done))),
+                freshness => Ok((settled(paths, Some((searcher, freshness)))?, None)),
+            }
+        }
+        Opened::Missing => Ok((settled(paths, None)?, None)),
     }
 }
 

@@ -60,6 +60,10 @@ pub struct Scan {
     pub files: Vec<SourceFile>,
     /// Files skipped, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// Paths the walk could not list or look at (an error other than "not found": permissions
+    /// changed, a failing stick): what they held is unknown, not gone, so the index keeps its
+    /// stories at and under them as they were.
+    pub unseen: Vec<String>,
     /// Every folder walked (`""` for the root), with its modification time (ns since the
     /// epoch), taken after the folder was listed: the freshness check's snapshot.
     pub folders: Vec<(String, u128)>,

@@ -49,6 +49,9 @@ pub fn scan(root: &Path) -> Result<Scan> {
                         .map(|io| io.to_string())
                         .unwrap_or_else(|| e.to_string())
                 };
+                if e.io_error().is_some_and(unseen) {
+                    scan.unseen.push(path.clone());
+                }
                 scan.skipped.push((path, why));
                 continue;
             }
@@ -86,6 +89,9 @@ pub fn scan(root: &Path) -> Result<Scan> {
         let (size, mtime, ctime) = match meta {
             Ok(m) => m,
             Err(e) => {
+                if unseen(&e) {
+                    scan.unseen.push(rel.clone());
+                }
                 scan.skipped.push((rel, e.to_string()));
                 continue;
             }
@@ -107,6 +113,11 @@ pub fn scan(root: &Path) -> Result<Scan> {
     }
     scan.skipped.extend(outside.into_inner());
     Ok(scan)
+}
+
+/// True for an error that hides what a path holds rather than saying it is gone.
+fn unseen(e: &std::io::Error) -> bool {
+    e.kind() != std::io::ErrorKind::NotFound
 }
 
 /// The size and times of each entry ([`stat_times`]), in order. On a large archive the `stat`

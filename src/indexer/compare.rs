@@ -54,7 +54,7 @@ pub fn freshness(archive: &Path, index_dir: &Path, payload: &Payload) -> Result<
         return Ok(Freshness::Changed);
     }
     let scan = corpus::scan(archive)?;
-    let plan = plan(&scan.files, manifest);
+    let plan = plan(&scan.files, manifest, &scan.unseen);
     // A file that could not be read is not a reason to re-index on every search.
     let unreadable: BTreeSet<&str> = scan.skipped.iter().map(|(p, _)| p.as_str()).collect();
     // Files the last full comparison found unreadable: (size, time, why) by path.

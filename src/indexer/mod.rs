@@ -209,7 +209,7 @@ fn write(
     } else {
         old
     };
-    let plan = plan(&scan.files, &manifest);
+    let plan = plan(&scan.files, &manifest, &scan.unseen);
     *needed = plan.load.iter().map(|f| f.size).sum::<u64>() * INDEX_BYTES_PER_TEXT_BYTE;
     let mut report = Report {
         rebuilt,

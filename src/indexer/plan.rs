@@ -25,7 +25,9 @@ pub(super) struct Plan {
     pub(super) reread: BTreeSet<String>,
 }
 
-pub(super) fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
+/// What differs between the archive's `files` and `manifest`; the files the manifest lists
+/// at or under a path of `unseen` ([`corpus::Scan::unseen`]) are kept as they are.
+pub(super) fn plan(files: &[SourceFile], manifest: &Manifest, unseen: &[String]) -> Plan {
     let mut plan = Plan {
         load: Vec::new(),
         remove: Vec::new(),
@@ -42,7 +44,7 @@ pub(super) fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
     plan.remove = manifest
         .files
         .keys()
-        .filter(|k| !present.contains(k.as_str()))
+        .filter(|k| !present.contains(k.as_str()) && !within_any(k, unseen))
         .cloned()
         .collect();
     for file in files {
@@ -66,6 +68,16 @@ pub(super) fn plan(files: &[SourceFile], manifest: &Manifest) -> Plan {
     }
     reread_sharing_units(&mut plan, files, &indexed);
     plan
+}
+
+/// True when `rel` is one of `paths` or under one of them (`""` is the archive folder).
+fn within_any(rel: &str, paths: &[String]) -> bool {
+    paths.iter().any(|p| {
+        p.is_empty()
+            || rel
+                .strip_prefix(p.as_str())
+                .is_some_and(|r| r.is_empty() || r.starts_with('/'))
+    })
 }
 
 /// Adds to `plan.load` the unchanged files that share a unit with a removed or changed one.
@@ -110,5 +122,21 @@ fn retimed(entry: &FileEntry, file: &SourceFile) -> FileEntry {
         size: file.size,
         mtime: file.mtime as u64,
         ..entry.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within_any;
+
+    #[test]
+    fn a_path_is_within_itself_and_its_folders_only() {
+        let unseen = ["closed".to_string()];
+        assert!(within_any("closed", &unseen));
+        assert!(within_any("closed/deeper/en.md", &unseen));
+        assert!(!within_any("closed2/en.md", &unseen));
+        assert!(!within_any("open/closed/en.md", &unseen));
+        assert!(within_any("any/file.md", &[String::new()]));
+        assert!(!within_any("any/file.md", &[]));
     }
 }

@@ -349,3 +349,52 @@ fn a_story_file_or_folder_made_readable_with_chmod_is_indexed_without_touching_i
         again.stderr
     );
 }
+
+#[test]
+fn stories_in_a_folder_that_cannot_be_read_stay_in_the_index() {
+    // A folder whose listing fails (permissions changed, a failing stick) says nothing about
+    // its stories: they were removed as if deleted, so one `chmod` emptied the index of them.
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::bundled();
+    env.write("archive/closed/en.md", "Closed\n\nNarwhalton passage.\n");
+    env.write(
+        "archive/closed/deeper/en.md",
+        "Deeper\n\nQuokkaville passage.\n",
+    );
+    assert_eq!(env.run(&["index"]).code, 0);
+    let mode = |rel: &str, mode: u32| {
+        let path = env.root().join(rel);
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    // Not listable; listable but not searchable (its entries cannot be looked at); neither.
+    for closed in [0o311, 0o644, 0o000] {
+        mode("archive/closed", closed);
+        let out = env.run_as_user(&["index"]);
+        // A search that checks the archive first finds them too, and updates nothing.
+        let searched = env.run_as_user(&["search", "Narwhalton"]);
+        mode("archive/closed", 0o755);
+        assert_eq!(searched.code, 0, "{closed:o}: {}", searched.stderr);
+        assert!(!searched.stderr.contains("indexed"), "{}", searched.stderr);
+        assert_eq!(out.code, 0, "{closed:o}: {}", out.stderr);
+        assert!(out.stderr.contains("Permission denied"), "{}", out.stderr);
+        assert!(
+            !out.stderr.contains("removed"),
+            "{closed:o}: {}",
+            out.stderr
+        );
+        for word in ["Narwhalton", "Quokkaville"] {
+            let found = env.run(&["search", "--no-update", word]);
+            assert_eq!(found.code, 0, "{closed:o}: {word} lost: {}", out.stderr);
+        }
+    }
+    // The whole archive folder unreadable: nothing is removed either.
+    mode("archive", 0o311);
+    let out = env.run_as_user(&["index"]);
+    mode("archive", 0o755);
+    assert!(!out.stderr.contains("removed"), "{}", out.stderr);
+    assert_eq!(env.run(&["search", "--no-update", "Khorgos"]).code, 0);
+    // Deleted for real, its stories go.
+    std::fs::remove_dir_all(env.root().join("archive/closed")).unwrap();
+    let out = env.run(&["index"]);
+    assert!(out.stderr.contains("2 removed"), "{}", out.stderr);
+}

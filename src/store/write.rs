@@ -45,7 +45,7 @@ pub fn open_write(
         let writer = index
             .writer_with_num_threads(threads, memory)
             .map_err(|e| match e {
-                TantivyError::LockFailure(LockError::LockBusy, _) => Error::Busy(dir.to_path_buf()),
+                TantivyError::LockFailure(e, _) => lock_error(dir, e),
                 // Threads it could not start (a limit on processes): not damage.
                 TantivyError::SystemError(why) => Error::NoThreads(why),
                 TantivyError::IoError(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
@@ -81,7 +81,9 @@ pub fn open_write(
                             damaged,
                         });
                     }
-                    Err(e @ (Error::Busy(_) | Error::NoThreads(_))) => return Err(e),
+                    Err(e @ (Error::Busy(_) | Error::NoThreads(_) | Error::Io { .. })) => {
+                        return Err(e)
+                    }
                     Err(e) => damaged = Some(bounded(&e.to_string(), 160)),
                 }
             }
@@ -94,7 +96,7 @@ pub fn open_write(
                 filepath: INDEX_WRITER_LOCK.filepath.clone(),
                 is_blocking: false,
             })
-            .map_err(|_| Error::Busy(dir.to_path_buf()))?;
+            .map_err(|e| lock_error(dir, e))?;
         remove_index_files(dir)?;
         drop(lock);
     }
@@ -106,6 +108,18 @@ pub fn open_write(
         writer,
         damaged,
     })
+}
+
+/// Why the writer lock of the index at `dir` could not be taken: another run holds it, or its
+/// file cannot be opened (left by another user), which is no damage.
+fn lock_error(dir: &Path, e: LockError) -> Error {
+    match e {
+        LockError::LockBusy => Error::Busy(dir.to_path_buf()),
+        LockError::IoError(io) => Error::io(
+            dir.join(&INDEX_WRITER_LOCK.filepath),
+            std::io::Error::new(io.kind(), io.to_string()),
+        ),
+    }
 }
 
 /// What is wrong with an index whose last commit opens: a file that is missing, fails its

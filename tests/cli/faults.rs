@@ -952,3 +952,39 @@ fn a_run_that_cannot_start_its_threads_leaves_the_index_as_it_was() {
     // With threads again, the change is indexed.
     assert_eq!(env.run(&["search", "Zorblax"]).code, 0);
 }
+
+#[test]
+fn a_writer_lock_that_cannot_be_opened_is_said_and_the_index_kept() {
+    // A lock file left by another user (root's `archive index`, then the user's) was reported
+    // as another run writing, and the writer's failure to open it was taken for damage.
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::bundled();
+    assert_eq!(env.run(&["index"]).code, 0);
+    let before = env.run(&["search", "--no-update", "--json", "Khorgos"]);
+    let lock = env.root().join("index/.tantivy-writer.lock");
+    std::fs::set_permissions(&lock, std::fs::Permissions::from_mode(0o444)).unwrap();
+    env.write("archive/s2/en.md", "Zorblax\n");
+    let run = env.run_as_user(&["index"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".tantivy-writer.lock")
+            && run.stderr.contains("Permission denied")
+            && !run.stderr.contains("another")
+            && !run.stderr.contains("damaged"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    let after = env.run(&["search", "--no-update", "--json", "Khorgos"]);
+    assert_eq!((after.code, &after.stdout), (0, &before.stdout));
+    // A search says so and answers from the last commit.
+    let search = env.run_as_user(&["search", "--json", "Khorgos"]);
+    assert_eq!((search.code, &search.stdout), (0, &before.stdout));
+    assert!(
+        search.stderr.contains("could not be updated") && search.stderr.contains("Permission"),
+        "{}",
+        search.stderr
+    );
+    std::fs::set_permissions(&lock, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(env.run(&["search", "Zorblax"]).code, 0);
+}

@@ -368,6 +368,12 @@ fn settled(paths: &Resolved, stale: Option<(Searcher, Freshness)>) -> Result<Sea
                 }
                 return Ok(searcher);
             }
+            // A file of the index it could not write (a writer lock left by another user): the
+            // run wrote nothing, and the last commit answers.
+            (Some(io @ Error::Io { .. }), Some((searcher, _))) => {
+                eprintln!("archive: warning: the index could not be updated ({io}); results may be out of date");
+                return Ok(searcher);
+            }
             // The run removed what it wrote; the last commit is intact.
             (Some(full), Some((searcher, _)))
                 if matches!(full, Error::DiskFull { .. }) || full.is_disk_full() =>

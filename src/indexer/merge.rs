@@ -2,13 +2,14 @@
 //! a time, each merge waited for, with memory bounded by the documents merged (the pages
 //! merges read are handed back as they write: `store::paged`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use tantivy::index::SegmentId;
+use tantivy::TantivyError;
 
 use super::WRITER_MEMORY;
 use crate::analysis::Analyzers;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{self, Writer};
 
 /// Merges the index into one segment (fewer files, faster opening; for bundles).
@@ -17,7 +18,10 @@ pub fn compact(index_dir: &Path, analyzers: &Analyzers) -> Result<()> {
         index, mut writer, ..
     } = store::open_write(index_dir, analyzers, 1, WRITER_MEMORY / 2)?;
     let segments = index.searchable_segment_ids()?;
-    merge(&mut writer, &segments)?;
+    merge(&mut writer, &segments, &segments).map_err(|e| match damage_met(&e) {
+        Some(why) => Error::damaged(index_dir, why),
+        None => e,
+    })?;
     writer.wait_merging_threads()?;
     Ok(())
 }
@@ -50,14 +54,26 @@ pub(super) fn merge_stepwise(
         .into_iter()
         .filter(|(_, id)| !before.contains(id))
         .collect();
-    merge(writer, &bounded(&written))?;
+    merge(writer, &bounded(&written), before)?;
     loop {
         let group = next_merge(index)?;
         if group.len() < 2 {
             writer.garbage_collect_files().wait()?;
             return Ok(());
         }
-        merge(writer, &group)?;
+        merge(writer, &group, before)?;
+    }
+}
+
+/// The damage a failed merge met in the index, in a few words: a segment failing its
+/// checksum, or inconsistent data that made tantivy's merge thread panic.
+pub(super) fn damage_met(e: &Error) -> Option<String> {
+    match e {
+        Error::Damaged { detail, .. } => Some(detail.clone()),
+        Error::Tantivy(TantivyError::SystemError(why)) => why
+            .strip_prefix("Merge thread panicked: ")
+            .map(|what| format!("inconsistent data: {what}")),
+        _ => None,
     }
 }
 
@@ -109,9 +125,19 @@ fn mergeable(segments: &[(u64, SegmentId)]) -> Vec<SegmentId> {
 }
 
 /// Merges `segments` into one and removes the files they leave, before returning: tantivy's
-/// own merging runs on its threads, which the process may outlive.
-fn merge(writer: &mut Writer, segments: &[SegmentId]) -> Result<()> {
+/// own merging runs on its threads, which the process may outlive. The checksums of those
+/// among `unchecked` (segments this run did not write) are read first: the merge reads them
+/// whole anyway, and would carry damage that kept a file's size and time (which a run does
+/// not look for) into a new file with a checksum of its own.
+fn merge(writer: &mut Writer, segments: &[SegmentId], unchecked: &[SegmentId]) -> Result<()> {
     if segments.len() > 1 {
+        let old: Vec<SegmentId> = (segments.iter())
+            .filter(|s| unchecked.contains(s))
+            .copied()
+            .collect();
+        if let Some(why) = store::failing_checksum(writer.index(), &old)? {
+            return Err(Error::damaged(PathBuf::new(), why));
+        }
         writer.merge(segments).wait()?;
     }
     writer.garbage_collect_files().wait()?;

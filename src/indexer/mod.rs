@@ -26,7 +26,7 @@ mod plan;
 pub use self::compare::{freshness, is_fresh, Freshness};
 use self::compare::{held, unchanged};
 pub use self::merge::compact;
-use self::merge::{merge_stepwise, next_merge};
+use self::merge::{damage_met, merge_stepwise, next_merge};
 use self::plan::plan;
 
 /// Memory the index writer may use before flushing a segment, across all its threads. A full
@@ -112,6 +112,36 @@ pub fn build(
 ) -> Result<Report> {
     let started = Instant::now();
     feed::prepare(archive, index_dir, &analyzers.segmenter);
+    let mut report = match build_once(archive, index_dir, analyzers, progress, None)? {
+        Built::Done(report) => report,
+        // Damage the update did not look for (a file's size and time kept) met by a merge,
+        // after the commit: the index is rebuilt from the archive, once.
+        Built::Damaged(why) => {
+            match build_once(archive, index_dir, analyzers, progress, Some(why))? {
+                Built::Done(report) => report,
+                Built::Damaged(why) => return Err(Error::damaged(index_dir, why)),
+            }
+        }
+    };
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// How one pass of [`build`] ended.
+enum Built {
+    Done(Report),
+    /// Committed, then a merge met damage in the index (the panic's message).
+    Damaged(String),
+}
+
+/// One pass of [`build`]; with `damaged` (why), the index is rebuilt from the archive.
+fn build_once(
+    archive: &Path,
+    index_dir: &Path,
+    analyzers: &Analyzers,
+    progress: &dyn Progress,
+    damaged: Option<String>,
+) -> Result<Built> {
     let scan = corpus::scan(archive)?;
     store::check_folder(index_dir)?;
     store::check_place(index_dir, archive)?;
@@ -120,39 +150,41 @@ pub fn build(
     }
     let before = store::Before::note(index_dir);
     let mut needed = 0;
-    let result = write(scan, index_dir, analyzers, progress, &mut needed);
-    let mut report = match result {
+    let result = write(scan, index_dir, analyzers, progress, &mut needed, damaged);
+    match result {
         // Committed (or only merging what a killed run left): from here on the new files are
         // the index; nothing may be undone.
         Ok((report, Some((mut writer, before)))) => {
             let index = writer.index().clone();
+            let merged = merge_stepwise(&index, &mut writer, &before);
             // Best effort: unmerged, the index is as good, a search a little slower; what a
             // failed merge wrote (on a full disk) goes at once.
-            if merge_stepwise(&index, &mut writer, &before).is_err() {
+            if merged.is_err() {
                 let _ = writer.garbage_collect_files().wait();
             }
             writer.wait_merging_threads()?;
             store::make_readable(index_dir)?;
+            if let Some(why) = merged.as_ref().err().and_then(damage_met) {
+                return Ok(Built::Damaged(why));
+            }
             // Best effort: without the record, the next run reads every file again.
             let _ = store::note_whole(&index, index_dir);
-            report
+            Ok(Built::Done(report))
         }
-        Ok((report, None)) => report,
-        Err(e @ Error::Busy(_)) => return Err(e),
+        Ok((report, None)) => Ok(Built::Done(report)),
+        Err(e @ Error::Busy(_)) => Err(e),
         Err(e) => {
             let written = before.restore();
             if !e.is_disk_full() {
                 return Err(e);
             }
-            return Err(Error::DiskFull {
+            Err(Error::DiskFull {
                 path: index_dir.to_path_buf(),
                 needed: needed.max(written + written / 4),
                 written,
-            });
+            })
         }
-    };
-    report.seconds = started.elapsed().as_secs_f64();
-    Ok(report)
+    }
 }
 
 /// A committed run's writer, with the segments there were before the run (see
@@ -172,12 +204,15 @@ fn write(
     analyzers: &Analyzers,
     progress: &dyn Progress,
     needed: &mut u64,
+    found: Option<String>,
 ) -> Result<(Report, Option<Unmerged>)> {
     let store::Writing {
         index,
         mut writer,
         damaged,
     } = store::open_write(index_dir, analyzers, WRITER_THREADS, WRITER_MEMORY)?;
+    // Damage found before, by a merge: the index is rebuilt whatever its checksums say.
+    let damaged = damaged.or(found);
     let payload = Payload::of(&index)?.unwrap_or_default();
     let before = index.searchable_segment_ids()?;
     let mut snapshot = Snapshot::of(&scan);

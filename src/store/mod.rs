@@ -22,7 +22,9 @@ mod write;
 
 pub use queue::{Queue, Queued, Writer};
 use readonly::ReadOnlyDirectory;
-pub use write::{check_place, file_names, note_whole, open_write, Before, Writing};
+pub use write::{
+    check_place, failing_checksum, file_names, note_whole, open_write, Before, Writing,
+};
 
 /// Reads the archive's user words (`words.txt`), if any.
 pub fn user_words(archive: &Path) -> Result<Vec<String>> {
@@ -129,10 +131,15 @@ thread_local! {
     static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// True while this thread runs a [`guarded`] read of the index: a panic there is caught and
-/// reported as a damaged index (the binary's panic hook stays quiet then).
-pub fn in_guarded_read() -> bool {
+/// True when a panic on this thread is caught and reported as an error, so the binary's panic
+/// hook stays quiet: in a [`guarded`] read of the index (a damaged index), or on tantivy's
+/// merge threads, whose panics (damage met while merging) come back from the merge as
+/// `Merge thread panicked` errors.
+pub fn panic_is_caught() -> bool {
     GUARDED.with(|g| g.get())
+        || std::thread::current()
+            .name()
+            .is_some_and(|n| n.starts_with("merge_thread_"))
 }
 
 /// Runs a read of the index at `dir`, turning what damaged data causes (tantivy's data errors,

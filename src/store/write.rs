@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::LockError;
 use tantivy::directory::{Directory, Lock, INDEX_WRITER_LOCK};
+use tantivy::index::SegmentId;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::{Index, IndexReader, ReloadPolicy, SegmentMeta, TantivyError};
 
@@ -161,6 +162,23 @@ fn damage(index: &Index, dir: &Path, paged: &PagedDirectory) -> Option<String> {
         .map(|_: IndexReader| ())
         .err()
         .map(|e| bounded(&e.to_string(), 160))
+}
+
+/// The first file of the `segments` of `index` that fails its checksum or cannot be read, in a
+/// few words: merged, the damage would go on in a new file with a checksum of its own.
+pub fn failing_checksum(index: &Index, segments: &[SegmentId]) -> Result<Option<String>> {
+    let metas = index.searchable_segment_metas()?;
+    let chosen: Vec<SegmentMeta> = (metas.into_iter())
+        .filter(|m| segments.contains(&m.id()))
+        .collect();
+    for file in segment_files(&chosen) {
+        match index.directory().validate_checksum(&file) {
+            Ok(true) => {}
+            Ok(false) => return Ok(Some(format!("{} fails its checksum", file.display()))),
+            Err(e) => return Ok(Some(bounded(&e.to_string(), 160))),
+        }
+    }
+    Ok(None)
 }
 
 /// An index file's name, size and modification time (ns since the epoch).

@@ -988,3 +988,44 @@ fn a_writer_lock_that_cannot_be_opened_is_said_and_the_index_kept() {
     std::fs::set_permissions(&lock, std::fs::Permissions::from_mode(0o644)).unwrap();
     assert_eq!(env.run(&["search", "Zorblax"]).code, 0);
 }
+
+#[test]
+fn damage_met_while_merging_an_update_is_said_and_rebuilt_never_an_internal_error() {
+    // Damage that keeps a file's size and time is not looked for by an update; merging the
+    // update's segment with the damaged one read it, panicked in tantivy's merge thread, and
+    // the process ended in "internal error (…merger.rs…)".
+    let env = Env::bundled();
+    many_stories(&env, 40);
+    assert_eq!(env.run(&["index"]).code, 0);
+    let almaty = count(&env, &["--no-update"], "Almaty");
+    let index = env.root().join("index");
+    let pristine = env.root().join("pristine");
+    copy_dir(&index, &pristine);
+    for ext in ["idx", "pos", "term", "store", "fast", "fieldnorm"] {
+        std::fs::remove_dir_all(&index).unwrap();
+        copy_dir(&pristine, &index);
+        std::fs::remove_file(env.root().join("archive/new/en.md")).ok();
+        assert!(env.run(&["index"]).stderr.contains("up to date"), "{ext}");
+        let file = std::fs::read_dir(&index)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+            .unwrap();
+        let time = std::fs::metadata(&file).unwrap().modified().unwrap();
+        damage(&file, Damage::Garble);
+        set_mtime(&file, time);
+        env.write("archive/new/en.md", "New\n\nZorblax passage.\n");
+        // `Env::run` fails the test on "internal error" or a panic.
+        let out = env.run(&["search", "Zorblax"]);
+        assert!(
+            out.code == 0 || out.stderr.contains("damaged"),
+            "{ext}: {}",
+            out.stderr
+        );
+        let out = env.run(&["index"]);
+        assert_eq!(out.code, 0, "{ext}: {}", out.stderr);
+        assert_eq!(count(&env, &["--no-update"], "Almaty"), almaty, "{ext}");
+        assert_eq!(count(&env, &["--no-update"], "Zorblax"), 1, "{ext}");
+    }
+}

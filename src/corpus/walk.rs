@@ -49,7 +49,7 @@ pub fn scan(root: &Path) -> Result<Scan> {
                         .map(|io| io.to_string())
                         .unwrap_or_else(|| e.to_string())
                 };
-                if e.io_error().is_some_and(unseen) {
+                if e.path().is_some() && e.io_error().is_some_and(unseen) {
                     scan.unseen.push(path.clone());
                 }
                 scan.skipped.push((path, why));

@@ -145,14 +145,14 @@ impl Manifest {
         let journal = match payload.base {
             Some(base) => {
                 let name = stamped(JOURNAL, payload.stamp);
-                let bytes = std::fs::read(dir.join(&name)).ok();
+                let bytes = read_index_file(&dir.join(&name)).ok();
                 let read = bytes.and_then(|b| journal::unpack(&b, payload.stamp, base));
                 read.ok_or_else(|| damaged(name))?
             }
             None => Vec::new(),
         };
         let name = stamped(FILES, base);
-        let packed = std::fs::read(dir.join(&name)).ok();
+        let packed = read_index_file(&dir.join(&name)).ok();
         let list = packed.and_then(|packed| list::unpack(&packed));
         let (files, sized) = list.ok_or_else(|| damaged(name))?;
         let mut manifest = Manifest {
@@ -236,9 +236,15 @@ pub(crate) fn stamped(prefix: &str, stamp: u64) -> String {
     format!("{prefix}{stamp}.bin")
 }
 
+/// The bytes of an index file of ours: a regular file, of any size (the file list of a large
+/// archive is megabytes), never a read that blocks.
+fn read_index_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    crate::corpus::read_regular(path, u64::MAX)
+}
+
 /// Reads the file `name` of the index folder `dir`; `None` when it is missing or damaged.
 pub(crate) fn read<T: DeserializeOwned>(dir: &Path, name: &str) -> Option<T> {
-    let bytes = std::fs::read(dir.join(name)).ok()?;
+    let bytes = read_index_file(&dir.join(name)).ok()?;
     bincode::deserialize(&bytes).ok()
 }
 

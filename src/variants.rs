@@ -95,7 +95,7 @@ impl Variants {
     /// Loads `variants.txt` from the archive folder (none if absent).
     pub fn load(archive: &Path) -> Result<Variants> {
         let path = archive.join(VARIANTS_FILE);
-        match std::fs::read(&path) {
+        match crate::corpus::read_regular(&path, crate::corpus::MAX_FILE_BYTES) {
             Ok(bytes) => {
                 let (text, _) = crate::corpus::decode(&bytes)
                     .map_err(|why| Error::Invalid(format!("{}: {why}", path.display())))?;

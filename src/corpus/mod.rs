@@ -9,7 +9,7 @@ pub use self::walk::{
     leads_outside, nanos, resolved, scan, stat_times, status_changed, walk, OUTSIDE,
 };
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::article::{normalize_lang, Article};
 use crate::formats::{self, Format};
@@ -20,6 +20,40 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 pub const WORDS_FILE: &str = "words.txt";
 /// The archive's list of name variants.
 pub const VARIANTS_FILE: &str = "variants.txt";
+
+/// The bytes of the regular file at `path`, at most `max` of them. A named pipe or device put
+/// in a file's place is an error, not a read that waits for a writer forever (it is opened
+/// without blocking, then checked); so is a file over `max` bytes.
+pub fn read_regular(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    if meta.len() > max {
+        let mib = max / 1024 / 1024;
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("larger than {mib} MiB"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // A file that grew since: no more than `max` bytes all the same.
+    file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        let mib = max / 1024 / 1024;
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("larger than {mib} MiB"),
+        ));
+    }
+    Ok(bytes)
+}
 
 /// A story file found in the archive, before it is read.
 #[derive(Debug, Clone)]
@@ -90,7 +124,7 @@ pub fn story_of(rel: &str) -> (String, Option<String>) {
 
 /// Reads, decodes and parses one story file. The error is a reason to skip it.
 pub fn load(file: &SourceFile) -> std::result::Result<Document, String> {
-    let bytes = std::fs::read(&file.abs).map_err(|e| e.to_string())?;
+    let bytes = read_regular(&file.abs, MAX_FILE_BYTES).map_err(|e| e.to_string())?;
     load_bytes(&file.rel, &bytes)
 }
 

@@ -56,7 +56,7 @@ pub(super) fn plan(files: &[SourceFile], manifest: &Manifest, unseen: &[String])
                 plan.unchanged += 1;
                 plan.touched.push((file.rel.clone(), retimed(e, file)));
             }
-            Some(e) => match std::fs::read(&file.abs) {
+            Some(e) => match corpus::read_regular(&file.abs, corpus::MAX_FILE_BYTES) {
                 Ok(bytes) if corpus::hash_bytes(&bytes) == e.hash => {
                     plan.unchanged += 1;
                     plan.touched.push((file.rel.clone(), retimed(e, file)));

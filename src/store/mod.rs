@@ -33,7 +33,7 @@ pub fn user_words(archive: &Path) -> Result<Vec<String>> {
         return Ok(Vec::new());
     }
     let path = archive.join(WORDS_FILE);
-    match std::fs::read(&path) {
+    match crate::corpus::read_regular(&path, crate::corpus::MAX_FILE_BYTES) {
         Ok(bytes) => {
             let (text, _) = crate::corpus::decode(&bytes)
                 .map_err(|why| Error::Invalid(format!("{}: {why}", path.display())))?;

@@ -1029,3 +1029,58 @@ fn damage_met_while_merging_an_update_is_said_and_rebuilt_never_an_internal_erro
         assert_eq!(count(&env, &["--no-update"], "Zorblax"), 1, "{ext}");
     }
 }
+
+#[test]
+fn a_fifo_in_place_of_the_index_files_list_never_blocks() {
+    // Reading a named pipe waits for a writer that never comes: `index` and `search` hung.
+    let env = Env::bundled();
+    assert_eq!(env.run(&["index"]).code, 0);
+    env.write("archive/s2/en.md", "Zorblax\n");
+    assert_eq!(env.run(&["index"]).code, 0);
+    let index = env.root().join("index");
+    let lists: Vec<_> = std::fs::read_dir(&index)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains("archive-"))
+        .collect();
+    assert!(!lists.is_empty());
+    for list in &lists {
+        std::fs::remove_file(list).unwrap();
+        let name = std::ffi::CString::new(list.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+    }
+    env.write("archive/s3/en.md", "Quuxolotl\n");
+    for args in [&["search", "Quuxolotl"][..], &["list"], &["index"]] {
+        let mut child = env
+            .command(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(finished, "{args:?} still waiting after 20 s");
+    }
+    assert_eq!(env.run(&["search", "--no-update", "Zorblax"]).code, 0);
+    assert_eq!(env.run(&["search", "--no-update", "Quuxolotl"]).code, 0);
+    // The archive's word lists, which every search reads: one line, no wait.
+    for list in ["words.txt", "variants.txt"] {
+        let path = env.root().join("archive").join(list);
+        let kept = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let name = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+        let out = env.run(&["search", "Khorgos"]);
+        assert_eq!(out.code, 2, "{list}: {}", out.stderr);
+        assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+        assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, kept).unwrap();
+    }
+}

@@ -41,7 +41,10 @@ pub fn scan(root: &Path) -> Result<Scan> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| rel_path(root, p)).unwrap_or_default();
+                // Without a path (a linked folder that cannot be opened: the walk's loop check
+                // does not keep it), the stories under it are not held: which they are is
+                // unknown, and holding its parent would keep every removal beside it.
+                let path = e.path().map(|p| rel_path(root, p));
                 let why = if e.loop_ancestor().is_some() {
                     "symbolic link loop".to_string()
                 } else {
@@ -49,10 +52,15 @@ pub fn scan(root: &Path) -> Result<Scan> {
                         .map(|io| io.to_string())
                         .unwrap_or_else(|| e.to_string())
                 };
-                if e.path().is_some() && e.io_error().is_some_and(unseen) {
+                if let Some(path) = path.as_ref().filter(|_| e.io_error().is_some_and(unseen)) {
                     scan.unseen.push(path.clone());
                 }
-                scan.skipped.push((path, why));
+                let shown = match path {
+                    Some(p) if p.is_empty() => "the archive folder".to_string(),
+                    Some(p) => p,
+                    None => "a folder it could not open".to_string(),
+                };
+                scan.skipped.push((shown, why));
                 continue;
             }
         };
@@ -115,9 +123,13 @@ pub fn scan(root: &Path) -> Result<Scan> {
     Ok(scan)
 }
 
-/// True for an error that hides what a path holds rather than saying it is gone.
+/// True for an error that hides what a path holds (permissions, a failing medium, no file
+/// descriptor left) rather than saying it leads nowhere (gone, a symbolic link to itself, a
+/// file where a folder was).
 fn unseen(e: &std::io::Error) -> bool {
+    let nowhere = [libc::ELOOP, libc::ENOTDIR, libc::ENAMETOOLONG];
     e.kind() != std::io::ErrorKind::NotFound
+        && !e.raw_os_error().is_some_and(|n| nowhere.contains(&n))
 }
 
 /// The size and times of each entry ([`stat_times`]), in order. On a large archive the `stat`

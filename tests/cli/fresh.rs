@@ -398,3 +398,45 @@ fn stories_in_a_folder_that_cannot_be_read_stay_in_the_index() {
     let out = env.run(&["index"]);
     assert!(out.stderr.contains("2 removed"), "{}", out.stderr);
 }
+
+#[test]
+fn a_link_that_cannot_be_followed_holds_back_no_removal_elsewhere() {
+    // A link to a folder that cannot be opened gives the walk an error without a path; it was
+    // taken for the archive folder, and from then on no story anywhere was ever removed.
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::bundled();
+    env.write("archive/private/p1/en.md", "Private\n\nHushword passage.\n");
+    env.write("archive/gone/en.md", "Gone\n\nDinglebat passage.\n");
+    env.write("archive/looped/en.md", "Looped\n\nWobblecorn passage.\n");
+    std::os::unix::fs::symlink("private", env.root().join("archive/link")).unwrap();
+    assert_eq!(env.run(&["index"]).code, 0);
+    let private = env.root().join("archive/private");
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::remove_dir_all(env.root().join("archive/gone")).unwrap();
+    // A story folder replaced by a link to itself leads nowhere: its story goes.
+    std::fs::remove_dir_all(env.root().join("archive/looped")).unwrap();
+    std::os::unix::fs::symlink("looped", env.root().join("archive/looped")).unwrap();
+    let out = env.run_as_user(&["index"]);
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("skipped :"), "{}", out.stderr);
+    assert_eq!(
+        env.run(&["search", "--no-update", "Dinglebat"]).code,
+        1,
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        env.run(&["search", "--no-update", "Wobblecorn"]).code,
+        1,
+        "{}",
+        out.stderr
+    );
+    // The folder itself, unreadable, kept its story.
+    assert_eq!(
+        env.run(&["search", "--no-update", "Hushword"]).code,
+        0,
+        "{}",
+        out.stderr
+    );
+}

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::output::human::printable;
 use crate::paths::Resolved;
 use crate::progress::Bar;
 
@@ -13,7 +14,7 @@ pub fn run(paths: &Resolved, dest: &Path) -> Result<u8> {
     crate::pages::allow_huge();
     let report = archive::bundle::bundle(&exe, &paths.archive, &paths.index, &dest, &Bar::new())?;
     for (path, why) in &report.skipped {
-        eprintln!("archive: skipped {path}: {why}");
+        eprintln!("archive: skipped {}: {}", printable(path), printable(why));
     }
     for (path, why) in &report.kept {
         eprintln!("archive: kept {path}: {why}");

@@ -142,13 +142,24 @@ pub fn panic_is_caught() -> bool {
             .is_some_and(|n| n.starts_with("merge_thread_"))
 }
 
-/// Runs a read of the index at `dir`, turning what damaged data causes (tantivy's data errors,
-/// or a panic deep in a decoder) into [`Error::Damaged`]. Operating-system I/O errors stay.
-pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+/// Runs `read`, a panic in it (deep in a decoder of damaged data) coming back as its message.
+fn caught<T>(read: impl FnOnce() -> T) -> std::result::Result<T, String> {
     let was = GUARDED.with(|g| g.replace(true));
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
     GUARDED.with(|g| g.set(was));
-    match outcome {
+    outcome.map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    })
+}
+
+/// Runs a read of the index at `dir`, turning what damaged data causes (tantivy's data errors,
+/// or a panic deep in a decoder) into [`Error::Damaged`]. Operating-system I/O errors stay.
+pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    match caught(read) {
         // An error of the operating system (a pulled stick) is not damage; tantivy also
         // reports undecodable data (a bad zstd frame) as I/O errors, without an OS code.
         Ok(Err(Error::Tantivy(TantivyError::IoError(e)))) if e.raw_os_error().is_some() => {
@@ -162,14 +173,7 @@ pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
             | TantivyError::InternalError(_)),
         ))) => Err(damaged(dir, e)),
         Ok(other) => other,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(damaged(dir, format!("inconsistent data: {what}")))
-        }
+        Err(what) => Err(damaged(dir, format!("inconsistent data: {what}"))),
     }
 }
 

@@ -1084,3 +1084,42 @@ fn a_fifo_in_place_of_the_index_files_list_never_blocks() {
         std::fs::write(&path, kept).unwrap();
     }
 }
+
+#[test]
+fn damage_met_while_opening_the_index_to_update_it_is_rebuilt_never_an_internal_error() {
+    // Garbled column metadata near the end of a `.fast` file (size and time kept, so its
+    // checksum is not read) panicked deep in tantivy as `archive index` opened the index.
+    let env = Env::bundled();
+    many_stories(&env, 40);
+    let index = env.root().join("index");
+    let mut rebuilt = 0;
+    for back in (40..400).step_by(24) {
+        // Built afresh each time: a copy would move the files' times, and their checksums
+        // would be read.
+        std::fs::remove_dir_all(&index).ok();
+        assert_eq!(env.run(&["index"]).code, 0);
+        let almaty = count(&env, &["--no-update"], "Almaty");
+        let file = std::fs::read_dir(&index)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "fast"))
+            .unwrap();
+        let time = std::fs::metadata(&file).unwrap().modified().unwrap();
+        let mut bytes = std::fs::read(&file).unwrap();
+        let at = bytes.len().saturating_sub(back);
+        for (i, b) in bytes[at..at + 8].iter_mut().enumerate() {
+            *b ^= 0x5a ^ (i as u8).wrapping_mul(37);
+        }
+        std::fs::write(&file, bytes).unwrap();
+        set_mtime(&file, time);
+        // `Env::run` fails the test on "internal error" or a panic.
+        let out = env.run(&["index"]);
+        assert_eq!(out.code, 0, "{back}: {}", out.stderr);
+        if out.stderr.contains("damaged") {
+            rebuilt += 1;
+            assert_eq!(count(&env, &["--no-update"], "Almaty"), almaty, "{back}");
+        }
+    }
+    assert!(rebuilt > 0, "no damage was met");
+}

@@ -109,9 +109,25 @@ pub enum Error {
     /// No thread could be started: the system's limit on processes (or memory) is reached.
     #[error("could not start a thread ({0}): the system's limit on processes is reached; close some programs and try again")]
     NoThreads(String),
+    /// A lock file of the index that cannot be opened (left by another user): the index is as
+    /// it was.
+    #[error("cannot take the index's lock: {0}")]
+    LockFile(String),
     /// An error inside tantivy.
     #[error("index error: {0}")]
-    Tantivy(#[from] tantivy::TantivyError),
+    Tantivy(tantivy::TantivyError),
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        use tantivy::directory::error::LockError;
+        match e {
+            tantivy::TantivyError::LockFailure(LockError::IoError(io), _) => {
+                Error::LockFile(io.to_string())
+            }
+            e => Error::Tantivy(e),
+        }
+    }
 }
 
 /// The library's result type.
@@ -246,6 +262,7 @@ impl Error {
             | Error::NoArchive(_)
             | Error::NoArchiveToRebuild { .. }
             | Error::ReadOnly(_)
+            | Error::LockFile(_)
             | Error::Io { .. } => Fault::Storage,
             Error::DiskFull { .. } | Error::BundleDiskFull { .. } => Fault::Storage,
             // The user stopped it.

@@ -35,6 +35,9 @@ pub(crate) const FOLDERS: &str = "archive-folders-";
 const JOURNAL_ENTRIES: usize = 64;
 /// The index files last found whole (see [`crate::store`]).
 pub(crate) const CHECKED: &str = "archive-checked.bin";
+/// What a search found damaged, until a run rebuilds the index (damage every checksum
+/// passes is found by reading it only).
+pub(crate) const DAMAGED: &str = "archive-damaged.bin";
 
 /// The payload of each commit.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -275,7 +278,7 @@ fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 
 /// True for the name of a file a commit's stamp names (or its temporary file).
 pub fn is_manifest_file(name: &str) -> bool {
-    [FILES, JOURNAL, FOLDERS, CHECKED]
+    [FILES, JOURNAL, FOLDERS, CHECKED, DAMAGED]
         .iter()
         .any(|prefix| name.starts_with(prefix))
 }
@@ -284,7 +287,7 @@ pub fn is_manifest_file(name: &str) -> bool {
 /// files left by a crash. Best effort: a search renewing the snapshot may be renaming its
 /// temporary file right now.
 pub fn remove_others(dir: &Path, payload: Option<&Payload>) {
-    let mut keep = vec![CHECKED.to_string()];
+    let mut keep = vec![CHECKED.to_string(), DAMAGED.to_string()];
     if let Some(p) = payload {
         keep.push(stamped(FILES, p.base.unwrap_or(p.stamp)));
         keep.push(stamped(FOLDERS, p.stamp));

@@ -169,6 +169,9 @@ fn build_once(
             }
             // Best effort: without the record, the next run reads every file again.
             let _ = store::note_whole(&index, index_dir);
+            if report.damaged.is_some() {
+                store::forget_damage(index_dir);
+            }
             Ok(Built::Done(report))
         }
         Ok((report, None)) => Ok(Built::Done(report)),

@@ -177,12 +177,22 @@ pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
     }
 }
 
-/// The error for damage found in the index at `dir`. The record of which index files passed
-/// their checksums is dropped (best effort; nothing else is written), so the `archive index`
-/// the message asks for reads every file again, whatever the damage did to their times.
+/// The error for damage found in the index at `dir`. What was found is noted for the
+/// `archive index` the message asks for, which rebuilds the index even when every file passes
+/// its checksum; the record of which files passed them is dropped. Best effort: on read-only
+/// storage nothing is written.
 fn damaged(dir: &Path, detail: impl std::fmt::Display) -> Error {
+    let e = Error::damaged(dir, detail);
+    if let Error::Damaged { detail, .. } = &e {
+        let _ = crate::manifest::write(dir, crate::manifest::DAMAGED, detail);
+    }
     let _ = std::fs::remove_file(dir.join(crate::manifest::CHECKED));
-    Error::damaged(dir, detail)
+    e
+}
+
+/// Forgets the damage a search noted in the index at `dir`, once a run rebuilt it.
+pub fn forget_damage(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(crate::manifest::DAMAGED));
 }
 
 /// Makes every file of the index readable by every user (tantivy creates some as 0600), so

@@ -173,7 +173,15 @@ impl Directory for PagedDirectory {
         self.inner.sync_directory()
     }
     fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
-        self.inner.acquire_lock(lock)
+        // The error names the lock file (one left by another user cannot be opened).
+        self.inner.acquire_lock(lock).map_err(|e| match e {
+            LockError::IoError(io) => {
+                let path = self.root.join(&lock.filepath);
+                let named = format!("{}: {io}", path.display());
+                LockError::IoError(Arc::new(io::Error::new(io.kind(), named)))
+            }
+            busy => busy,
+        })
     }
     fn watch(&self, callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         self.inner.watch(callback)

@@ -69,7 +69,10 @@ pub fn open_write(
                 match writer_of(&index) {
                     Ok(mut writer) => {
                         remove_leftovers(&index, dir, &mut writer)?;
-                        let damaged = damage(&index, dir, &paged);
+                        let damaged = damage(&index, dir, &paged)?.or_else(|| {
+                            // Damage a search met, which may pass every checksum.
+                            manifest::read::<String>(dir, manifest::DAMAGED)
+                        });
                         if damaged.is_some() {
                             // Dropping every segment unreferences the damaged files; the
                             // commit's garbage collection removes them.
@@ -82,7 +85,7 @@ pub fn open_write(
                             damaged,
                         });
                     }
-                    Err(e @ (Error::Busy(_) | Error::NoThreads(_) | Error::Io { .. })) => {
+                    Err(e @ (Error::Busy(_) | Error::NoThreads(_) | Error::LockFile(_))) => {
                         return Err(e)
                     }
                     Err(e) => damaged = Some(bounded(&e.to_string(), 160)),
@@ -116,10 +119,8 @@ pub fn open_write(
 fn lock_error(dir: &Path, e: LockError) -> Error {
     match e {
         LockError::LockBusy => Error::Busy(dir.to_path_buf()),
-        LockError::IoError(io) => Error::io(
-            dir.join(&INDEX_WRITER_LOCK.filepath),
-            std::io::Error::new(io.kind(), io.to_string()),
-        ),
+        // Named by the directory ([`PagedDirectory`]).
+        LockError::IoError(io) => Error::LockFile(io.to_string()),
     }
 }
 
@@ -128,25 +129,25 @@ fn lock_error(dir: &Path, e: LockError) -> Error {
 /// whole index, so it is skipped while every file has the size and time it had when its
 /// checksum last held (or when this program wrote it): damage written through the file system
 /// (a cut-off copy, a stray write, a deleted file) changes those.
-fn damage(index: &Index, dir: &Path, paged: &PagedDirectory) -> Option<String> {
+fn damage(index: &Index, dir: &Path, paged: &PagedDirectory) -> Result<Option<String>> {
     let segments = match index.searchable_segment_metas() {
         Ok(s) => s,
-        Err(e) => return Some(bounded(&e.to_string(), 160)),
+        Err(e) => return Ok(Some(bounded(&e.to_string(), 160))),
     };
     let files = segment_files(&segments);
     for file in &files {
         if !index.directory().exists(file).unwrap_or(false) {
-            return Some(format!("{} is missing", file.display()));
+            return Ok(Some(format!("{} is missing", file.display())));
         }
     }
     let seen = stats(dir, &files);
     if seen.is_none() || manifest::read::<Vec<FileStat>>(dir, CHECKED) != seen {
         // Every page of the index is read once: they are handed back as it goes.
         match paged.releasing(|| index.validate_checksum()) {
-            Err(e) => return Some(bounded(&e.to_string(), 160)),
+            Err(e) => return Ok(Some(bounded(&e.to_string(), 160))),
             Ok(bad) => {
                 if let Some(file) = bad.iter().next() {
-                    return Some(format!("{} fails its checksum", file.display()));
+                    return Ok(Some(format!("{} fails its checksum", file.display())));
                 }
             }
         }
@@ -165,9 +166,11 @@ fn damage(index: &Index, dir: &Path, paged: &PagedDirectory) -> Option<String> {
             .map(|_: IndexReader| ())
     });
     match opened {
-        Ok(Ok(())) => None,
-        Ok(Err(e)) => Some(bounded(&e.to_string(), 160)),
-        Err(what) => Some(bounded(&format!("inconsistent data: {what}"), 160)),
+        Ok(Ok(())) => Ok(None),
+        // Opening takes the meta lock: one that cannot be opened is no damage.
+        Ok(Err(e @ TantivyError::LockFailure(..))) => Err(e.into()),
+        Ok(Err(e)) => Ok(Some(bounded(&e.to_string(), 160))),
+        Err(what) => Ok(Some(bounded(&format!("inconsistent data: {what}"), 160))),
     }
 }
 

@@ -370,7 +370,7 @@ fn settled(paths: &Resolved, stale: Option<(Searcher, Freshness)>) -> Result<Sea
             }
             // A file of the index it could not write (a writer lock left by another user): the
             // run wrote nothing, and the last commit answers.
-            (Some(io @ Error::Io { .. }), Some((searcher, _))) => {
+            (Some(io @ (Error::Io { .. } | Error::LockFile(_))), Some((searcher, _))) => {
                 eprintln!("archive: warning: the index could not be updated ({io}); results may be out of date");
                 return Ok(searcher);
             }

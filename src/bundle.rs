@@ -165,13 +165,33 @@ fn fill(
         if progress.cancelled() {
             return Err(Error::Interrupted);
         }
-        let Ok(entry) = entry else { continue };
+        // What cannot be read is said and left out, as `archive index` does.
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let rel = e.path().map(|p| p.strip_prefix(archive).unwrap_or(p));
+                let name = rel.map_or("a folder it could not open".into(), |r| {
+                    r.to_string_lossy().into_owned()
+                });
+                let why = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), |io| io.to_string());
+                report.skipped.push((name, why));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(archive).unwrap_or(entry.path());
         let key = rel.to_string_lossy().replace('\\', "/");
-        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        let bytes = match std::fs::read(entry.path()) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                report.skipped.push((key, e.to_string()));
+                continue;
+            }
+        };
         let hash = hash_bytes(&bytes);
         seen.insert(key.clone(), ());
         let target = stories.join(rel);
@@ -197,13 +217,13 @@ fn fill(
         marker.files.insert(key, hash);
         report.copied += 1;
     }
-    report.skipped = outside.into_inner();
+    report.skipped.extend(outside.into_inner());
     for entry in WalkDir::new(&stories).into_iter().flatten() {
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(&stories).unwrap_or(entry.path());
             let key = rel.to_string_lossy().replace('\\', "/");
             if !seen.contains_key(&key) {
-                report.kept.push((key, "only on the stick; kept".into()));
+                report.kept.push((key, "only on the stick".into()));
             }
         }
     }

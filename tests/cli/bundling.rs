@@ -84,3 +84,40 @@ fn a_bundle_onto_a_full_disk_fails_in_one_line_and_leaves_nothing_it_made() {
         assert!(snapshot(&stick) == before, "{dest}: files left behind");
     }
 }
+
+#[test]
+fn a_bundle_says_what_it_could_not_read_and_copies_the_rest() {
+    // A folder that could not be read was left out of a new bundle without a word; a file that
+    // could not be read failed the whole bundle.
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::bundled();
+    env.write("archive/closed/en.md", "Closed\n\nNarwhalton passage.\n");
+    env.write("archive/locked/en.md", "Locked\n\nQuokkaville passage.\n");
+    env.write("archive/open/en.md", "Open\n\nZebrafinch passage.\n");
+    let mode = |rel: &str, mode: u32| {
+        let path = env.root().join(rel);
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    mode("archive/closed", 0o000);
+    mode("archive/locked/en.md", 0o000);
+    let stick = env.root().join("stick");
+    let out = env.run_as_user(&["bundle", stick.to_str().unwrap()]);
+    mode("archive/closed", 0o755);
+    mode("archive/locked/en.md", 0o644);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for skipped in [
+        "skipped closed: Permission denied",
+        "skipped locked/en.md: Permission denied",
+    ] {
+        assert!(out.stderr.contains(skipped), "{}", out.stderr);
+    }
+    let found = std::process::Command::new(stick.join("archive"))
+        .args(["search", "Zebrafinch"])
+        .output()
+        .unwrap();
+    assert!(
+        found.status.success(),
+        "{}",
+        String::from_utf8_lossy(&found.stderr)
+    );
+}

@@ -61,7 +61,7 @@ pub enum Error {
     #[error("another `archive index` is writing {0}; wait for it to finish")]
     Busy(PathBuf),
     /// A read-only index was asked to change.
-    #[error("the index at {0} is on read-only storage and cannot be updated")]
+    #[error("the index at {0} cannot be written (read-only storage, or a folder this user may not write to) and cannot be updated")]
     ReadOnly(PathBuf),
     /// The self-test after indexing found words that do not find their passage.
     #[error("self-test failed: {0}")]

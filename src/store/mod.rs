@@ -183,10 +183,11 @@ pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
 /// storage nothing is written.
 fn damaged(dir: &Path, detail: impl std::fmt::Display) -> Error {
     let e = Error::damaged(dir, detail);
-    if let Error::Damaged { detail, .. } = &e {
+    // Never into a folder of the user's given as the index by mistake.
+    if let (Error::Damaged { detail, .. }, true) = (&e, write::is_index_folder(dir)) {
         let _ = crate::manifest::write(dir, crate::manifest::DAMAGED, detail);
+        let _ = std::fs::remove_file(dir.join(crate::manifest::CHECKED));
     }
-    let _ = std::fs::remove_file(dir.join(crate::manifest::CHECKED));
     e
 }
 

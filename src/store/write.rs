@@ -271,12 +271,7 @@ pub fn check_place(dir: &Path, archive: &Path) -> Result<()> {
             archive.display()
         )));
     }
-    let foreign = file_names(dir).into_iter().find(|name| {
-        let name = name.to_string_lossy();
-        let clutter = ["thumbs.db", "desktop.ini"].contains(&name.to_ascii_lowercase().as_str());
-        !is_index_file(&name) && !name.starts_with('.') && !clutter
-    });
-    match foreign {
+    match foreign_file(dir) {
         Some(name) => Err(Error::Invalid(format!(
             "{} is not an index folder (it holds {}, which archive did not write); give a new \
              or empty folder with --index",
@@ -285,6 +280,21 @@ pub fn check_place(dir: &Path, archive: &Path) -> Result<()> {
         ))),
         None => Ok(()),
     }
+}
+
+/// The first file in `dir` that is none of an index's (nor hidden, nor a folder note).
+fn foreign_file(dir: &Path) -> Option<OsString> {
+    file_names(dir).into_iter().find(|name| {
+        let name = name.to_string_lossy();
+        let clutter = ["thumbs.db", "desktop.ini"].contains(&name.to_ascii_lowercase().as_str());
+        !is_index_file(&name) && !name.starts_with('.') && !clutter
+    })
+}
+
+/// True when `dir` holds an index and nothing of the user's: what this program may write there
+/// besides a run (a note of damage a search met).
+pub(super) fn is_index_folder(dir: &Path) -> bool {
+    dir.join("meta.json").is_file() && foreign_file(dir).is_none()
 }
 
 /// True for `<32 hex digits>.<extension>`: a segment's file.

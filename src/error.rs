@@ -109,6 +109,10 @@ pub enum Error {
     /// No thread could be started: the system's limit on processes (or memory) is reached.
     #[error("could not start a thread ({0}): the system's limit on processes is reached; close some programs and try again")]
     NoThreads(String),
+    /// Another run committed while the index was read, and removed files the read needed:
+    /// the same read of the new commit answers.
+    #[error("the index at {0} was updated while it was read; run the command again")]
+    Moved(PathBuf),
     /// A lock file of the index that cannot be opened (left by another user): the index is as
     /// it was.
     #[error("cannot take the index's lock: {0}")]
@@ -257,7 +261,7 @@ impl Error {
     pub fn fault(&self) -> Fault {
         match self {
             Error::QuerySyntax { .. } | Error::Invalid(_) | Error::NotAFolder(_) => Fault::Input,
-            Error::Busy(_) | Error::NoThreads(_) => Fault::Busy,
+            Error::Busy(_) | Error::NoThreads(_) | Error::Moved(_) => Fault::Busy,
             Error::NoIndex(_)
             | Error::NoArchive(_)
             | Error::NoArchiveToRebuild { .. }

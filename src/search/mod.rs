@@ -85,8 +85,9 @@ impl Searcher {
         let opened = store::open_read(index_dir, &analyzers, fit)?;
         let searcher = opened.reader.searcher();
         // Damaged data met while opening is reported as such, as in a search.
-        let languages =
-            store::guarded(&opened.dir, || stored::languages(&searcher, &opened.fields))?;
+        let languages = store::guarded(&opened.dir, opened.payload.stamp, || {
+            stored::languages(&searcher, &opened.fields)
+        })?;
         Ok(Searcher {
             opened,
             searcher,
@@ -158,7 +159,9 @@ impl Searcher {
     /// Answers a request. What damaged index data causes, an error or a panic deep in a
     /// decoder, comes back as [`crate::Error::Damaged`].
     pub fn search(&self, request: &Request) -> Result<Answer> {
-        store::guarded(&self.opened.dir, || self.answer(request))
+        store::guarded(&self.opened.dir, self.opened.payload.stamp, || {
+            self.answer(request)
+        })
     }
 
     fn answer(&self, request: &Request) -> Result<Answer> {

@@ -17,7 +17,9 @@ impl Searcher {
     /// The story `story` in language `lang`, every passage in order; `None` when the index
     /// has no such story in that language.
     pub fn story(&self, story: &str, lang: &str) -> Result<Option<Story>> {
-        store::guarded(&self.opened.dir, || self.read_story(story, lang))
+        store::guarded(&self.opened.dir, self.opened.payload.stamp, || {
+            self.read_story(story, lang)
+        })
     }
 
     /// [`Searcher::story`] with every word `request`'s query matches (its expansions

@@ -84,7 +84,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers, fit: Fit) -> Result<Opened> 
             path: dir.to_path_buf(),
             found: format!("an index this version cannot read: {e}"),
         },
-        e => damaged(dir, e),
+        e => os_error(&e).unwrap_or_else(|| damaged(dir, e)),
     })?;
     // A first build that never committed leaves no index, not one of an unknown analyzer.
     let Some(payload) = Payload::of(&index)? else {
@@ -111,12 +111,12 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers, fit: Fit) -> Result<Opened> 
         found: format!("an index this version cannot read: {e}"),
     })?;
     // Opening each segment decodes its files' layout: a panic there is damage too.
-    let reader = guarded(dir, || {
+    let reader = guarded(dir, payload.stamp, || {
         index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| damaged(dir, e))
+            .map_err(Error::Tantivy)
     })?;
     Ok(Opened {
         index,
@@ -156,25 +156,58 @@ fn caught<T>(read: impl FnOnce() -> T) -> std::result::Result<T, String> {
     })
 }
 
-/// Runs a read of the index at `dir`, turning what damaged data causes (tantivy's data errors,
-/// or a panic deep in a decoder) into [`Error::Damaged`]. Operating-system I/O errors stay.
-pub fn guarded<T>(dir: &Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
-    match caught(read) {
-        // An error of the operating system (a pulled stick) is not damage; tantivy also
-        // reports undecodable data (a bad zstd frame) as I/O errors, without an OS code.
-        Ok(Err(Error::Tantivy(TantivyError::IoError(e)))) if e.raw_os_error().is_some() => {
-            Err(Error::Tantivy(TantivyError::IoError(e)))
-        }
-        Ok(Err(Error::Tantivy(
-            e @ (TantivyError::IoError(_)
+/// Runs a read of the commit stamped `stamp` of the index at `dir`, turning what damaged data
+/// causes (tantivy's data errors, or a panic deep in a decoder) into [`Error::Damaged`].
+/// Operating-system I/O errors stay (a pulled stick, a file this user may not read). What a
+/// commit made meanwhile by another run causes (it removed files the read needed) is
+/// [`Error::Moved`], not damage: the commit read is no longer the last.
+pub fn guarded<T>(dir: &Path, stamp: u64, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    let found = match caught(read) {
+        Ok(Err(Error::Tantivy(e))) => match os_error(&e) {
+            Some(io) => return Err(io),
+            None if is_damage(&e) => e.to_string(),
+            None => return Err(Error::Tantivy(e)),
+        },
+        Ok(other) => return other,
+        Err(what) => format!("inconsistent data: {what}"),
+    };
+    if crate::manifest::Payload::stamp_in(dir) != Some(stamp) {
+        return Err(Error::Moved(dir.to_path_buf()));
+    }
+    Err(damaged(dir, found))
+}
+
+/// Errors of the data read (tantivy also reports undecodable data, a bad zstd frame, as I/O
+/// errors without an operating-system code).
+fn is_damage(e: &TantivyError) -> bool {
+    matches!(
+        e,
+        TantivyError::IoError(_)
             | TantivyError::DataCorruption(_)
             | TantivyError::OpenReadError(_)
             | TantivyError::DeserializeError(_)
-            | TantivyError::InternalError(_)),
-        ))) => Err(damaged(dir, e)),
-        Ok(other) => other,
-        Err(what) => Err(damaged(dir, format!("inconsistent data: {what}"))),
-    }
+            | TantivyError::InternalError(_)
+    )
+}
+
+/// The operating system's error behind `e`, if any: reading an index file failed, rather than
+/// what it holds.
+fn os_error(e: &TantivyError) -> Option<Error> {
+    use tantivy::directory::error::OpenReadError;
+    let (path, io) = match e {
+        TantivyError::IoError(io) => (PathBuf::new(), io.as_ref()),
+        TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            (filepath.clone(), io_error.as_ref())
+        }
+        _ => return None,
+    };
+    let code = io.raw_os_error()?;
+    let source = io::Error::from_raw_os_error(code);
+    Some(if path.as_os_str().is_empty() {
+        Error::Tantivy(TantivyError::IoError(std::sync::Arc::new(source)))
+    } else {
+        Error::io(path, source)
+    })
 }
 
 /// The error for damage found in the index at `dir`. What was found is noted for the
@@ -263,5 +296,52 @@ pub fn is_read_only(dir: &Path) -> bool {
             false
         }
         Err(_) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An index folder whose last commit is stamped `stamp` (only `meta.json`).
+    fn committed(stamp: u64) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let payload = format!(r#"{{"analyzer":"a","stamp":{stamp}}}"#);
+        let meta = serde_json::json!({ "segments": [], "payload": payload });
+        std::fs::write(dir.path().join("meta.json"), meta.to_string()).unwrap();
+        dir
+    }
+
+    fn corrupt() -> Result<()> {
+        let why = tantivy::error::DataCorruption::comment_only("garbled");
+        Err(Error::Tantivy(TantivyError::DataCorruption(why)))
+    }
+
+    #[test]
+    fn damage_met_in_the_last_commit_is_noted_and_in_an_older_one_is_not() {
+        // A search beside another run's commit read files that commit removed: it called the
+        // index damaged and noted it, and the next run rebuilt a whole index for nothing.
+        let dir = committed(7);
+        let older = guarded(dir.path(), 6, corrupt);
+        assert!(matches!(older, Err(Error::Moved(_))), "{older:?}");
+        assert!(!dir.path().join(crate::manifest::DAMAGED).exists());
+        let last = guarded(dir.path(), 7, corrupt);
+        assert!(matches!(last, Err(Error::Damaged { .. })), "{last:?}");
+        assert!(dir.path().join(crate::manifest::DAMAGED).exists());
+    }
+
+    #[test]
+    fn an_index_file_that_cannot_be_opened_is_no_damage() {
+        let dir = committed(7);
+        let denied = || -> Result<()> {
+            let io = io::Error::from_raw_os_error(libc::EACCES);
+            Err(Error::Tantivy(TantivyError::OpenReadError(
+                tantivy::directory::error::OpenReadError::wrap_io_error(io, "x.store".into()),
+            )))
+        };
+        let e = guarded(dir.path(), 7, denied).unwrap_err();
+        assert!(matches!(e, Error::Io { .. }), "{e:?}");
+        assert!(e.to_string().contains("x.store"), "{e}");
+        assert!(!dir.path().join(crate::manifest::DAMAGED).exists());
     }
 }

@@ -71,7 +71,13 @@ pub fn open_write(
                         remove_leftovers(&index, dir, &mut writer)?;
                         let damaged = damage(&index, dir, &paged)?.or_else(|| {
                             // Damage a search met, which may pass every checksum.
-                            manifest::read::<String>(dir, manifest::DAMAGED)
+                            manifest::read::<String>(dir, manifest::DAMAGED).map(|d| {
+                                if d.is_empty() {
+                                    "a search found it so".into()
+                                } else {
+                                    d
+                                }
+                            })
                         });
                         if damaged.is_some() {
                             // Dropping every segment unreferences the damaged files; the

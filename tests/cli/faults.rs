@@ -1182,3 +1182,29 @@ fn damage_a_search_met_is_rebuilt_by_the_next_index_even_when_every_checksum_hol
     assert_eq!(count(&env, &["--no-update"], "Almaty"), almaty);
     assert!(env.run(&["index"]).stderr.contains("up to date"));
 }
+
+#[test]
+fn an_index_file_the_user_cannot_read_is_said_and_never_taken_for_damage() {
+    // Taken for damage, it was noted, and the next `archive index` rebuilt the whole index
+    // once the permissions were mended.
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::bundled();
+    assert_eq!(env.run(&["index"]).code, 0);
+    let store = std::fs::read_dir(env.root().join("index"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "store"))
+        .unwrap();
+    std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let out = env.run_as_user(&["search", "Khorgos"]);
+    std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Permission denied") && !out.stderr.contains("damaged"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(env.run(&["index"]).stderr.contains("up to date"));
+}

@@ -94,7 +94,7 @@ pub struct AddArgs {
     pub lang: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ShowArgs {
     /// The story: its id, or a file path as search results show it.
     #[arg(value_name = "ID")]
@@ -128,7 +128,7 @@ pub const DEFAULT_LIMIT: usize = 10;
 /// limit).
 pub const DEFAULT_PER_STORY: usize = 3;
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SearchArgs {
     /// The query. A word starting with `-` is excluded (`-June`), unless it is one of the
     /// options below; after `--` every argument is a query word.

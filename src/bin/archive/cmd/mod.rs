@@ -28,12 +28,31 @@ pub fn run(cli: Cli) -> Result<u8> {
     let paths = paths::resolve(&cli.paths)?;
     match command {
         Command::Index => index::run(&paths),
-        Command::Search(args) => search::run(&paths, args),
+        Command::Search(args) => again_if_moved(|| search::run(&paths, args.clone())),
         Command::Bundle { dest } => bundle::run(&paths, &dest),
         Command::Serve(args) => serve::run(&paths, args),
         Command::Add(args) => add::run(&paths, args),
         Command::List { json } => list::run(&paths, json),
-        Command::Show(args) => show::run(&paths, args),
+        Command::Show(args) => again_if_moved(|| show::run(&paths, args.clone())),
+    }
+}
+
+/// Most times a command is run again when another run's commit removed index files it was
+/// reading ([`archive::Error::Moved`]): it prints nothing before it has read what it needs.
+const AGAIN: usize = 3;
+
+/// `command`'s outcome, run again while another run's commit got in its way.
+fn again_if_moved(command: impl Fn() -> Result<u8>) -> Result<u8> {
+    let mut tries = 1;
+    loop {
+        match command() {
+            Err(e)
+                if tries <= AGAIN && matches!(e.downcast_ref(), Some(archive::Error::Moved(_))) =>
+            {
+                tries += 1
+            }
+            outcome => return outcome,
+        }
     }
 }
 

@@ -86,15 +86,6 @@ impl Payload {
         ))
     }
 
-    /// The stamp of the last commit of the index in `dir`, read from its `meta.json` as it is
-    /// now (`None` when it cannot be read): whether a reader's commit is still the last.
-    pub fn stamp_in(dir: &Path) -> Option<u64> {
-        let bytes = crate::corpus::read_regular(&dir.join("meta.json"), u64::MAX).ok()?;
-        let commit: Commit = serde_json::from_slice(&bytes).ok()?;
-        let payload: Payload = serde_json::from_str(commit.payload.as_deref()?).ok()?;
-        Some(payload.stamp)
-    }
-
     /// The payload as stored in `meta.json`.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("payload serializes")

@@ -85,7 +85,7 @@ impl Searcher {
         let opened = store::open_read(index_dir, &analyzers, fit)?;
         let searcher = opened.reader.searcher();
         // Damaged data met while opening is reported as such, as in a search.
-        let languages = store::guarded(&opened.dir, opened.payload.stamp, || {
+        let languages = store::guarded(&opened.dir, opened.commit, || {
             stored::languages(&searcher, &opened.fields)
         })?;
         Ok(Searcher {
@@ -159,7 +159,7 @@ impl Searcher {
     /// Answers a request. What damaged index data causes, an error or a panic deep in a
     /// decoder, comes back as [`crate::Error::Damaged`].
     pub fn search(&self, request: &Request) -> Result<Answer> {
-        store::guarded(&self.opened.dir, self.opened.payload.stamp, || {
+        store::guarded(&self.opened.dir, self.opened.commit, || {
             self.answer(request)
         })
     }

@@ -17,7 +17,7 @@ impl Searcher {
     /// The story `story` in language `lang`, every passage in order; `None` when the index
     /// has no such story in that language.
     pub fn story(&self, story: &str, lang: &str) -> Result<Option<Story>> {
-        store::guarded(&self.opened.dir, self.opened.payload.stamp, || {
+        store::guarded(&self.opened.dir, self.opened.commit, || {
             self.read_story(story, lang)
         })
     }

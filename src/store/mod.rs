@@ -56,6 +56,15 @@ pub struct Opened {
     pub payload: Payload,
     /// Its folder.
     pub dir: PathBuf,
+    /// Its `meta.json` as read before it was opened ([`commit_id`]).
+    pub commit: Option<blake3::Hash>,
+}
+
+/// What identifies the index's last commit, and the merges since: its `meta.json`, which each
+/// replaces whole (a merge keeps the commit's payload, and its stamp, but not its segments).
+pub fn commit_id(dir: &Path) -> Option<blake3::Hash> {
+    let bytes = crate::corpus::read_regular(&dir.join("meta.json"), u64::MAX).ok()?;
+    Some(blake3::hash(&bytes))
 }
 
 /// How an index opened for reading must match the program's analyzer.
@@ -77,6 +86,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers, fit: Fit) -> Result<Opened> 
     if !dir.join("meta.json").is_file() {
         return Err(Error::NoIndex(dir.to_path_buf()));
     }
+    let commit = commit_id(dir);
     let mmap = MmapDirectory::open(dir).map_err(TantivyError::from)?;
     let index = Index::open(ReadOnlyDirectory { inner: mmap }).map_err(|e| match e {
         // An index this version cannot open (older format) needs rebuilding.
@@ -111,7 +121,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers, fit: Fit) -> Result<Opened> 
         found: format!("an index this version cannot read: {e}"),
     })?;
     // Opening each segment decodes its files' layout: a panic there is damage too.
-    let reader = guarded(dir, payload.stamp, || {
+    let reader = guarded(dir, commit, || {
         index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -124,6 +134,7 @@ pub fn open_read(dir: &Path, analyzers: &Analyzers, fit: Fit) -> Result<Opened> 
         fields,
         payload,
         dir: dir.to_path_buf(),
+        commit,
     })
 }
 
@@ -156,12 +167,16 @@ fn caught<T>(read: impl FnOnce() -> T) -> std::result::Result<T, String> {
     })
 }
 
-/// Runs a read of the commit stamped `stamp` of the index at `dir`, turning what damaged data
-/// causes (tantivy's data errors, or a panic deep in a decoder) into [`Error::Damaged`].
-/// Operating-system I/O errors stay (a pulled stick, a file this user may not read). What a
-/// commit made meanwhile by another run causes (it removed files the read needed) is
-/// [`Error::Moved`], not damage: the commit read is no longer the last.
-pub fn guarded<T>(dir: &Path, stamp: u64, read: impl FnOnce() -> Result<T>) -> Result<T> {
+/// Runs a read of the index at `dir` as it was when `commit` ([`commit_id`]) was its last,
+/// turning what damaged data causes (tantivy's data errors, or a panic deep in a decoder) into
+/// [`Error::Damaged`]. Operating-system I/O errors stay (a pulled stick, a file this user may
+/// not read). What another run's commit or merge meanwhile causes (it removed files the read
+/// needed) is [`Error::Moved`], not damage: `commit` is no longer the last.
+pub fn guarded<T>(
+    dir: &Path,
+    commit: Option<blake3::Hash>,
+    read: impl FnOnce() -> Result<T>,
+) -> Result<T> {
     let found = match caught(read) {
         Ok(Err(Error::Tantivy(e))) => match os_error(&e) {
             Some(io) => return Err(io),
@@ -171,7 +186,7 @@ pub fn guarded<T>(dir: &Path, stamp: u64, read: impl FnOnce() -> Result<T>) -> R
         Ok(other) => return other,
         Err(what) => format!("inconsistent data: {what}"),
     };
-    if crate::manifest::Payload::stamp_in(dir) != Some(stamp) {
+    if commit.is_none() || commit_id(dir) != commit {
         return Err(Error::Moved(dir.to_path_buf()));
     }
     Err(damaged(dir, found))
@@ -322,10 +337,14 @@ mod tests {
         // A search beside another run's commit read files that commit removed: it called the
         // index damaged and noted it, and the next run rebuilt a whole index for nothing.
         let dir = committed(7);
-        let older = guarded(dir.path(), 6, corrupt);
+        let read = commit_id(dir.path());
+        // Another run's commit (or merge) replaced `meta.json` since it was read.
+        let newer = committed(8);
+        std::fs::copy(newer.path().join("meta.json"), dir.path().join("meta.json")).unwrap();
+        let older = guarded(dir.path(), read, corrupt);
         assert!(matches!(older, Err(Error::Moved(_))), "{older:?}");
         assert!(!dir.path().join(crate::manifest::DAMAGED).exists());
-        let last = guarded(dir.path(), 7, corrupt);
+        let last = guarded(dir.path(), commit_id(dir.path()), corrupt);
         assert!(matches!(last, Err(Error::Damaged { .. })), "{last:?}");
         assert!(dir.path().join(crate::manifest::DAMAGED).exists());
     }
@@ -339,7 +358,7 @@ mod tests {
                 tantivy::directory::error::OpenReadError::wrap_io_error(io, "x.store".into()),
             )))
         };
-        let e = guarded(dir.path(), 7, denied).unwrap_err();
+        let e = guarded(dir.path(), commit_id(dir.path()), denied).unwrap_err();
         assert!(matches!(e, Error::Io { .. }), "{e:?}");
         assert!(e.to_string().contains("x.store"), "{e}");
         assert!(!dir.path().join(crate::manifest::DAMAGED).exists());

@@ -72,6 +72,12 @@ pub fn scan(root: &Path) -> Result<Scan> {
             continue;
         }
         if !entry.file_type().is_file() {
+            // A named pipe, socket or device named like a story: never read (a pipe would
+            // wait for a writer), said.
+            let rel = rel_path(root, entry.path());
+            if Format::of(&rel).is_ok() {
+                scan.skipped.push((rel, "not a regular file".into()));
+            }
             continue;
         }
         let (rel, valid) = rel_name(root, entry.path());

@@ -1073,6 +1073,19 @@ fn a_fifo_in_place_of_the_index_files_list_never_blocks() {
     }
     assert_eq!(env.run(&["search", "--no-update", "Zorblax"]).code, 0);
     assert_eq!(env.run(&["search", "--no-update", "Quuxolotl"]).code, 0);
+    // A story file: skipped, said.
+    let story = env.root().join("archive/s3/en.md");
+    std::fs::remove_file(&story).unwrap();
+    let name = std::ffi::CString::new(story.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("skipped s3/en.md: not a regular file"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(&story).unwrap();
     // The archive's word lists, which every search reads: one line, no wait.
     for list in ["words.txt", "variants.txt"] {
         let path = env.root().join("archive").join(list);

@@ -464,6 +464,16 @@ enum Damage {
     Delete,
 }
 
+/// The index file of `index` (a folder) with extension `ext` (one segment's).
+fn index_file(index: &Path, ext: &str) -> PathBuf {
+    std::fs::read_dir(index)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == ext))
+        .unwrap_or_else(|| panic!("no .{ext} file"))
+}
+
 fn damage(path: &Path, how: Damage) {
     let mut bytes = std::fs::read(path).unwrap();
     match how {
@@ -504,12 +514,7 @@ fn a_damaged_index_is_said_in_one_line_by_search_and_rebuilt_by_index() {
             let at = format!("{how:?} .{ext}");
             std::fs::remove_dir_all(&index).unwrap();
             copy_dir(&pristine, &index);
-            let file = std::fs::read_dir(&index)
-                .unwrap()
-                .flatten()
-                .map(|e| e.path())
-                .find(|p| p.extension().is_some_and(|e| e == ext))
-                .unwrap_or_else(|| panic!("no .{ext} file"));
+            let file = index_file(&index, ext);
             damage(&file, how);
             // Search: answers, or says in one line that the index is damaged and what to run;
             // never an internal error (Env::run checks) and never tantivy's raw text.
@@ -555,12 +560,7 @@ fn damage_that_keeps_a_files_size_and_time_is_rebuilt_once_a_search_has_met_it()
         std::fs::remove_dir_all(&index).unwrap();
         copy_dir(&pristine, &index);
         assert!(env.run(&["index"]).stderr.contains("up to date"), "{ext}");
-        let file = std::fs::read_dir(&index)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == ext))
-            .unwrap();
+        let file = index_file(&index, ext);
         let time = std::fs::metadata(&file).unwrap().modified().unwrap();
         damage(&file, Damage::Garble);
         set_mtime(&file, time);
@@ -1010,12 +1010,7 @@ fn damage_met_while_merging_an_update_is_said_and_rebuilt_never_an_internal_erro
         copy_dir(&pristine, &index);
         std::fs::remove_file(env.root().join("archive/new/en.md")).ok();
         assert!(env.run(&["index"]).stderr.contains("up to date"), "{ext}");
-        let file = std::fs::read_dir(&index)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == ext))
-            .unwrap();
+        let file = index_file(&index, ext);
         let time = std::fs::metadata(&file).unwrap().modified().unwrap();
         damage(&file, Damage::Garble);
         set_mtime(&file, time);
@@ -1116,12 +1111,7 @@ fn damage_met_while_opening_the_index_to_update_it_is_rebuilt_never_an_internal_
         std::fs::remove_dir_all(&index).ok();
         assert_eq!(env.run(&["index"]).code, 0);
         let almaty = count(&env, &["--no-update"], "Almaty");
-        let file = std::fs::read_dir(&index)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == "fast"))
-            .unwrap();
+        let file = index_file(&index, "fast");
         let time = std::fs::metadata(&file).unwrap().modified().unwrap();
         let mut bytes = std::fs::read(&file).unwrap();
         let at = bytes.len().saturating_sub(back);
@@ -1177,12 +1167,7 @@ fn damage_a_search_met_is_rebuilt_by_the_next_index_even_when_every_checksum_hol
     many_stories(&env, 40);
     assert_eq!(env.run(&["index"]).code, 0);
     let almaty = count(&env, &["--no-update"], "Almaty");
-    let store = std::fs::read_dir(env.root().join("index"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "store"))
-        .unwrap();
+    let store = index_file(&env.root().join("index"), "store");
     garble_keeping_checksum(&store, 0.3);
     let met = ["Almaty", "grain", "cotton", "Khorgos"].iter().any(|q| {
         let out = env.run(&["search", "--no-update", "--limit", "1000", q]);
@@ -1203,12 +1188,7 @@ fn an_index_file_the_user_cannot_read_is_said_and_never_taken_for_damage() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::bundled();
     assert_eq!(env.run(&["index"]).code, 0);
-    let store = std::fs::read_dir(env.root().join("index"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|e| e == "store"))
-        .unwrap();
+    let store = index_file(&env.root().join("index"), "store");
     std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o000)).unwrap();
     let out = env.run_as_user(&["search", "Khorgos"]);
     std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o644)).unwrap();

@@ -464,6 +464,14 @@ enum Damage {
     Delete,
 }
 
+/// Garbles `path` as [`Damage::Garble`] does, keeping its modification time: damage no run
+/// looks for, since only files whose size or time moved have their checksums read.
+fn garble_keeping_time(path: &Path) {
+    let time = std::fs::metadata(path).unwrap().modified().unwrap();
+    damage(path, Damage::Garble);
+    set_mtime(path, time);
+}
+
 /// The index file of `index` (a folder) with extension `ext` (one segment's).
 fn index_file(index: &Path, ext: &str) -> PathBuf {
     std::fs::read_dir(index)
@@ -561,9 +569,7 @@ fn damage_that_keeps_a_files_size_and_time_is_rebuilt_once_a_search_has_met_it()
         copy_dir(&pristine, &index);
         assert!(env.run(&["index"]).stderr.contains("up to date"), "{ext}");
         let file = index_file(&index, ext);
-        let time = std::fs::metadata(&file).unwrap().modified().unwrap();
-        damage(&file, Damage::Garble);
-        set_mtime(&file, time);
+        garble_keeping_time(&file);
         // The run finds nothing to index; it may meet the damage where it still looks (opening
         // the index: then it rebuilds at once; or opening it to search: then it says so), else
         // a search meets it.
@@ -1011,9 +1017,7 @@ fn damage_met_while_merging_an_update_is_said_and_rebuilt_never_an_internal_erro
         std::fs::remove_file(env.root().join("archive/new/en.md")).ok();
         assert!(env.run(&["index"]).stderr.contains("up to date"), "{ext}");
         let file = index_file(&index, ext);
-        let time = std::fs::metadata(&file).unwrap().modified().unwrap();
-        damage(&file, Damage::Garble);
-        set_mtime(&file, time);
+        garble_keeping_time(&file);
         env.write("archive/new/en.md", "New\n\nZorblax passage.\n");
         // `Env::run` fails the test on "internal error" or a panic.
         let out = env.run(&["search", "Zorblax"]);
